@@ -1,11 +1,1150 @@
-"""Time expressions normalised against the publication date (placeholder until issue 4 lands)."""
+"""Time expressions (TIMEX3): found by rules and normalised against the publication date.
+
+A HeidelTime-style rule set in plain Python: regular expressions find candidate expressions,
+overlaps go to the longest, and each rule's normaliser computes the TIMEX3 value from the
+publication date (``published``), the tense of the sentence, or an earlier expression of the
+text (its ``anchor``). Without a publication date, values that need it stay None with a note.
+"""
 from __future__ import annotations
 
-from ..model import Report
+import bisect
+import datetime as dt
+import re
+from typing import Callable, Optional
+
+from ..model import Report, TimeExpr
+from . import times_values as tv
 from .nlp import Parsed
 from .registry import layer
+
+NO_DCT = "no publication date"
+
+# ---------------------------------------------------------------- vocabulary
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 1, "mon": 1, "tuesday": 2, "tues": 2, "tue": 2, "wednesday": 3, "wed": 3,
+    "thursday": 4, "thurs": 4, "thu": 4, "friday": 5, "fri": 5, "saturday": 6, "sat": 6, "sunday": 7, "sun": 7,
+}
+SEASON = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI", "tonight": "NI"}
+UNITS = {
+    "second": "S", "sec": "S", "minute": "MIN", "min": "MIN", "hour": "H", "hr": "H", "day": "D",
+    "week": "W", "fortnight": "FN", "month": "M", "quarter": "Q", "year": "Y", "yr": "Y",
+    "decade": "DE", "century": "CE", "centurie": "CE", "weekend": "WE", "semester": "SEM",
+    "half": "HALF",
+}
+SMALL = {
+    "zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12, "couple": 2, "single": 1,
+}
+VAGUE = {"several", "few", "a few", "some", "many", "numerous", "multiple", "couple of", "a couple of", "the"}
+ORD = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4,
+    "final": 4,
+}
+
+
+def _alt(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+MON = r"(?P<mon>(?:" + _alt(k for k in MONTHS if len(k) > 3 or k == "may") + r")|(?:" + _alt(
+    k for k in MONTHS if len(k) <= 4 and k != "may") + r")\.?)"
+MON_ = MON.replace("?P<mon>", "?:")
+WD = r"(?P<wd>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")"
+WD_ = WD.replace("?P<wd>", "?:")
+SEAS = r"(?P<seas>spring|summer|autumn|fall|winter)"
+PART = r"(?P<part>morning|afternoon|evening|night)"
+NUMW = _alt(k for k in SMALL if k not in ("a", "an"))
+NUM_BODY = (
+    r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:a\s+|an\s+)?(?:" + NUMW + r")(?:[\s-]+(?:and\s+)?(?:" + NUMW
+    + r"))*(?:\s+and\s+a\s+half)?|an?|several|a\s+few|few|some|many|a\s+couple\s+of|couple\s+of"
+    + r"|a\s+number\s+of|dozens\s+of|hundreds\s+of|thousands\s+of|a\s+handful\s+of|the\s+next\s+few)"
+)
+NUM = r"(?P<num>" + NUM_BODY + r")"
+UNIT = r"(?P<unit>second|sec|minute|min|hour|hr|day|week|fortnight|month|quarter|year|yr|decade|centur(?:y|ie)|weekend)s?"
+DAYN = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)"
+MOD = r"(?P<mod>early|earlier|mid|middle|late|later|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning|start)"
+APPROX = r"(?:(?:about|around|roughly|approximately|nearly|almost|some|over|more\s+than|less\s+than|at\s+least|at\s+most|up\s+to|no\s+more\s+than|only|just|barely|fewer\s+than|under)\s+)"
+
+
+def num_value(s: str) -> Optional[float]:
+    """A number written in words or digits; None for a vague amount ("several")."""
+    s = s.lower().replace("-", " ").strip()
+    s = re.sub(r"\s+", " ", s)
+    if s in VAGUE or s.startswith(("several", "few", "a few", "some", "many", "a number", "dozens", "hundreds", "thousands", "a handful", "the next few", "a couple", "couple")):
+        if s.startswith(("a couple", "couple")):
+            return 2
+        return None
+    half = 0.0
+    if s.endswith("and a half"):
+        half, s = 0.5, s[: -len("and a half")].strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(?: (\d)/(\d))?", s)
+    if m:
+        v = float(m.group(1))
+        if m.group(2):
+            v += int(m.group(2)) / int(m.group(3))
+        return v + half
+    total, cur = 0, 0
+    for w in s.split():
+        if w in ("and", "a", "an"):
+            if w in ("a", "an") and cur == 0:
+                cur = 1
+            continue
+        n = SMALL.get(w)
+        if n is None:
+            return None
+        if n == 100:
+            cur = max(cur, 1) * 100
+        elif n == 1000:
+            total += max(cur, 1) * 1000
+            cur = 0
+        elif n == 12 and w == "dozen":
+            cur = max(cur, 1) * 12
+        elif w in ("a", "an") or (w == "one" and cur == 100):
+            cur += n
+        else:
+            cur += n
+    return total + cur + half
+
+
+def duration(n: Optional[float], unit: str) -> str:
+    """PnU, PTnH etc.; n None -> X."""
+    if unit == "FN":
+        unit, n = "W", (None if n is None else n * 2)
+    if unit == "WE":
+        unit, n = "D", (None if n is None else n * 2)
+    if unit == "DE":
+        if n is None:
+            return "PXDE"
+        unit, n = "Y", n * 10
+    if unit == "CE":
+        if n is None:
+            return "PXCE"
+        unit, n = "Y", n * 100
+    if n is None:
+        k = "X"
+    elif n == int(n):
+        k = str(int(n))
+    else:
+        # 2.5 years -> P30M, 1.5 hours -> PT90M
+        smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("MIN", 60), "MIN": ("S", 60)}
+        if unit in smaller and (n * smaller[unit][1]) == int(n * smaller[unit][1]):
+            unit, n = smaller[unit][0], n * smaller[unit][1]
+            k = str(int(n))
+        else:
+            k = f"{n:g}"
+    if unit in ("H", "MIN", "S"):
+        return f"PT{k}{'M' if unit == 'MIN' else unit}"
+    return f"P{k}{unit}"
+
+
+# ---------------------------------------------------------------- tense from the words around
+
+_FUT = re.compile(
+    r"\b(?:will|won't|wo n't|shall|'ll|going to|gonna|plans? to|planned to|intends? to|expects? to|"
+    r"expected to|scheduled|due to|set to|is to|are to|would|aims? to|hopes? to|next|upcoming|coming)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:said|was|were|had|did|told|ago|last|earlier|previously|rose|fell|took|came|went|made|gave|"
+    r"began|won|lost|sold|bought|left|met|saw|became|held|paid|got|found|thought|ran|brought|kept|"
+    r"spoke|wrote|struck|grew|led|fled|sent|spent|shot|built|broke|chose|drove|flew|knew|put|set|"
+    r"stood|told|wore|hit|quit|cut|[a-z]{3,}ed)\b", re.I)
+_NOT_PAST = {"expected", "scheduled", "planned", "proposed", "united", "limited", "red", "need", "indeed",
+             "speed", "feed", "seed", "bed", "embed", "hundred", "shed", "bred", "breed", "based", "related",
+             "proceed", "succeed", "exceed", "weed", "greed", "shred", "sled", "wed", "fred", "ted", "ned", "med"}
+_PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
+_SENT_END = re.compile(r"[.!?]['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
+
+
+class Tense:
+    """The tense around a character offset: from the spaCy parse when given, else from words."""
+
+    def __init__(self, text: str, doc=None):
+        self.text = text
+        self.doc = doc
+        self.bounds = [0] + [m.end() for m in _SENT_END.finditer(text)] + [len(text) + 1]
+        self._tok_starts = None
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.bounds, start) - 1
+        j = bisect.bisect_left(self.bounds, end)
+        return self.bounds[max(i, 0)], min(self.bounds[min(j, len(self.bounds) - 1)], len(self.text))
+
+    def at(self, start: int, end: int) -> Optional[str]:
+        if self.doc is not None:
+            t = self._from_doc(start, end)
+            if t:
+                return t
+        return self._from_words(start, end)
+
+    def _from_words(self, start: int, end: int) -> Optional[str]:
+        s, e = self.sentence(start, end)
+        best, best_d = None, 10**9
+        for rx, name in ((_FUT, "future"), (_PAST, "past"), (_PRES, "present")):
+            for m in rx.finditer(self.text, s, e):
+                if start <= m.start() < end:
+                    continue  # the expression's own words ("last", "next") are read by its rule
+                w = m.group(0).lower()
+                if name == "past" and w in _NOT_PAST:
+                    continue
+                d = start - m.end() if m.end() <= start else m.start() - end
+                d = d * 1.0 if m.end() <= start else d * 1.05
+                if name == "future" and w in ("next", "coming", "upcoming"):
+                    d += 30
+                if d < best_d:
+                    best, best_d = name, d
+        return best
+
+    def _from_doc(self, start: int, end: int) -> Optional[str]:
+        doc = self.doc
+        if self._tok_starts is None:
+            self._tok_starts = [t.idx for t in doc]
+        i = bisect.bisect_right(self._tok_starts, start) - 1
+        if i < 0 or i >= len(doc):
+            return None
+        tok = doc[i]
+        seen = 0
+        while seen < 6:
+            if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "MD":
+                break
+            if tok.head is tok:
+                break
+            tok, seen = tok.head, seen + 1
+        if tok.pos_ not in ("VERB", "AUX"):
+            return None
+        auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+        for a in auxes:
+            low = a.lower_
+            if low in ("will", "'ll", "shall", "wo", "gonna"):
+                return "future"
+        if any(a.lower_ in ("would",) for a in auxes):
+            return "future"
+        if tok.tag_ == "VBD":
+            return "past"
+        for a in auxes:
+            if a.tag_ == "VBD":
+                return "past"
+            if a.lemma_ == "have":
+                return "past"
+        if tok.tag_ == "VBN":
+            return "past"
+        if tok.tag_ == "VBG" and any(a.lemma_ == "be" and a.tag_ in ("VBZ", "VBP") for a in auxes):
+            return "future"
+        if tok.tag_ in ("VBZ", "VBP"):
+            return "present"
+        if tok.tag_ == "VB":
+            # "to meet on Friday" under a future or past head: look one level up
+            head = tok.head
+            if head is not tok and head.pos_ in ("VERB", "AUX"):
+                if head.tag_ == "VBD":
+                    return "past"
+                if any(c.lower_ in ("will", "'ll", "would") for c in head.children):
+                    return "future"
+            return None
+        return None
+
+
+# ---------------------------------------------------------------- the rules
+
+class Ctx:
+    def __init__(self, text: str, dct: Optional[dt.date], tense: Tense):
+        self.text = text
+        self.dct = dct
+        self.tense = tense
+        self.found: list[TimeExpr] = []  # resolved so far, in text order
+
+    # -- references
+    def last_specific(self, before: int, kinds=("DATE", "TIME"), within: Optional[int] = None) -> Optional[TimeExpr]:
+        for t in reversed(self.found):
+            if t.start >= before:
+                continue
+            if within is not None and before - t.end > within:
+                return None
+            if t.type in kinds and tv.granularity(t.value):
+                return t
+        return None
+
+    def last_quarter(self, before: int) -> Optional[TimeExpr]:
+        for t in reversed(self.found):
+            if t.start < before and tv.granularity(t.value) == "Q":
+                return t
+        return None
+
+
+class Cand:
+    __slots__ = ("start", "end", "rule", "m", "prio")
+
+    def __init__(self, start, end, rule, m, prio):
+        self.start, self.end, self.rule, self.m, self.prio = start, end, rule, m, prio
+
+
+Result = tuple  # (type, value, anchor-id or None, note or None)
+
+
+def _need_dct(ctx: Ctx, typ: str, fn: Callable[[dt.date], Optional[str]]) -> Result:
+    if ctx.dct is None:
+        return typ, None, None, NO_DCT
+    return typ, fn(ctx.dct), None, None
+
+
+def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = None) -> Optional[int]:
+    d = ctx.dct
+    if rel in ("this", "current"):
+        return d.year
+    if rel in ("last", "past", "previous", "this past"):
+        return d.year if mon < d.month else d.year - 1
+    if rel in ("next", "coming", "this coming"):
+        return d.year if mon > d.month else d.year + 1
+    t = ctx.tense.at(start, end)
+    if t == "past":
+        return d.year if mon <= d.month else d.year - 1
+    if t == "future":
+        return d.year if mon >= d.month else d.year + 1
+    # no tense: the nearest such month
+    if mon - d.month > 6:
+        return d.year - 1
+    if d.month - mon > 6:
+        return d.year + 1
+    return d.year
+
+
+def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = None) -> dt.date:
+    d = ctx.dct
+    diff = wd - d.isoweekday()
+    if rel in ("last", "past", "previous"):
+        back = (d.isoweekday() - wd) % 7 or 7
+        return d - dt.timedelta(days=back)
+    if rel in ("next", "coming"):
+        fwd = (wd - d.isoweekday()) % 7 or 7
+        return d + dt.timedelta(days=fwd)
+    if rel == "this":
+        return d + dt.timedelta(days=diff)
+    t = ctx.tense.at(start, end)
+    if t == "future":
+        return d + dt.timedelta(days=(wd - d.isoweekday()) % 7)
+    if t == "past" or t is None:
+        return d - dt.timedelta(days=(d.isoweekday() - wd) % 7)
+    # present: the nearest
+    back = (d.isoweekday() - wd) % 7
+    fwd = (wd - d.isoweekday()) % 7
+    return d - dt.timedelta(days=back) if back <= fwd else d + dt.timedelta(days=fwd)
+
+
+def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[str]:
+    d = ctx.dct
+    t = ctx.tense.at(start, end)
+    y = d.year
+    try:
+        cand = dt.date(y, mon, day_)
+    except ValueError:
+        return None
+    if t == "past" and cand > d and (cand - d).days > 7:
+        y -= 1
+    elif t == "future" and cand < d and (d - cand).days > 7:
+        y += 1
+    elif t is None:
+        if (cand - d).days > 183:
+            y -= 1
+        elif (d - cand).days > 183:
+            y += 1
+    try:
+        return dt.date(y, mon, day_).isoformat()
+    except ValueError:
+        return None
+
+
+def _mon(s: str) -> Optional[int]:
+    return MONTHS.get(s.lower().rstrip("."))
+
+
+def _is_cap(s: str) -> bool:
+    return s[:1].isupper()
+
+
+def _year2(s: str) -> int:
+    y = int(s)
+    if len(s) == 2:
+        return 1900 + y if y >= 30 else 2000 + y
+    return y
+
+
+def _season_rel(ctx: Ctx, s: str, rel: Optional[str], start: int, end: int) -> str:
+    d = ctx.dct
+    cy, cs = tv.season_of(d)
+    order = tv.SEASONS
+    cur = cy * 4 + order.index(cs)
+    # the season's index in the current season-year
+    tgt = cy * 4 + order.index(s)
+    if rel in ("this", "current"):
+        k = tgt
+    elif rel in ("last", "past", "previous", "this past"):
+        k = tgt if tgt < cur else tgt - 4
+    elif rel in ("next", "coming", "this coming"):
+        k = tgt if tgt > cur else tgt + 4
+    else:
+        t = ctx.tense.at(start, end)
+        if t == "past":
+            k = tgt if tgt <= cur else tgt - 4
+        elif t == "future":
+            k = tgt if tgt >= cur else tgt + 4
+        else:
+            k = tgt
+    return f"{k // 4:04d}-{order[k % 4]}"
+
+
+def _rel_unit(ctx: Ctx, unit: str, n: int) -> Optional[str]:
+    """this/last/next year|month|week|quarter... from the publication date."""
+    d = ctx.dct
+    if unit == "Y":
+        return f"{d.year + n:04d}"
+    if unit == "M":
+        return tv.month(*tv.add_months(d.year, d.month, n))
+    if unit == "W":
+        return tv.week(d + dt.timedelta(weeks=n))
+    if unit == "Q":
+        k = d.year * 4 + tv.quarter_of(d) - 1 + n
+        return f"{k // 4:04d}-Q{k % 4 + 1}"
+    if unit == "D":
+        return (d + dt.timedelta(days=n)).isoformat()
+    if unit == "WE":
+        sat = d + dt.timedelta(days=(6 - d.isoweekday()) % 7)
+        if n < 0 or (n == 0 and d.isoweekday() in (1, 2)):
+            sat = d - dt.timedelta(days=(d.isoweekday() - 6) % 7 or 7)
+            sat = sat + dt.timedelta(weeks=n + 1 if n < 0 else 0)
+        elif n > 0:
+            sat = sat + dt.timedelta(weeks=n - 1) if d.isoweekday() < 6 else sat + dt.timedelta(weeks=n)
+        return tv.week(sat) + "-WE"
+    if unit == "DE":
+        return f"{d.year // 10 + n:03d}"
+    if unit == "CE":
+        return f"{d.year // 100 + n:02d}"
+    if unit == "H":
+        k = d.year * 2 + (0 if d.month <= 6 else 1) + n
+        return f"{k // 2:04d}-H{k % 2 + 1}"
+    return None
+
+
+def _unit(s: str) -> str:
+    s = s.lower()
+    if s.endswith("s") and s[:-1] in UNITS:
+        s = s[:-1]
+    return UNITS.get(s, UNITS.get(s.rstrip("s"), "D"))
+
+
+def _nonspec(v: Optional[str]) -> bool:
+    return v is None or not tv.granularity(v)
+
+
+# --- normalisers: each takes (match, ctx, cand) and returns (type, value, anchor, note)
+
+def n_full_date(m, ctx, c):
+    try:
+        y = _year2(m["year"])
+        return "DATE", dt.date(y, _mon(m["mon"]), int(m["day"])).isoformat(), None, None
+    except (ValueError, TypeError):
+        return "DATE", None, None, "not a calendar date"
+
+
+def n_numeric_date(m, ctx, c):
+    a, b, y = int(m["a"]), int(m["b"]), _year2(m["y"])
+    mon, day_ = (a, b) if a <= 12 else (b, a)
+    try:
+        return "DATE", dt.date(y, mon, day_).isoformat(), None, None
+    except ValueError:
+        return "DATE", None, None, "not a calendar date"
+
+
+def n_iso_date(m, ctx, c):
+    try:
+        return "DATE", dt.date(int(m["y"]), int(m["a"]), int(m["b"])).isoformat(), None, None
+    except ValueError:
+        return "DATE", None, None, "not a calendar date"
+
+
+def n_day_month(m, ctx, c):
+    mon, day_ = _mon(m["mon"]), int(m["day"])
+    if ctx.dct is None:
+        return "DATE", f"XXXX-{mon:02d}-{day_:02d}", None, NO_DCT
+    return "DATE", _day_month(ctx, mon, day_, c.start, c.end), None, None
+
+
+def n_month_year(m, ctx, c):
+    return "DATE", tv.month(_year2(m["year"]), _mon(m["mon"])), None, None
+
+
+def n_month_rel_year(m, ctx, c):
+    mon = _mon(m["mon"])
+    rel = m["rel"].lower()
+    n = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[rel]
+    return _need_dct(ctx, "DATE", lambda d: tv.month(d.year + n, mon))
+
+
+def n_month(m, ctx, c):
+    mon = _mon(m["mon"])
+    rel = (m["rel"] or "").lower().strip() or None if "rel" in m.re.groupindex else None
+    if rel:
+        rel = re.sub(r"\s+", " ", rel)
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    return "DATE", tv.month(_month_year(ctx, mon, c.start, c.end, rel), mon), None, None
+
+
+def n_year(m, ctx, c):
+    return "DATE", m["year"], None, None
+
+
+def n_decade(m, ctx, c):
+    y = m["dec"]
+    if not y:  # '90s
+        y = ("19" if int(m["dd"]) >= 30 else "20") + m["dd"]
+    return "DATE", y[:3], None, None
+
+
+def n_century(m, ctx, c):
+    k = int(re.sub(r"\D", "", m["cent"]) or 0) if re.search(r"\d", m["cent"]) else ORD.get(m["cent"].lower(), 0)
+    words = {"nineteenth": 19, "twentieth": 20, "eighteenth": 18, "twenty-first": 21, "twenty first": 21, "seventeenth": 17}
+    k = k or words.get(m["cent"].lower(), 0)
+    return "DATE", (f"{k - 1:02d}" if k else None), None, None
+
+
+def n_season_year(m, ctx, c):
+    return "DATE", f"{_year2(m['year'])}-{SEASON[m['seas'].lower()]}", None, None
+
+
+def n_season(m, ctx, c):
+    rel = (m["rel"] or "").lower() or None
+    if rel:
+        rel = re.sub(r"\s+", " ", rel)
+    s = SEASON[m["seas"].lower()]
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    return "DATE", _season_rel(ctx, s, rel, c.start, c.end), None, None
+
+
+def n_season_rel_year(m, ctx, c):
+    s = SEASON[m["seas"].lower()]
+    n = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[m["rel"].lower()]
+    return _need_dct(ctx, "DATE", lambda d: f"{d.year + n:04d}-{s}")
+
+
+def _ordinal_q(s: str) -> int:
+    s = s.lower().replace("-", "")
+    return ORD.get(s, {"q1": 1, "q2": 2, "q3": 3, "q4": 4}.get(s, 1))
+
+
+def n_quarter_year(m, ctx, c):
+    return "DATE", f"{_year2(m['year'])}-Q{_ordinal_q(m['ord'])}", None, None
+
+
+def n_quarter(m, ctx, c):
+    q = _ordinal_q(m["ord"])
+    rel = (m["rel"] or "").lower() if "rel" in m.re.groupindex else ""
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    d = ctx.dct
+    y = d.year
+    if "last" in rel or "previous" in rel or "year-ago" in rel or "year-earlier" in rel or "year ago" in rel:
+        y -= 1
+    elif "next" in rel:
+        y += 1
+    elif rel.strip() in ("this", "this year's", "the current", "current"):
+        pass
+    else:
+        # a quarter not yet over is talked of in the future; a past-tense quarter after the
+        # current one belongs to last year
+        t = ctx.tense.at(c.start, c.end)
+        if q > tv.quarter_of(d) and t != "future":
+            y -= 1
+    return "DATE", f"{y:04d}-Q{q}", None, None
+
+
+def n_the_quarter(m, ctx, c):
+    """the quarter / the latest quarter / the current quarter / the year-ago quarter."""
+    w = re.sub(r"\s+", " ", m.group(0).lower())
+    prev = ctx.last_quarter(c.start)
+    if "current" in w or "this quarter" in w:
+        return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", 0))
+    if "next" in w or "coming" in w:
+        return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", 1))
+    if "previous" in w or "prior" in w or "preceding" in w:
+        if prev is not None:
+            return "DATE", tv.shift(prev.value, -1, "Q"), prev.id, None
+        return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", -2))
+    if "year-ago" in w or "year-earlier" in w or "year ago" in w or "year earlier" in w or "last year" in w:
+        if prev is not None:
+            return "DATE", tv.shift(prev.value, -1, "Y"), prev.id, None
+        return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", -5))
+    if prev is not None:
+        return "DATE", prev.value, prev.id, None
+    if "last" in w:
+        return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", -1))
+    return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", -1))
+
+
+def n_year_ago_adj(m, ctx, c):
+    """year-ago / year-earlier (period): the year before the quarter or year in talk."""
+    prev = ctx.last_specific(c.start)
+    if prev is not None and tv.granularity(prev.value) in ("Q", "Y", "H", "M"):
+        return "DATE", tv.shift(prev.value, -1, "Y"), prev.id, None
+    return _need_dct(ctx, "DATE", lambda d: f"{d.year - 1:04d}")
+
+
+def n_half_year(m, ctx, c):
+    h = 1 if m["h"].lower() in ("first", "1st") else 2
+    return "DATE", f"{_year2(m['year'])}-H{h}", None, None
+
+
+def n_half(m, ctx, c):
+    h = 1 if m["h"].lower() in ("first", "1st") else 2
+    rel = (m["rel"] or "").lower()
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    d = ctx.dct
+    y = d.year + (-1 if "last" in rel else 1 if "next" in rel else 0)
+    if not rel and h == 2 and d.month <= 6 and ctx.tense.at(c.start, c.end) == "past":
+        y -= 1
+    return "DATE", f"{y:04d}-H{h}", None, None
+
+
+REL_N = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1,
+         "this past": -1, "this coming": 1, "the past": -1, "the last": -1, "the previous": -1,
+         "the next": 1, "the coming": 1, "the current": 0, "this current": 0, "the following": 1}
+
+
+def n_rel_unit(m, ctx, c):
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    unit = _unit(m["unit"])
+    n = REL_N.get(rel, 0)
+    if rel in ("the following", "the previous", "the preceding", "the prior") and unit in ("Y", "M", "W", "D", "Q"):
+        # relative to the time in talk, when there is one
+        prev = ctx.last_specific(c.start)
+        if prev is not None:
+            if rel != "the following":
+                n = -1
+            v = tv.shift(tv.coarsen(prev.value, unit), n, unit)
+            return "DATE", v, prev.id, None if v else f"{prev.text!r} is not precise enough"
+    if rel.startswith("the") and rel not in ("the following",) and unit in ("Y", "M", "W", "D", "Q") and m["rest"]:
+        pass
+    typ = "DATE"
+    return _need_dct(ctx, typ, lambda d: _rel_unit(ctx, unit, n))
+
+
+def n_unit_rel(m, ctx, c):
+    """earlier this year / later this month / early next year / the end of the year."""
+    unit = _unit(m["unit"])
+    rel = re.sub(r"\s+", " ", (m["rel"] or "this").lower())
+    n = REL_N.get(rel, 0)
+    if rel == "that":
+        prev = ctx.last_specific(c.start)
+        if prev is not None:
+            v = tv.coarsen(prev.value, unit)
+            return "DATE", v, prev.id, None
+        return "DATE", None, None, "no earlier time to refer to"
+    return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, unit, n))
+
+
+def n_the_year(m, ctx, c):
+    unit = _unit(m["unit"])
+    w = m.group(0).lower()
+    pre = ctx.text[max(0, c.start - 12):c.start].lower()
+    if re.search(r"\b(?:for|during|over|throughout|in)\s+$", pre) and unit == "Y" and "fiscal" not in w:
+        return "DURATION", "P1Y", None, None
+    return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, unit, 0))
+
+
+def n_today(m, ctx, c):
+    w = m["w"].lower()
+    off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+           "the day after tomorrow": 2}[re.sub(r"\s+", " ", w)]
+    part = (m["part"] or "").lower() if "part" in m.re.groupindex else ""
+    if w == "tonight":
+        part = "night"
+    if ctx.dct is None:
+        return ("TIME" if part else "DATE"), None, None, NO_DCT
+    v = (ctx.dct + dt.timedelta(days=off)).isoformat()
+    if part:
+        return "TIME", v + "T" + PARTS[part], None, None
+    return "DATE", v, None, None
+
+
+def n_last_night(m, ctx, c):
+    return _need_dct(ctx, "TIME", lambda d: (d - dt.timedelta(days=1)).isoformat() + "TNI")
+
+
+def n_this_part(m, ctx, c):
+    part = m["part"].lower()
+    return _need_dct(ctx, "TIME", lambda d: d.isoformat() + "T" + PARTS[part])
+
+
+def n_weekday(m, ctx, c):
+    wd = WEEKDAYS[m["wd"].lower()]
+    rel = (m["rel"] or "").lower() if "rel" in m.re.groupindex else ""
+    rel = re.sub(r"\s+", " ", rel) or None
+    part = (m["part"] or "").lower() if "part" in m.re.groupindex else ""
+    typ = "TIME" if part else "DATE"
+    if ctx.dct is None:
+        return typ, None, None, NO_DCT
+    d = _weekday_date(ctx, wd, c.start, c.end, rel)
+    v = d.isoformat()
+    if part:
+        v += "T" + PARTS[part]
+    return typ, v, None, None
+
+
+def _clock(m) -> Optional[str]:
+    g = m.groupdict()
+    h = g.get("h")
+    if h is None:
+        w = (g.get("noon") or "").lower()
+        return {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}.get(w)
+    h = int(h)
+    mi = int(g.get("mi") or 0)
+    ap = (g.get("ap") or "").lower().replace(".", "").replace(" ", "")
+    if ap.startswith("p") and h < 12:
+        h += 12
+    if ap.startswith("a") and h == 12:
+        h = 0
+    inmorning = (g.get("inpart") or "").lower()
+    if inmorning in ("afternoon", "evening", "night") and h < 12:
+        h += 12
+    if h > 24 or mi > 59:
+        return None
+    return f"{h:02d}:{mi:02d}"
+
+
+def n_clock(m, ctx, c):
+    t = _clock(m)
+    if t is None:
+        return "TIME", None, None, "not a clock time"
+    g = m.groupdict()
+    day_v = None
+    if g.get("wd2") or g.get("wd1"):
+        w = g.get("wd2") or g.get("wd1")
+        if ctx.dct is not None:
+            day_v = _weekday_date(ctx, WEEKDAYS[w.lower()], c.start, c.end).isoformat()
+    elif g.get("rd2") or g.get("rd1"):
+        w = (g.get("rd2") or g.get("rd1")).lower()
+        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
+        if ctx.dct is not None:
+            day_v = (ctx.dct + dt.timedelta(days=off)).isoformat()
+    elif g.get("mon2"):
+        mon, dd = _mon(g["mon2"]), int(g["day2"])
+        if ctx.dct is not None:
+            day_v = _day_month(ctx, mon, dd, c.start, c.end)
+    else:
+        prev = ctx.last_specific(c.start, within=150)
+        if prev is not None and tv.granularity(prev.value) in ("D", "T"):
+            return "TIME", prev.value[:10] + "T" + t, prev.id, None
+        if ctx.dct is not None:
+            day_v = ctx.dct.isoformat()
+    if day_v is None:
+        return "TIME", None, None, NO_DCT
+    return "TIME", day_v + "T" + t, None, None
+
+
+def n_ago(m, ctx, c):
+    unit = _unit(m["unit"])
+    n = num_value(m["num"]) if m["num"] else 1
+    if unit in ("S", "MIN", "H"):
+        typ = "TIME"
+    else:
+        typ = "DATE"
+    if n is None:
+        return "DATE", "PAST_REF", None, None
+    if ctx.dct is None:
+        return typ, None, None, NO_DCT
+    if unit in ("S", "MIN", "H"):
+        return typ, ctx.dct.isoformat(), None, None
+    n = int(round(n)) if unit not in ("FN", "WE") else int(n)
+    if unit == "Y":
+        prev = ctx.last_specific(c.start, within=200)
+        if prev is not None and tv.granularity(prev.value) == "Q":
+            return "DATE", tv.shift(prev.value, -n, "Y"), prev.id, None
+    if unit == "FN":
+        unit, n = "W", n * 2
+    if unit == "WE":
+        unit = "W"
+    base = ctx.dct.isoformat()
+    cg = {"DE": "Y", "CE": "Y"}.get(unit, unit)
+    v = tv.shift(base, -n, unit if unit in ("D", "W", "M", "Q", "Y", "DE", "CE") else "D")
+    return "DATE", tv.coarsen(v, cg), None, None
+
+
+def n_later(m, ctx, c):
+    """N units later/earlier/before/after: relative to the time in talk (its anchor)."""
+    unit = _unit(m["unit"])
+    n = num_value(m["num"]) if m["num"] else 1
+    sign = -1 if m["dir"].lower() in ("earlier", "before", "previously", "prior") else 1
+    prev = ctx.last_specific(c.start)
+    if unit in ("S", "MIN", "H"):
+        return "DURATION", duration(n, unit), (prev.id if prev else None), None
+    if n is None:
+        return "DATE", ("PAST_REF" if sign < 0 else "FUTURE_REF"), (prev.id if prev else None), None
+    n = int(round(n))
+    if unit == "FN":
+        unit, n = "W", n * 2
+    cg = {"DE": "Y", "CE": "Y"}.get(unit, unit)
+    if prev is not None:
+        g = tv.granularity(prev.value)
+        if tv.GRAN_ORDER.get(cg, 9) <= tv.GRAN_ORDER[g]:
+            v = tv.shift(prev.value, sign * n, unit)
+            if v and g in ("D", "T") and cg in ("Y", "M", "W"):
+                v = tv.coarsen(v, cg)
+            if v:
+                return "DATE", v, prev.id, None
+        return "DATE", None, prev.id, f"{prev.text!r} is known only to the {_GNAME.get(g, g)}"
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    v = tv.shift(ctx.dct.isoformat(), sign * n, unit if unit in ("D", "W", "M", "Q", "Y", "DE", "CE") else "D")
+    return "DATE", tv.coarsen(v, cg), None, None
+
+
+_GNAME = {"Y": "year", "M": "month", "Q": "quarter", "S": "season", "H": "half-year", "W": "week", "D": "day"}
+
+
+def n_anaphoric(m, ctx, c):
+    """that day / the same day / the next day / the day before / the following week."""
+    w = re.sub(r"\s+", " ", m.group(0).lower())
+    unit = _unit(m["unit"])
+    n = 0
+    if re.search(r"\b(?:next|following|after|later)\b", w):
+        n = 1
+    elif re.search(r"\b(?:before|previous|preceding|prior|earlier)\b", w):
+        n = -1
+    prev = ctx.last_specific(c.start)
+    if prev is None:
+        if n == 0:
+            return "DATE", None, None, "no earlier time to refer to"
+        if ctx.dct is None:
+            return "DATE", None, None, NO_DCT
+        return "DATE", _rel_unit(ctx, unit, n), None, None
+    g = tv.granularity(prev.value)
+    if tv.GRAN_ORDER.get(unit, 9) > tv.GRAN_ORDER[g]:
+        return "DATE", None, prev.id, f"{prev.text!r} is known only to the {_GNAME.get(g, g)}"
+    v = tv.shift(tv.coarsen(prev.value, unit), n, unit) if n else tv.coarsen(prev.value, unit)
+    return "DATE", v, prev.id, None
+
+
+def n_duration(m, ctx, c):
+    unit = _unit(m["unit"])
+    n = num_value(m["num"]) if m["num"] else 1
+    if m["unit"].lower().endswith("s") and (not m["num"] or m["num"].lower() in ("a", "an")) and n == 1:
+        n = None
+    return "DURATION", duration(n, unit), None, None
+
+
+def n_bare_units(m, ctx, c):
+    unit = _unit(m["unit"])
+    return "DURATION", duration(None, unit), None, None
+
+
+def n_recent_units(m, ctx, c):
+    unit = _unit(m["unit"])
+    w = m.group(0).lower()
+    if "coming" in w or "ahead" in w or "future" in w or "next" in w or "upcoming" in w:
+        return "DURATION", duration(None, unit), None, None
+    if unit in ("Y", "DE", "CE"):
+        return "DATE", "PAST_REF", None, None
+    return "DURATION", duration(None, unit), None, None
+
+
+def n_fixed(value: str, typ: str = "DATE"):
+    def f(m, ctx, c):
+        return typ, value, None, None
+    return f
+
+
+def n_set(m, ctx, c):
+    w = m.group(0).lower()
+    if m.re.groupindex.get("wd") and m["wd"]:
+        v = f"XXXX-WXX-{WEEKDAYS[m['wd'].lower()]}"
+        if "part" in m.re.groupindex and m["part"]:
+            v += "T" + PARTS[m["part"].lower()]
+        return "SET", v, None, None
+    table = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
+             "hourly": "PT1H", "quarterly": "P3M", "nightly": "P1D", "biweekly": "P2W", "biannually": "P6M"}
+    for k, v in table.items():
+        if w.startswith(k):
+            return "SET", v, None, None
+    unit = _unit(m["unit"])
+    n = num_value(m["num"]) if "num" in m.re.groupindex and m["num"] else 1
+    if unit == "WE":
+        return "SET", "XXXX-WXX-WE", None, None
+    return "SET", duration(n or 1, unit), None, None
+
+
+def n_fiscal_year(m, ctx, c):
+    return "DATE", f"FY{_year2(m['year'])}", None, None
+
+
+def n_mod_year(m, ctx, c):
+    return "DATE", m["year"], None, None
+
+
+def n_dct_year(m, ctx, c):
+    return _need_dct(ctx, "DATE", lambda d: f"{d.year:04d}")
+
+
+def n_month_mod(m, ctx, c):
+    return n_month(m, ctx, c)
+
+
+# ---------------------------------------------------------------- patterns
+
+def _month_ok(m, text) -> bool:
+    s = m["mon"]
+    if not _is_cap(s) and not text.isupper():
+        return False
+    low = s.lower().rstrip(".")
+    if low in ("may", "march", "sat", "sun", "wed") or (len(low) <= 4 and not s.endswith(".") and low not in ("june", "july")):
+        # "may" the verb, "March" the verb or noun: need a date-like neighbour
+        after = text[m.end():m.end() + 8]
+        before = text[max(0, m.start() - 12):m.start()].lower()
+        if not (re.match(r"\s*\d", after) or re.match(r"[\s,]*(?:of\s+)?(?:1[6-9]|20)\d\d", after)
+                or re.search(r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during)[\s-]+$", before)):
+            if low in ("may", "march") or len(low) <= 4:
+                return False
+    return True
+
+
+def _wd_ok(m, text) -> bool:
+    s = m["wd"]
+    return _is_cap(s) or text.isupper()
+
+
+def _year_ok(m, text) -> bool:
+    before = text[max(0, m.start() - 3):m.start()]
+    after = text[m.end():m.end() + 12]
+    if re.search(r"[$£€#]\s?$|[\d.,]$", before):
+        return False
+    if re.match(r"(?:[.,]\d|\s*(?:%|percent|per\s*cent|to\s+\d|-\d|\d|\s*(?:people|persons|workers|employees|shares|tons|troops|soldiers|feet|metres|meters|miles|km|kilometers|pounds|dollars|euros|yen|units|cars|jobs|acres|votes|rubles|homes|deaths|cases|members|students|points|barrels|words|pages)))", after, re.I):
+        return False
+    return True
+
+
+def _dec_ok(m, text) -> bool:
+    return True
+
+
+_RULES: list[tuple[str, str, Callable, Optional[Callable]]] = []
+
+
+def rule(name: str, rx: str, norm: Callable, check: Optional[Callable] = None):
+    _RULES.append((name, rx, norm, check))
+
+
+REL = r"(?P<rel>last|next|this|past|previous|coming|this\s+past|this\s+coming|current)"
+THE = r"(?:the\s+)?"
+
+# full dates
+rule("full_mdy", r"\b(?:" + WD_ + r",?\s+)?" + MON + r"\s*" + DAYN + r"(?:,\s*|\s+)(?P<year>(?:1[6-9]|20)\d\d)\b", n_full_date, _month_ok)
+rule("full_mdy_sq", r"\b" + MON + r"\s+" + DAYN + r",?\s*'(?P<year>\d\d)\b", n_full_date, _month_ok)
+rule("full_dmy", r"\b(?:" + WD_ + r",?\s+)?(?:the\s+)?" + DAYN + r"(?:\s+of)?\s+" + MON + r",?\s+" + YEAR + r"\b", n_full_date, _month_ok)
+rule("iso", r"\b(?P<y>(?:1[6-9]|20)\d\d)-(?P<a>[01]\d)-(?P<b>[0-3]\d)\b", n_iso_date)
+rule("numeric", r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y>(?:1[6-9]|20)\d\d|\d\d)\b", n_numeric_date)
+# day and month
+rule("md", r"\b(?:" + WD_ + r",?\s+)?" + MON + r"\s*" + DAYN + r"\b(?![:,.]?\d)(?!\s*(?:%|percent|-|cents?|million|billion|points?)\b)", n_day_month, _month_ok)
+rule("dm", r"\b(?:" + WD_ + r",?\s+)?(?:the\s+)?" + DAYN + r"(?:\s+of)?\s+" + MON + r"\b", n_day_month, _month_ok)
+# month and year
+rule("my", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?:,?\s+|\s+of\s+)" + YEAR + r"\b", n_month_year, _month_ok)
+rule("m_rel_year", r"\b" + MON + r"(?:\s+of)?\s+(?P<rel>last|next|this|previous|past|coming)\s+year\b", n_month_rel_year, _month_ok)
+rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?![\w-])", n_month, _month_ok)
+# years, decades, centuries
+rule("year", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
+rule("fiscal", r"\b(?:fiscal|FY)(?:\s+year)?\s*'?(?P<year>(?:1[6-9]|20)\d\d|\d\d)\b", n_fiscal_year)
+rule("decade", r"(?:\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?)(?:\b(?P<dec>(?:1[6-9]|20)\d0)|'(?P<dd>\d0))s\b", n_decade)
+rule("century", r"\b(?:the\s+)?(?P<cent>\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|eighteenth|seventeenth|twenty[\s-]first)\s+century\b", n_century)
+# seasons
+rule("season_year", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?" + SEAS + r"(?:\s+of)?\s+" + YEAR + r"\b", n_season_year)
+rule("season_rel_year", r"\b(?:the\s+)?" + SEAS + r"\s+of\s+(?P<rel>last|next|this)\s+year\b", n_season_rel_year)
+rule("season", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming|the)\s+)?(?:(?:early|mid|late)[\s-]+)?" + SEAS + r"\b(?![\s-]+(?:and|or)\b)", n_season)
+# quarters and halves
+QORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|Q[1-4])"
+rule("quarter_year", r"\b(?:the\s+)?" + QORD + r"[\s-]+(?:fiscal[\s-]+)?quarter\s+(?:of\s+)?(?:fiscal\s+)?" + YEAR + r"\b", n_quarter_year)
+rule("year_quarter", r"\b" + YEAR + r"(?:'s)?\s+" + QORD + r"(?:[\s-]+quarter)?\b", n_quarter_year)
+rule("q_year", r"\b(?P<ord>Q[1-4])\s+'?" + YEAR + r"\b", n_quarter_year)
+rule("quarter", r"\b(?:(?P<rel>the|this|last|next|this\s+year's|last\s+year's|next\s+year's|the\s+year-ago|the\s+year-earlier|the\s+current|the\s+fiscal|fiscal|the\s+latest)[\s-]+)?(?:fiscal[\s-]+)?" + QORD + r"(?:[\s-]+fiscal)?[\s-]+(?:-\s*)?quarter\b(?:\s+(?:of\s+)?(?:this|the)\s+year)?", n_quarter)
+rule("the_quarter", r"\b(?:the|this|that|last|next)\s+(?:(?:latest|current|most\s+recent|recent|just[\s-]ended|previous|prior|preceding|same|comparable|year-ago|year-earlier|fiscal|first|latest\s+fiscal|coming|next)[\s-]+)*(?:quarter|period)\b(?:\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year))?", n_the_quarter)
+rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:year-ago|year-earlier|year\s+ago|year\s+earlier|prior-year|previous-year|last-year)(?:\s+(?:period|quarter|nine\s+months|six\s+months|time|level|month))?\b(?!\s+(?:earlier|ago))", n_year_ago_adj)
+rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of\s+)?" + YEAR + r"\b", n_half_year)
+rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
+# relative to the publication date
+rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today)
+rule("last_night", r"\blast\s+night\b", n_last_night)
+rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
+rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
+rule("unit_rel2", r"\b(?:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning|start|sometime|some\s+time)[\s-]+(?:of\s+)?(?P<rel>this|that|last|next|the\s+current|the)[\s-]+(?P<unit>year|month|week|decade|century|quarter)\b", n_unit_rel)
+rule("the_year", r"\b(?:the|this)\s+(?:(?:current|fiscal|calendar|full|whole|entire)[\s-]+)?(?P<unit>year)\b(?![\s-]+(?:earlier|ago|before|later|after|of|in|when|that|to|is|was|long|old))", n_the_year)
+rule("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|this\s+past|this\s+coming|early|late|on)\s+)?" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday, _wd_ok)
+rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
+# clock times
+CLK = r"(?:(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock)|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?P<noon>noon|midday|midnight))"
+TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|local\s+time|ET|PT|Moscow\s+time|Kyiv\s+time)\)?)?"
+rule("clock", r"\b(?:(?:about|around|at|approximately|shortly\s+(?:before|after))\s+)?(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow)\s+(?:at\s+)?)?" + CLK + TZ
+     + r"(?:\s+in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock)
+# ago / later / earlier
+rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)?(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?\s+ago\b", n_ago)
+rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)?(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>later|earlier|before|after|afterwards?|prior)\b(?!\s+(?:than|to|the|a|an|his|her|their|its|this|that|he|she|they|it|we|I)\b)", n_later)
+rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?!\s+(?:yesterday|tomorrow))", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
+# durations
+rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:[\s-]+(?:long|old))?\b(?!\s+(?:ago|later|earlier|before|after|afterwards)\b)(?:\s+or\s+so)?", n_duration)
+rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
+rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
+rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+|the\s+(?:years|months|weeks|days)\s+ahead\b)(?P<unit>years|months|weeks|days|decades|quarters|hours)?(?:\s+ahead)?\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
+# sets
+rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly|biweekly|biannually)\b", n_set)
+rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|or|and|before|after|of)\b)", n_set, lambda m, t: not (m.group(0).lower().startswith("a ") and not re.search(r"(?:\d|times?|\bonce|\btwice|dollars|percent|%|euros?|hours|miles|tons|barrels)\s*$", t[max(0, m.start() - 20):m.start()])))
+rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_is_cap(m["wd"]) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
+rule("set_wds", r"\b" + WD + r"s\b", n_set, lambda m, t: _is_cap(m["wd"]))
+# vague references
+rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|this\s+time|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
+rule("past", r"\b(?:recently|recent|previously|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|earlier(?=\s*[,.;])|once\s+upon\s+a\s+time|long\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days|historically)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
+rule("future", r"\b(?:the\s+future|in\s+future|soon|shortly|someday|one\s+day\s+soon|in\s+the\s+near\s+term|the\s+near\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None))
+
+
+def n_past_ref(m):
+    w = m.group(0).lower()
+    if w in ("years ago", "months ago", "weeks ago", "days ago"):
+        return "DURATION", duration(None, _unit(w.split()[0])), None, None
+    return "DATE", "PAST_REF", None, None
+
+
+def _present_ok(m, t) -> bool:
+    w = m.group(0).lower()
+    after = t[m.end():m.end() + 24].lower()
+    before = t[max(0, m.start() - 12):m.start()].lower()
+    if w == "current":
+        # "current" the adjective of a time ("current year" is read by its rule) or a state
+        return not re.match(r"\s*(?:account|affairs|events|flowing|electric|rate|ly)", after)
+    if w == "now":
+        return not re.search(r"\b(?:just|right|from|until|till|by|for|and)\s+$", before) or "from" in before or "until" in before or "by" in before
+    if w == "this time":
+        return not re.match(r"\s*(?:of|last|next|around)", after)
+    if w in ("so far", "to date", "as yet"):
+        return False
+    return True
+
+
+def _past_ok(m, t) -> bool:
+    w = m.group(0).lower()
+    if w == "recent" or w == "the past":
+        after = t[m.end():m.end() + 24].lower()
+        if re.match(r"\s+(?:days|weeks|months|years|decades|quarters|hours|few|two|three|four|five|six|seven|eight|nine|ten|\d)", after):
+            return False
+        if w == "the past":
+            return not re.match(r"\s+(?:year|month|week|day|decade|century|quarter)\b", after)
+    return True
+
+
+class _UnitFix:
+    """A match view whose "unit" falls back to the second alternative's group."""
+
+    def __init__(self, m):
+        self._m = m
+        self.re = m.re
+
+    def __getitem__(self, k):
+        if k == "unit":
+            return self._m["unit"] or self._m["u2"]
+        return self._m[k]
+
+    def group(self, *a):
+        return self._m.group(*a)
+
+
+class _UnitDefault(_UnitFix):
+    def __getitem__(self, k):
+        if k == "unit":
+            u = self._m["unit"]
+            if u:
+                return u
+            g = self._m.group(0).lower()
+            for w in ("years", "months", "weeks", "days"):
+                if w in g:
+                    return w
+            return "years"
+        return self._m[k]
+
+
+
+_COMPILED = [(name, re.compile(rx, re.I), norm, check, i) for i, (name, rx, norm, check) in enumerate(_RULES)]
+
+# rules whose match alone is not worth keeping when something longer overlaps it
+_WEAK = {"present", "past", "future", "year", "dur_bare", "recent_units"}
+
+_QUICK = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|year|month|week|day|"
+    r"hour|minute|second|quarter|decade|centur|now|current|recent|past|future|soon|noon|night|spring|summer|"
+    r"autumn|fall|winter|ago|earlier|later|previous|formerly|lately|tonight|tomorrow|yesterday|annual|hourly|"
+    r"morning|evening|afternoon|shortly|period|half|fiscal|term|present|once|time|'\d",
+    re.I)
+
+
+def _candidates(text: str) -> list[Cand]:
+    out = []
+    for name, rx, norm, check, prio in _COMPILED:
+        for m in rx.finditer(text):
+            if m.end() == m.start():
+                continue
+            if check is not None and not check(m, text):
+                continue
+            s, e = m.start(), m.end()
+            # trim trailing spaces/punctuation kept by optional groups
+            while e > s and text[e - 1] in " ,\n\t":
+                e -= 1
+            out.append(Cand(s, e, name, m, prio))
+    return out
+
+
+def _select(cands: list[Cand]) -> list[Cand]:
+    cands.sort(key=lambda c: (-(c.end - c.start) + (1000 if c.rule in _WEAK else 0), c.prio, c.start))
+    taken: list[tuple[int, int]] = []
+    keep = []
+    for c in cands:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        keep.append(c)
+    keep.sort(key=lambda c: c.start)
+    return keep
+
+
+def _strip_prep(text: str, s: int, e: int) -> tuple[int, int]:
+    return s, e
+
+
+def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeExpr]:
+    """Every time expression of ``text`` with its TIMEX3 type and value (see module doc)."""
+    if not text:
+        return []
+    cands = _select(_candidates(text))
+    ctx = Ctx(text, published, Tense(text, doc))
+    for c in cands:
+        norm = next(n for (name, _, n, _, _) in _COMPILED if name == c.rule)
+        try:
+            typ, value, anchor, note = norm(c.m, ctx, c)
+        except Exception as exc:  # a rule's arithmetic failing leaves the value open, never the read
+            typ, value, anchor, note = "DATE", None, None, f"could not normalise ({type(exc).__name__})"
+        if value is None and note is None:
+            note = "could not normalise"
+        t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=c.start, end=c.end, text=text[c.start:c.end],
+                     type=typ, value=value, anchor=anchor, note=note)
+        ctx.found.append(t)
+    return ctx.found
 
 
 @layer("times")
 def read_times(parsed: Parsed, report: Report) -> dict:
-    return {"times": []}
+    times = find_times(parsed.masked, parsed.published, doc=parsed.doc)
+    text = report.text
+    out = [t.model_copy(update={"text": text[t.start:t.end]}) for t in times]
+    return {"times": out}
