@@ -17,7 +17,9 @@ def _detector():
         Language.SWEDISH, Language.CZECH, Language.ROMANIAN, Language.HUNGARIAN, Language.GREEK,
         Language.HINDI, Language.INDONESIAN, Language.PERSIAN, Language.HEBREW,
     ]
-    return LanguageDetectorBuilder.from_languages(*langs).with_preloaded_language_models().build()
+    # Low-accuracy mode uses trigram models only: it loads in a fraction of a second instead of
+    # ~15 s, and on article-length text it is as accurate as the full mode.
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
 def detect_language(text: str, sample: int = 4000) -> str | None:

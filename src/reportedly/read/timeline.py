@@ -13,7 +13,7 @@ def read_timeline(parsed: Parsed, report: Report) -> dict:
         return {"timeline": entries}
     sents = list(parsed.doc.sents)
     for t in report.times:
-        if not t.value or t.type != "DATE":
+        if not t.value or t.type != "DATE" or not t.value[:1].isdigit():
             continue
         sent = next((s for s in sents if s.start_char <= t.start < s.end_char), None)
         if sent is None:

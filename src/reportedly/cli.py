@@ -1,0 +1,156 @@
+"""The command line: `reportedly analyze`, `schema`, `match`, and the ledger commands."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True,
+    help="Reads news the way a fact-checker does: who said what, on whose word, when, and how the outlet frames it.",
+)
+
+
+class Format(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    md = "md"
+    html = "html"
+
+
+def _say_error(input_name: str, reason: str) -> None:
+    """One line on stderr naming the input and the reason."""
+    print(f"reportedly: {input_name}: {reason}", file=sys.stderr)
+
+
+def _check_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+
+
+@app.command()
+def analyze(
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help="files (.txt .html .htm .html.gz), folders, http(s) URLs, or - for standard input"),
+    format: Optional[Format] = typer.Option(None, "--format", "-f", help="json | jsonl | md | html (default: md on a terminal, json otherwise)"),
+    published: Optional[str] = typer.Option(None, "--published", help="publication date YYYY-MM-DD, when the input carries none", callback=_check_date),
+    url: Optional[str] = typer.Option(None, "--url", help="the address the input came from"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of standard output"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="worker processes for many inputs (default: the machine's cores)"),
+    allow_private: bool = typer.Option(False, "--allow-private", help="let URLs reach private, loopback and link-local addresses"),
+) -> None:
+    """Read articles and print their reports."""
+    from .api import Failure, iter_reports
+    from .render import render_many
+
+    out_stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    to_terminal = output is None and sys.stdout.isatty()
+    fmt = format or (Format.md if to_terminal else Format.json)
+    if inputs.count("-") > 1:
+        raise typer.BadParameter("standard input (-) can be given once")
+    from .intake import expand
+
+    specs = list(expand(inputs))
+    if not specs:
+        _say_error(" ".join(inputs), "no .txt, .html, .htm or .html.gz files found")
+        raise typer.Exit(2)
+    single = len(specs) == 1
+    njobs = 1 if single else (jobs or os.cpu_count() or 1)
+    failures = 0
+    results = []
+    progress = _progress(len(specs)) if (sys.stderr.isatty() and not single) else None
+    try:
+        if progress:
+            progress.start()
+            task = progress.add_task("reading", total=len(specs))
+        for item in iter_reports(specs, published=published, url=url, jobs=njobs, allow_private=allow_private):
+            if isinstance(item, Failure):
+                failures += 1
+                _say_error(item.input, item.error)
+            if fmt == Format.jsonl:  # stream: one line as each report is ready
+                line = json.dumps(item.to_dict(), ensure_ascii=False) if isinstance(item, Failure) else item.to_json(indent=None)
+                out_stream.write(line + "\n")
+                out_stream.flush()
+            elif not isinstance(item, Failure) or not single:
+                results.append(item)
+            if progress:
+                progress.advance(task)
+    finally:
+        if progress:
+            progress.stop()
+    if fmt != Format.jsonl and results:
+        out_stream.write(render_many(results, fmt.value, single=single))
+    if output:
+        out_stream.close()
+    if failures:
+        raise typer.Exit(2)
+
+
+def _progress(total: int):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the report."""
+    from .model import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+
+
+@app.command()
+def match(
+    claims: Path = typer.Option(..., "--claims", help="TSV of checked claims: header, id, text[, more columns]"),
+    queries: Path = typer.Option(..., "--queries", help="TSV of queries: header, id, text"),
+    top: int = typer.Option(5, "--top", min=1, help="claims to rank for each query"),
+    backend: str = typer.Option("auto", "--embedder", help="auto | wordllama | minilm"),
+) -> None:
+    """Rank already-checked claims for each query (TREC run format)."""
+    from .ledger.match import run_match
+
+    for path in (claims, queries):
+        if not path.is_file():
+            _say_error(str(path), "no such file")
+            raise typer.Exit(2)
+    try:
+        for line in run_match(str(claims), str(queries), top=top, backend=backend):
+            sys.stdout.write(line + "\n")
+    except ValueError as exc:
+        _say_error(f"{claims} / {queries}", str(exc))
+        raise typer.Exit(2)
+
+
+def _register_ledger() -> None:
+    try:
+        from .ledger import commands
+    except ImportError:
+        return
+    for name in ("ingest", "claims", "claim"):
+        fn = getattr(commands, name, None)
+        if fn is not None:
+            app.command(name)(fn)
+
+
+_register_ledger()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
