@@ -1,11 +1,733 @@
-"""Entities: named mentions clustered into real-world entities (placeholder until issue 3 lands)."""
+"""Entities: named mentions clustered into real-world entities, with their descriptions and pronouns.
+
+What it does, in order (all over ``parsed.doc``, the parse of the masked text, so nothing in
+``removed`` is read):
+
+1. Names: spaCy's entities, repaired with small lexicons (``data/entities_*``: a gazetteer of
+   common places and organisations, news outlets, first names) and cheap syntax cues (a one-word
+   "person" that premodifies a role noun is an organisation, one that premodifies a product noun
+   a product; "told X", "X reported", "X newspaper" make X an outlet; the document's own outlet,
+   ``meta.outlet``, is an outlet whatever its case). A surname seen in a full name is a mention
+   wherever it stands, even where spaCy missed it.
+2. Names are clustered: same name; surname or first name to the full name; honorific + surname.
+3. Titles and epithets: premodifiers ("American billionaire Elon Musk") extend the name's mention;
+   appositions ("the former deputy chief of staff of the Pentagon, Colin Kahl") are their own
+   mention. Both teach the entity role words, affiliations and nationality.
+4. A left-to-right pass keeps a salience score per entity (Lappin & Leass factors, halved each
+   sentence) and resolves definite descriptions ("the billionaire", "the former Pentagon
+   official", "the company") and third-person pronouns to the best compatible entity: learnt
+   role words and affiliations first, then a role lexicon with salience; co-arguments of the same
+   verb are excluded (binding), and so are entities of the wrong gender, number or nationality.
+
+Nested names inside a description ("Pentagon" in "the former Pentagon official") stay mentions of
+their own entity; use :func:`entity_at` to pick the entity a span is about.
+"""
 from __future__ import annotations
 
-from ..model import Report
+import functools
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..model import Entity, Report, Span
+from . import entities_lexicon as lex
 from .nlp import Parsed
 from .registry import layer
+
+LABELS = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "NORP": "NORP",
+    "PRODUCT": "PRODUCT", "EVENT": "EVENT", "WORK_OF_ART": "OTHER", "LAW": "OTHER",
+}
+
+PRONOUNS = {
+    "he": ("m", "subj"), "him": ("m", "obj"), "his": ("m", "poss"), "himself": ("m", "refl"),
+    "she": ("f", "subj"), "her": ("f", "obj"), "hers": ("f", "poss"), "herself": ("f", "refl"),
+    "they": ("pl", "subj"), "them": ("pl", "obj"), "their": ("pl", "poss"), "theirs": ("pl", "poss"),
+    "themselves": ("pl", "refl"), "its": ("n", "poss"), "itself": ("n", "refl"),
+}
+PRONOUN_TYPES = {
+    "m": ("PERSON",), "f": ("PERSON",), "pl": ("ORG", "OUTLET", "NORP"), "n": ("ORG", "OUTLET", "GPE", "PRODUCT"),
+}
+ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd")
+MOD_DEPS = ("compound", "amod", "nmod", "npadvmod", "nummod", "advmod")
+DETS = ("the", "this", "that")
+# Common nouns spaCy sometimes calls names; never an entity on their own.
+GENERIC = frozenset("media sources source reports report government police officials authorities news "
+                    "breaking update updated world opinion analysis".split())
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    i0: int
+    i1: int
+    head: int
+    kind: str  # name | desc | pron
+    label: str
+    n0: int = -1  # the bare name's tokens (before a premodifier title extends the mention)
+    n1: int = -1
+    src: str = "spacy"  # spacy | gaz | outlet | meta | surname | cue
+    ent: int = -1
+    key: str = ""
+    gender: str | None = None
+    roles: set = field(default_factory=set)
+    affs: set = field(default_factory=set)
+    nats: set = field(default_factory=set)
+
+
+@dataclass
+class Ent:
+    label: str
+    mentions: list = field(default_factory=list)
+    gender: str | None = None
+    roles: set = field(default_factory=set)
+    affs: set = field(default_factory=set)
+    nats: set = field(default_factory=set)
+    sal: dict = field(default_factory=lambda: defaultdict(dict))  # sentence -> factor -> weight
+    args: dict = field(default_factory=lambda: defaultdict(set))  # sentence -> arg verbs
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _norm(text: str) -> str:
+    t = re.sub(r"\s+", " ", text.strip()).lower()
+    t = re.sub(r"^the ", "", t)
+    t = re.sub(r"['’]s$", "", t)
+    return t
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon_regex() -> tuple[re.Pattern, re.Pattern]:
+    gaz = sorted(lex.gazetteer(), key=len, reverse=True)
+    gaz_re = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(g) for g in gaz) + r")(?![\w])")
+    outs = sorted((o for o in lex.outlets() if o not in lex.AMBIGUOUS_OUTLETS), key=len, reverse=True)
+    out_re = re.compile(r"(?<![\w])(?:the\s+)?(?:" + "|".join(re.escape(o) for o in outs) + r")(?![\w])", re.I)
+    return gaz_re, out_re
+
+
+def _arg_verb(tok):
+    """The verb a token is a direct argument of (subject, object, or a verb's prepositional object)."""
+    if tok.dep_ in ARG_DEPS:
+        return tok.head.i
+    if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent", "dative") and tok.head.head.pos_ in ("VERB", "AUX"):
+        return tok.head.head.i
+    return None
+
+
+def _factors(tok) -> dict:
+    f = {"rec": 100}
+    dep = tok.dep_
+    if dep in ("nsubj", "nsubjpass"):
+        f["subj"] = 80
+    elif dep == "expl":
+        f["exist"] = 70
+    elif dep in ("dobj", "attr"):
+        f["obj"] = 50
+    elif dep in ("dative", "pobj"):
+        f["ind"] = 40
+    if dep not in ("poss", "compound", "nmod", "amod") and not (dep == "pobj" and tok.head.head.pos_ in ("NOUN", "PROPN")):
+        f["head"] = 80
+    if not (dep == "pobj" and tok.head.head.pos_ in ("VERB", "AUX")):
+        f["nonadv"] = 50
+    return f
+
+
+def _is_cap(tok) -> bool:
+    return tok.text[:1].isupper()
+
+
+# ----------------------------------------------------------------------------- 1. names
+
+def _name_mentions(doc, meta) -> list[Mention]:
+    text = doc.text
+    out: list[Mention] = []
+    taken = [False] * len(doc)
+    outlet_key = _norm(meta.outlet) if meta and meta.outlet else None
+    outlets = lex.outlets()
+    gaz = lex.gazetteer()
+
+    def add(i0, i1, label, src):
+        if i1 <= i0:
+            return None
+        # no names across lines
+        for j in range(i0, i1):
+            if "\n" in doc[j].text or doc[j].is_space:
+                i1 = j
+                break
+        if i1 <= i0:
+            return None
+        span = doc[i0:i1]
+        heads = [t for t in span if t.head.i < i0 or t.head.i >= i1 or t.head.i == t.i]
+        m = Mention(span.start_char, span.end_char, i0, i1, (heads[-1] if heads else span[-1]).i, "name", label, src=src)
+        out.append(m)
+        for j in range(i0, i1):
+            taken[j] = True
+        return m
+
+    for e in doc.ents:
+        label = LABELS.get(e.label_)
+        if label is None:
+            continue
+        i0, i1 = e.start, e.end
+        while i0 < i1 and (doc[i0].is_space or doc[i0].is_punct):
+            i0 += 1
+        while i1 > i0 and (doc[i1 - 1].tag_ == "POS" or doc[i1 - 1].is_punct or doc[i1 - 1].is_space):
+            i1 -= 1
+        if i0 >= i1:
+            continue
+        if doc[i0].lower_ == "the":
+            rest = _norm(doc[i0 + 1:i1].text)
+            keep = doc[i0].text == "The" and (rest in outlets or not doc[i0].is_sent_start)
+            if not keep:
+                i0 += 1
+        if i0 >= i1:
+            continue
+        key = _norm(doc[i0:i1].text)
+        # a person inside a longer non-person name ("Defence Lloyd Austin")
+        if label != "PERSON" and i1 - i0 >= 2 and key not in outlets and doc[i0:i1].text not in gaz:
+            for j in range(i0 + 1, i1 - 1):
+                if lex.is_first_name(doc[j].text) and all(_is_cap(t) and t.pos_ == "PROPN" for t in doc[j + 1:i1]):
+                    i0, label = j, "PERSON"
+                    break
+        txt = doc[i0:i1].text
+        key = _norm(txt)
+        src = "spacy"
+        if outlet_key and key == outlet_key:
+            label, src = "OUTLET", "meta"
+        elif key in outlets and label != "PERSON" or (key in outlets and i1 - i0 == 1 and label == "PERSON"):
+            label, src = "OUTLET", "outlet"
+        elif txt in gaz and not (label == "PERSON" and i1 - i0 > 1):
+            label, src = gaz[txt], "gaz"
+        if label in ("NORP",) and i1 - i0 == 1 and doc[i0].pos_ == "ADJ" and False:
+            continue
+        add(i0, i1, label, src)
+
+    def char_tokens(s, e):
+        sp = doc.char_span(s, e, alignment_mode="expand")
+        return (sp.start, sp.end) if sp is not None else (None, None)
+
+    # the document's own outlet, whatever its case ("OBOZREVATEL")
+    if outlet_key:
+        pat = re.compile(r"(?<!\w)(?:the\s+)?" + r"\s+".join(map(re.escape, outlet_key.split())) + r"(?!\w)", re.I)
+        for m in pat.finditer(text):
+            s = m.start()
+            if text[s:s + 4].lower() == "the " and text[s] == "t":
+                s += 4
+            if not text[s].isupper():
+                continue
+            i0, i1 = char_tokens(s, m.end())
+            if i0 is not None and not any(taken[i0:i1]):
+                add(i0, i1, "OUTLET", "meta")
+    gaz_re, out_re = _lexicon_regex()
+    for m in out_re.finditer(text):
+        s = m.start()
+        if text[s:s + 4] == "the ":
+            s += 4
+        if not text[s].isupper():
+            continue
+        i0, i1 = char_tokens(s, m.end())
+        if i0 is not None and not any(taken[i0:i1]):
+            add(i0, i1, "OUTLET", "outlet")
+    for m in gaz_re.finditer(text):
+        i0, i1 = char_tokens(m.start(), m.end())
+        if i0 is not None and not any(taken[i0:i1]) and doc[i0].pos_ in ("PROPN", "NOUN", "ADJ"):
+            add(i0, i1, gaz[m.group(0)], "gaz")
+
+    # honorifics ("Mr. Smith") join the name and give its gender
+    for m in out:
+        if m.label == "PERSON" and m.i0 > 0:
+            prev = doc[m.i0 - 1]
+            if prev.lower_ in lex.HONORIFICS:
+                m.gender = lex.HONORIFICS[prev.lower_]
+                m.i0, m.start = prev.i, prev.idx
+                taken[prev.i] = True
+
+    # surnames (and first names) of full person names, wherever they stand
+    surnames: dict[str, str] = {}
+    for m in out:
+        toks = [t for t in doc[m.i0:m.i1] if t.lower_ not in lex.HONORIFICS]
+        if m.label == "PERSON" and len(toks) >= 2:
+            surnames[toks[-1].text] = "PERSON"
+    by_tok = {}
+    for m in out:
+        for j in range(m.i0, m.i1):
+            by_tok[j] = m
+    for tok in doc:
+        if tok.text in surnames and tok.pos_ in ("PROPN", "NOUN", "VERB", "ADJ", "X"):
+            m = by_tok.get(tok.i)
+            if m is None:
+                add(tok.i, tok.i + 1, "PERSON", "surname")
+            elif m.label != "PERSON" and m.i1 - m.i0 == 1 and m.src == "spacy":
+                m.label, m.src = "PERSON", "surname"
+    out.sort(key=lambda m: (m.start, -m.end))
+    # drop nested duplicates produced by overlapping scans (keep the first, longest)
+    kept, last_end = [], -1
+    for m in out:
+        if m.start < last_end and any(k.start <= m.start and m.end <= k.end and k.label == m.label for k in kept[-3:]):
+            continue
+        kept.append(m)
+        last_end = max(last_end, m.end)
+    _fix_types(doc, kept, surnames)
+    kept = [m for m in kept if _norm(doc[m.i0:m.i1].text) not in GENERIC]
+    for m in kept:
+        m.n0, m.n1 = m.i0, m.i1
+    return kept
+
+
+def _compound_chain(tok):
+    """Nouns a compound premodifier leads to ("Starlink" -> satellite, terminals)."""
+    chain = []
+    t = tok
+    while t.dep_ == "compound" and t.head.i != t.i:
+        t = t.head
+        chain.append(t)
+    return chain
+
+
+def _fix_types(doc, mentions, surnames):
+    roles = lex.roles()
+    for m in mentions:
+        one = m.i1 - m.i0 == 1
+        tok = doc[m.head]
+        chain = _compound_chain(tok)
+        lemmas = [t.lemma_.lower() for t in chain]
+        if one and m.src == "spacy" and m.label in ("PERSON", "ORG", "GPE") and chain:
+            if any(l in lex.PRODUCT_NOUNS for l in lemmas):
+                m.label = "PRODUCT"
+            elif m.label == "PERSON" and tok.text not in surnames and not lex.is_first_name(tok.text) and (
+                any(l in roles or l in lex.ORG_NOUNS for l in lemmas)
+            ):
+                m.label = "ORG"
+        if m.label in ("ORG", "PERSON") and m.src in ("spacy",) and _outlet_cue(doc, m, tok, lemmas):
+            if m.label == "ORG" or one:
+                m.label, m.src = "OUTLET", "cue"
+
+
+def _outlet_cue(doc, m, tok, chain_lemmas) -> bool:
+    if any(l in lex.OUTLET_NOUNS for l in chain_lemmas):
+        return True
+    if "news" in chain_lemmas and "agency" in chain_lemmas:
+        return True
+    head = tok.head
+    # "told X", "in an interview with X"
+    if tok.dep_ in ("dobj", "dative") and head.lemma_ == "tell":
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_ == "tell":
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "with" and head.head.lemma_ == "interview":
+        return True
+    # "X reported"
+    if tok.dep_ == "nsubj" and head.lemma_ in lex.OUTLET_REPORT_VERBS and m.label == "ORG":
+        return True
+    # "X, a newspaper", "the newspaper X"
+    if tok.dep_ == "appos" and head.lemma_.lower() in lex.OUTLET_NOUNS:
+        return True
+    for c in tok.children:
+        if c.dep_ == "appos" and c.lemma_.lower() in lex.OUTLET_NOUNS:
+            return True
+    return False
+
+
+# ----------------------------------------------------------------------------- 2. clustering
+
+def _cluster(doc, names: list[Mention], meta) -> list[Ent]:
+    ents: list[Ent] = []
+    by_key: dict[tuple, int] = {}
+    persons_full: list[tuple[list[str], int]] = []
+
+    def new(label):
+        ents.append(Ent(label=label))
+        return len(ents) - 1
+
+    def person_tokens(m):
+        return [t.text for t in doc[m.i0:m.i1] if t.lower_ not in lex.HONORIFICS]
+
+    # full person names first, so that a bare surname before the full name still joins it
+    for m in names:
+        if m.label != "PERSON":
+            continue
+        toks = person_tokens(m)
+        if len(toks) >= 2:
+            k = ("P", " ".join(toks).lower())
+            if k not in by_key:
+                by_key[k] = new("PERSON")
+                persons_full.append((toks, by_key[k]))
+            m.ent = by_key[k]
+    for m in names:
+        if m.ent >= 0:
+            continue
+        if m.label == "PERSON":
+            toks = person_tokens(m)
+            w = toks[-1] if toks else doc[m.head].text
+            cands = [e for ft, e in persons_full if ft[-1] == w]
+            if not cands:
+                cands = [e for ft, e in persons_full if ft[0] == w]
+            if cands:
+                m.ent = cands[-1] if len(set(cands)) > 1 else cands[0]
+                if len(set(cands)) > 1:  # several people share it: the last one named before here
+                    before = [e for e in cands if any(x.start < m.start for x in names if x.ent == e)]
+                    m.ent = before[-1] if before else cands[0]
+                continue
+            k = ("P", " ".join(toks).lower())
+        else:
+            k = ("O", _norm(doc[m.i0:m.i1].text))
+        if k not in by_key:
+            by_key[k] = new(m.label)
+        m.ent = by_key[k]
+    for m in names:
+        ents[m.ent].mentions.append(m)
+    for e in ents:
+        labels = Counter(m.label for m in e.mentions)
+        if "OUTLET" in labels:
+            e.label = "OUTLET"
+        else:
+            strong = Counter(m.label for m in e.mentions if m.src != "spacy")
+            e.label = (strong or labels).most_common(1)[0][0]
+        if e.label == "PERSON":
+            for m in e.mentions:
+                if m.gender:
+                    e.gender = m.gender
+            if e.gender is None:
+                full = max(e.mentions, key=lambda m: m.i1 - m.i0)
+                toks = person_tokens(full)
+                if len(toks) >= 2:
+                    e.gender = lex.first_name_gender(toks[0])
+    return ents
+
+
+# ----------------------------------------------------------------------------- 3. titles
+
+def _learn(doc, i0, i1, skip: range | None = None):
+    """Role words, affiliations and nationalities from the tokens of a title or description."""
+    roles, affs, nats = set(), set(), set()
+    for t in doc[i0:i1]:
+        if skip is not None and t.i in skip:
+            continue
+        if t.ent_type_ in ("NORP", "GPE") or t.text in ("US", "U.S."):
+            nats.add(lex.nationality_key(t.text))
+            affs.add(t.lower_)
+        elif t.ent_type_ in ("ORG", "FAC", "LOC") or (t.pos_ == "PROPN" and t.lower_ not in lex.roles()):
+            affs.add(t.lower_)
+        if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("NORP", "GPE", "ORG", "FAC", "LOC"):
+            roles.add(t.lemma_.lower())
+    return roles, affs, nats
+
+
+def _titles(doc, ents: list[Ent]) -> list[Mention]:
+    """Extend person names over premodifier titles; appositions become their own mentions."""
+    extra = []
+    for ei, e in enumerate(ents):
+        if e.label != "PERSON":
+            continue
+        for m in list(e.mentions):
+            if m.kind != "name":
+                continue
+            head = doc[m.head]
+            name_range = range(m.i0, m.i1)
+            # premodifiers: "American billionaire Elon Musk", "US Secretary of Defence Lloyd Austin"
+            left = [c for t in doc[m.i0:m.i1] for c in t.lefts if c.i < m.i0 and c.dep_ in MOD_DEPS]
+            if left:
+                s = min(c.left_edge.i for c in left)
+                while s < m.i0 and (doc[s].is_punct or doc[s].pos_ in ("ADP", "DET", "CCONJ") or doc[s].is_space):
+                    s += 1
+                seg = doc[s:m.i0]
+                if s < m.i0 and not any("\n" in t.text or (t.is_punct and t.text not in "-") for t in seg) and any(
+                    t.pos_ in ("NOUN", "PROPN", "ADJ") for t in seg
+                ):
+                    r, a, n = _learn(doc, s, m.i0)
+                    e.roles |= r
+                    e.affs |= a
+                    e.nats |= n
+                    m.i0, m.start = s, doc[s].idx
+            # apposition, name second: "the now former Deputy Chief of Staff of the Pentagon, Colin Kahl"
+            if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i < m.i0 and head.head.ent_type_ != "PERSON":
+                h = head.head
+                s, end = h.left_edge.i, m.i0
+                while end > s and (doc[end - 1].is_punct or doc[end - 1].is_space):
+                    end -= 1
+                if end > s and not any("\n" in t.text for t in doc[s:end]):
+                    extra.append(_desc_mention(doc, s, end, h.i, ei, e))
+            # apposition, name first: "Colin Kahl, the former official, said"
+            for c in head.children:
+                if c.dep_ == "appos" and c.i > m.i1 and c.pos_ == "NOUN" and c.ent_type_ == "":
+                    s, end = c.left_edge.i, c.right_edge.i + 1
+                    while end > s and (doc[end - 1].is_punct or doc[end - 1].is_space):
+                        end -= 1
+                    if end > s and not any("\n" in t.text for t in doc[s:end]):
+                        extra.append(_desc_mention(doc, s, end, c.i, ei, e))
+    return extra
+
+
+def _desc_mention(doc, s, end, head, ei, e) -> Mention:
+    m = Mention(doc[s].idx, doc[end - 1].idx + len(doc[end - 1].text), s, end, head, "desc", e.label, src="appos", ent=ei)
+    r, a, n = _learn(doc, s, end)
+    e.roles |= r
+    e.affs |= a
+    e.nats |= n
+    return m
+
+
+# ----------------------------------------------------------------------------- 4. descriptions, pronouns
+
+def _descriptions(doc, ents, covered: set[int], person_toks: set[int]) -> list[Mention]:
+    roles = lex.roles()
+    learnt = set().union(*(e.roles for e in ents if e.label == "PERSON")) if ents else set()
+    out = []
+    for t in doc:
+        if t.pos_ != "NOUN" or t.tag_ != "NN" or t.dep_ in ("compound", "amod", "nmod") or t.i in covered:
+            continue
+        lem = t.lemma_.lower()
+        if lem in lex.ORG_NOUNS:
+            label = lex.ORG_NOUNS[lem]
+        elif lem in roles or lem in learnt:
+            label = "PERSON"
+        else:
+            continue
+        lefts = [c for c in t.lefts]
+        if not lefts or lefts[0].lower_ not in DETS or lefts[0].dep_ != "det":
+            continue
+        if any(c.dep_ == "poss" for c in lefts):
+            continue
+        s = lefts[0].i
+        if any(j in covered for j in range(s, t.i + 1)):
+            continue
+        if any(j in person_toks for j in range(s, t.i + 1)):
+            continue
+        m = Mention(doc[s].idx, t.idx + len(t.text), s, t.i + 1, t.i, "desc", label, src="desc")
+        m.roles = {lem}
+        # affiliations from the description and an "of" phrase ("the president of France")
+        r, a, n = _learn(doc, s, t.i)
+        for c in t.rights:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                r2, a2, n2 = _learn(doc, c.i, c.right_edge.i + 1)
+                a |= a2
+                n |= n2
+        m.affs, m.nats = a, n
+        gender = roles.get(lem)
+        m.gender = gender if gender in ("m", "f") else None
+        out.append(m)
+    return out
+
+
+def _pronouns(doc) -> list[Mention]:
+    out = []
+    for t in doc:
+        p = PRONOUNS.get(t.lower_)
+        if p is None or t.pos_ not in ("PRON", "DET"):
+            continue
+        if t.lower_ == "her" and t.tag_ == "PRP$":
+            pass
+        out.append(Mention(t.idx, t.idx + len(t.text), t.i, t.i + 1, t.i, "pron", p[0], src="pron"))
+    return out
+
+
+def _salience(e: Ent, sent: int) -> float:
+    total = 0.0
+    for s, f in e.sal.items():
+        if s <= sent and sent - s < 8:
+            total += sum(f.values()) * (0.5 ** (sent - s))
+    return total
+
+
+def _recent_subject(doc, e: Ent, m: Mention, si: int, sent_of) -> bool:
+    """'they'/'its' only for a group that was a subject in this or the last sentence, with no plural
+    (or, for 'its', singular) common noun argument between that mention and the pronoun."""
+    if not any("subj" in e.sal.get(s, {}) for s in (si, si - 1)):
+        return False
+    last = max((x.head for x in e.mentions if x.head < m.head), default=None)
+    if last is None:
+        return False
+    tags = ("NNS", "NNPS") if PRONOUNS[doc[m.head].lower_][0] == "pl" else ("NN",)
+    for t in doc[last + 1:m.head]:
+        if t.tag_ in tags and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj") and sent_of[t.i] >= si - 1:
+            return False
+    return True
+
+
+def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
+    sent_of = {}
+    for si, s in enumerate(doc.sents):
+        for j in range(s.start, s.end):
+            sent_of[j] = si
+    by_head: dict[int, Mention] = {}
+
+    def note(m: Mention, e: Ent):
+        tok = doc[m.head]
+        si = sent_of[m.head]
+        f = e.sal[si]
+        for k, v in _factors(tok).items():
+            f[k] = max(f.get(k, 0), v)
+        av = _arg_verb(tok)
+        if av is not None:
+            e.args[si].add(av)
+        by_head[m.head] = m
+
+    for m in mentions:
+        si = sent_of[m.head]
+        if m.ent >= 0:
+            note(m, ents[m.ent])
+            continue
+        tok = doc[m.head]
+        av = _arg_verb(tok)
+        if m.kind == "pron":
+            word = tok.lower_
+            gender, role = PRONOUNS[word]
+            types = PRONOUN_TYPES[gender]
+            target = None
+            if role == "refl":
+                if tok.dep_ == "appos" and tok.head.i in by_head and by_head[tok.head.i].ent >= 0:
+                    target = by_head[tok.head.i].ent  # "Musk himself"
+                elif av is not None:
+                    subj = [c for c in doc[av].children if c.dep_ in ("nsubj", "nsubjpass")]
+                    if subj and subj[0].i in by_head and by_head[subj[0].i].ent >= 0:
+                        target = by_head[subj[0].i].ent
+                if target is not None and ents[target].label not in types:
+                    target = None
+            if target is None:
+                best, best_score = None, 0.0
+                floor = 40.0 if gender in ("m", "f") else 120.0
+                for ei, e in enumerate(ents):
+                    if e.label not in types or not e.sal:
+                        continue
+                    if gender in ("m", "f") and e.gender and e.gender != gender:
+                        continue
+                    if role not in ("poss", "refl") and av is not None and av in e.args.get(si, ()):
+                        continue  # binding: not a co-argument of the same verb
+                    sc = _salience(e, si)
+                    if sc < floor:
+                        continue
+                    if gender in ("pl", "n") and not _recent_subject(doc, e, m, si, sent_of):
+                        continue
+                    # within the sentence, the subject of the clause above the pronoun's clause
+                    gov = tok.head
+                    while gov.pos_ not in ("VERB", "AUX") and gov.head.i != gov.i:
+                        gov = gov.head
+                    if gov.head.i != gov.i and gov.dep_ in ("ccomp", "xcomp", "advcl", "relcl"):
+                        up = gov.head
+                        for c in up.children:
+                            if c.dep_ in ("nsubj", "nsubjpass") and c.i in by_head and by_head[c.i].ent == ei:
+                                sc += 30
+                    if sc > best_score:
+                        best, best_score = ei, sc
+                target = best
+            if target is not None:
+                m.ent = target
+                e = ents[target]
+                if gender in ("m", "f") and e.gender is None:
+                    e.gender = gender
+                e.mentions.append(m)
+                note(m, e)
+            continue
+        # a definite description
+        best, best_score = None, 0.0
+        for ei, e in enumerate(ents):
+            if not e.sal:
+                continue
+            if m.label == "PERSON" and e.label != "PERSON":
+                continue
+            if m.label == "ORG" and e.label not in ("ORG", "OUTLET"):
+                continue
+            if m.label == "OUTLET" and e.label != "OUTLET":
+                continue
+            if av is not None and av in e.args.get(si, ()):
+                continue
+            if m.gender and e.gender and m.gender != e.gender:
+                continue
+            if m.nats and e.nats and not (m.nats & e.nats):
+                continue
+            # the description must not name the entity's own affiliation as a separate thing
+            sc = _salience(e, si)
+            learnt = bool(m.roles & e.roles) or bool(m.affs & e.affs)
+            if m.roles & e.roles:
+                sc += 400
+            if m.affs & e.affs:
+                sc += 300
+            if not learnt and sc < 60:
+                continue
+            if sc > best_score:
+                best, best_score = ei, sc
+        if best is not None:
+            e = ents[best]
+            m.ent = best
+            e.roles |= m.roles
+            e.affs |= m.affs
+            e.nats |= m.nats
+            if m.gender and e.gender is None:
+                e.gender = m.gender
+            e.mentions.append(m)
+            note(m, e)
+
+
+# ----------------------------------------------------------------------------- the layer
+
+def _name_of(doc, e: Ent, meta) -> str:
+    names = [m for m in e.mentions if m.kind == "name"]
+    if e.label == "OUTLET" and meta and meta.outlet and any(m.src == "meta" for m in names):
+        return meta.outlet
+    if e.label == "PERSON":
+        def core(m):
+            return [t for t in doc[m.n0:m.n1] if t.lower_ not in lex.HONORIFICS]
+        best = max(names, key=lambda m: (len(core(m)), -m.start))
+        return " ".join(t.text for t in core(best))
+    counts = Counter(doc[m.n0:m.n1].text for m in names)
+    return max(counts, key=lambda k: (counts[k], len(k)))
+
+
+def find_entities(parsed: Parsed) -> list[Entity]:
+    doc = parsed.doc
+    names = _name_mentions(doc, parsed.meta)
+    ents = _cluster(doc, names, parsed.meta)
+    appos = _titles(doc, ents)
+    covered, person_toks = set(), set()
+    for m in names:
+        if ents[m.ent].label == "PERSON":
+            covered.update(range(m.i0, m.i1))
+            person_toks.update(range(m.n0, m.n1))
+    for m in appos:
+        covered.update(range(m.i0, m.i1))
+    descs = _descriptions(doc, ents, covered, person_toks)
+    prons = _pronouns(doc)
+    for m in appos:
+        ents[m.ent].mentions.append(m)
+    everything = sorted(names + appos + descs + prons, key=lambda m: (m.head, m.start))
+    _resolve(doc, ents, everything)
+
+    removed = [(r.start, r.end) for r in parsed.removed]
+    text = parsed.text
+    order = sorted(range(len(ents)), key=lambda i: min(m.start for m in ents[i].mentions))
+    out = []
+    for i in order:
+        e = ents[i]
+        spans = sorted({(m.start, m.end) for m in e.mentions if not any(s < m.end and m.start < t for s, t in removed)})
+        if not spans or not any(m.kind == "name" for m in e.mentions):
+            continue
+        out.append(
+            Entity(
+                id=f"E{len(out) + 1}",
+                name=_name_of(doc, e, parsed.meta),
+                type=e.label,
+                mentions=[Span.of(text, s, t) for s, t in spans],
+            )
+        )
+    return out
+
+
+def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
+    """The entity a span [start, end) is about: the one whose mention overlaps it most (ties: the
+    mention closest in length), so "the former Pentagon official" is the official, not the Pentagon."""
+    best, key = None, None
+    for e in entities:
+        for m in e.mentions:
+            ov = min(end, m.end) - max(start, m.start)
+            if ov <= 0:
+                continue
+            k = (ov, -abs((m.end - m.start) - (end - start)))
+            if key is None or k > key:
+                best, key = e, k
+    return best
 
 
 @layer("entities")
 def read_entities(parsed: Parsed, report: Report) -> dict:
-    return {"entities": []}
+    return {"entities": find_entities(parsed)}
