@@ -95,7 +95,10 @@ def num_value(s: str) -> Optional[float]:
             v += int(m.group(2)) / int(m.group(3))
         return v + half
     total, cur = 0, 0
-    for w in s.split():
+    words = s.split()
+    if len(words) > 1 and words[0] in ("a", "an") and words[1] != "half":
+        words = words[1:]
+    for w in words:
         if w in ("and", "a", "an"):
             if w in ("a", "an") and cur == 0:
                 cur = 1
@@ -907,8 +910,8 @@ def _month_ok(m, text) -> bool:
     low = s.lower().rstrip(".")
     if low in ("may", "march", "sat", "sun", "wed") or (len(low) <= 4 and not s.endswith(".") and low not in ("june", "july")):
         # "may" the verb, "March" the verb or noun: need a date-like neighbour
-        after = text[m.end():m.end() + 8]
-        before = text[max(0, m.start() - 12):m.start()].lower()
+        after = text[m.end("mon"):m.end("mon") + 8]
+        before = text[max(0, m.start("mon") - 12):m.start("mon")].lower()
         if not (re.match(r"\s*\d", after) or re.match(r"[\s,]*(?:of\s+)?(?:1[6-9]|20)\d\d", after)
                 or re.search(r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during)[\s-]+$", before)):
             if low in ("may", "march") or len(low) <= 4:
@@ -931,8 +934,115 @@ def _year_ok(m, text) -> bool:
     return True
 
 
-def _dec_ok(m, text) -> bool:
-    return True
+def _season_ok(m, text) -> bool:
+    if m["seas"].lower() != "fall":
+        return True
+    # "fall" the verb or noun: only after a determiner or a preposition of time
+    return bool(m["rel"]) or bool(re.search(r"\b(?:in|during|since|until|by|this|last|next|early|late|of|that)\s+(?:the\s+)?$",
+                                            text[max(0, m.start("seas") - 14):m.start("seas")], re.I))
+
+
+def _spelled_year(m, ctx, c):
+    words = re.sub(r"[\s-]+", " ", m.group(0).lower()).split()
+    hund = {"nineteen": 19, "eighteen": 18, "seventeen": 17}
+    if words[0] == "two" and words[1] == "thousand":
+        rest = [w for w in words[2:] if w != "and"]
+        y = 2000 + int(num_value(" ".join(rest)) or 0) if rest else 2000
+    else:
+        rest = [w for w in words[1:] if w not in ("hundred", "and")]
+        if not rest and "hundred" not in words:
+            return "DATE", None, None, "not a year"
+        y = hund[words[0]] * 100 + (int(num_value(" ".join(rest)) or 0) if rest else 0)
+    return "DATE", f"{y:04d}", None, None
+
+
+def _easter(y: int) -> dt.date:
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month_, day_ = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(y, month_, day_ + 1)
+
+
+def _nth_weekday(y, mon, wd, n):
+    d = dt.date(y, mon, 1)
+    d += dt.timedelta(days=(wd - d.isoweekday()) % 7)
+    if n > 0:
+        return d + dt.timedelta(weeks=n - 1)
+    last = dt.date(y + (mon == 12), mon % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.isoweekday() - wd) % 7)
+
+
+HOLIDAYS = {
+    "christmas eve": lambda y: dt.date(y, 12, 24), "christmas day": lambda y: dt.date(y, 12, 25),
+    "christmas": lambda y: dt.date(y, 12, 25), "new year's eve": lambda y: dt.date(y, 12, 31),
+    "new year's day": lambda y: dt.date(y, 1, 1), "independence day": lambda y: dt.date(y, 7, 4),
+    "halloween": lambda y: dt.date(y, 10, 31), "valentine's day": lambda y: dt.date(y, 2, 14),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 4, 4), "thanksgiving": lambda y: _nth_weekday(y, 11, 4, 4),
+    "labor day": lambda y: _nth_weekday(y, 9, 1, 1), "memorial day": lambda y: _nth_weekday(y, 5, 1, -1),
+    "election day": lambda y: _nth_weekday(y, 11, 1, 1) + dt.timedelta(days=1),
+    "easter sunday": _easter, "easter": _easter, "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "easter monday": lambda y: _easter(y) + dt.timedelta(days=1), "boxing day": lambda y: dt.date(y, 12, 26),
+    "veterans day": lambda y: dt.date(y, 11, 11), "armistice day": lambda y: dt.date(y, 11, 11),
+    "may day": lambda y: dt.date(y, 5, 1), "bastille day": lambda y: dt.date(y, 7, 14),
+}
+
+
+def n_holiday(m, ctx, c):
+    name = re.sub(r"\s+", " ", m["hol"].lower()).replace("’", "'")
+    fn = HOLIDAYS.get(name)
+    if fn is None:
+        return "DATE", None, None, "unknown holiday"
+    if m["year"]:
+        return "DATE", fn(int(m["year"])).isoformat(), None, None
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    d = ctx.dct
+    rel = (m["rel"] or "").lower()
+    options = [fn(y) for y in (d.year - 1, d.year, d.year + 1)]
+    t = "past" if rel == "last" else "future" if rel == "next" else ctx.tense.at(c.start, c.end)
+    if t == "past":
+        pick = max(o for o in options if o <= d)
+    elif t == "future":
+        pick = min(o for o in options if o >= d)
+    else:
+        pick = min(options, key=lambda o: abs((o - d).days))
+    return "DATE", pick.isoformat(), None, None
+
+
+def n_weekend(m, ctx, c):
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    d = ctx.dct
+    if rel in ("last", "past", "this past"):
+        n = -1
+    elif rel in ("next", "coming", "this coming"):
+        n = 1
+    else:
+        t = ctx.tense.at(c.start, c.end)
+        n = 1 if t == "future" else 0 if d.isoweekday() >= 6 else -1
+    if n == 0:
+        sat = d - dt.timedelta(days=d.isoweekday() - 6)
+    elif n < 0:
+        sat = d - dt.timedelta(days=(d.isoweekday() - 6) % 7 or 7)
+    else:
+        sat = d + dt.timedelta(days=(6 - d.isoweekday()) % 7 or 7)
+    return "DATE", tv.week(sat) + "-WE", None, None
+
+
+def n_year_end(m, ctx, c):
+    w = m.group(0).lower()
+    if "last" in w:
+        return _need_dct(ctx, "DATE", lambda d: f"{d.year - 1:04d}")
+    if "next" in w:
+        return _need_dct(ctx, "DATE", lambda d: f"{d.year + 1:04d}")
+    return _need_dct(ctx, "DATE", lambda d: f"{d.year:04d}")
 
 
 _RULES: list[tuple[str, str, Callable, Optional[Callable]]] = []
@@ -966,7 +1076,7 @@ rule("century", r"\b(?:the\s+)?(?P<cent>\d{1,2}(?:st|nd|rd|th)|nineteenth|twenti
 # seasons
 rule("season_year", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?" + SEAS + r"(?:\s+of)?\s+" + YEAR + r"\b", n_season_year)
 rule("season_rel_year", r"\b(?:the\s+)?" + SEAS + r"\s+of\s+(?P<rel>last|next|this)\s+year\b", n_season_rel_year)
-rule("season", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming|the)\s+)?(?:(?:early|mid|late)[\s-]+)?" + SEAS + r"\b(?![\s-]+(?:and|or)\b)", n_season)
+rule("season", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming|the)\s+)?(?:(?:early|mid|late)[\s-]+)?" + SEAS + r"\b(?![\s-]+(?:and|or)\b)", n_season, _season_ok)
 # quarters and halves
 QORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|Q[1-4])"
 rule("quarter_year", r"\b(?:the\s+)?" + QORD + r"[\s-]+(?:fiscal[\s-]+)?quarter\s+(?:of\s+)?(?:fiscal\s+)?" + YEAR + r"\b", n_quarter_year)
@@ -992,23 +1102,27 @@ TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST
 rule("clock", r"\b(?:(?:about|around|at|approximately|shortly\s+(?:before|after))\s+)?(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow)\s+(?:at\s+)?)?" + CLK + TZ
      + r"(?:\s+in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock)
 # ago / later / earlier
-rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)?(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?\s+ago\b", n_ago)
-rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)?(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>later|earlier|before|after|afterwards?|prior)\b(?!\s+(?:than|to|the|a|an|his|her|their|its|this|that|he|she|they|it|we|I)\b)", n_later)
+rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?\s+ago\b", n_ago)
+rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>later|earlier|before|after|afterwards?|prior)\b(?!\s+(?:than|to|the|a|an|his|her|their|its|this|that|he|she|they|it|we|I)\b)", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?!\s+(?:yesterday|tomorrow))", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
-rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:[\s-]+(?:long|old))?\b(?!\s+(?:ago|later|earlier|before|after|afterwards)\b)(?:\s+or\s+so)?", n_duration)
+rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration)
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
-rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+|the\s+(?:years|months|weeks|days)\s+ahead\b)(?P<unit>years|months|weeks|days|decades|quarters|hours)?(?:\s+ahead)?\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
+rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
-rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly|biweekly|biannually)\b", n_set)
+rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set)
 rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|or|and|before|after|of)\b)", n_set, lambda m, t: not (m.group(0).lower().startswith("a ") and not re.search(r"(?:\d|times?|\bonce|\btwice|dollars|percent|%|euros?|hours|miles|tons|barrels)\s*$", t[max(0, m.start() - 20):m.start()])))
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_is_cap(m["wd"]) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, lambda m, t: _is_cap(m["wd"]))
+rule("spelled_year", r"\b(?:nineteen|eighteen|seventeen)(?:[\s-]+hundred)?(?:[\s-]+(?:and[\s-]+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:oh[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine)))\b|\btwo\s+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?))?\b(?!\s+(?:dollars|people|years|troops|\w+s\b))", _spelled_year)
+rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: m["hol"][:1].isupper())
+rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
+rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
 # vague references
 rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|this\s+time|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
-rule("past", r"\b(?:recently|recent|previously|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|earlier(?=\s*[,.;])|once\s+upon\s+a\s+time|long\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days|historically)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
-rule("future", r"\b(?:the\s+future|in\s+future|soon|shortly|someday|one\s+day\s+soon|in\s+the\s+near\s+term|the\s+near\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None))
+rule("past", r"\b(?:recently|recent|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|once\s+upon\s+a\s+time|long\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
+rule("future", r"\b(?:the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None))
 
 
 def n_past_ref(m):
@@ -1064,7 +1178,7 @@ class _UnitFix:
 class _UnitDefault(_UnitFix):
     def __getitem__(self, k):
         if k == "unit":
-            u = self._m["unit"]
+            u = self._m["unit"] or self._m["u2"]
             if u:
                 return u
             g = self._m.group(0).lower()
