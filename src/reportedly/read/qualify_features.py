@@ -1,0 +1,181 @@
+"""Token features for the propaganda-span tagger (shared by training and the qualify layer).
+
+One sequence per spaCy sentence; whitespace tokens are skipped. Features are strings for
+python-crfsuite (``name=value`` with weight 1), built from the parse only: words, lemmas, tags,
+neighbours, a valence lexicon (derived from VADER, MIT), quotation marks, and repetition in the
+article.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_OPEN_CLOSE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` inside quotation marks (the marks included), paragraph by paragraph.
+
+    Straight double quotes pair up in order within a paragraph; curly and guillemet quotes pair
+    open with close. Single quotes count only as ‘...’ or as a ' that opens after a space or
+    colon and closes before a space or punctuation (so apostrophes are not quotes)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for para in re.split(r"(\n\s*\n)", text):
+        if not para.strip() or para.startswith("\n"):
+            pos += len(para)
+            continue
+        out.extend((pos + s, pos + e) for s, e in _quotes_in(para))
+        pos += len(para)
+    return _merge(out)
+
+
+def _quotes_in(p: str) -> list[tuple[int, int]]:
+    out = []
+    # straight double quotes, in pairs
+    idx = [m.start() for m in re.finditer('"', p)]
+    for a, b in zip(idx[0::2], idx[1::2]):
+        out.append((a, b + 1))
+    # an unpaired opening straight quote runs to the end of the paragraph (multi-paragraph quote)
+    if len(idx) % 2 == 1:
+        out.append((idx[-1], len(p.rstrip())))
+    for o, c in _OPEN_CLOSE.items():
+        start = None
+        for i, ch in enumerate(p):
+            if ch == o and start is None:
+                start = i
+            elif ch == c and start is not None and ch != o:
+                out.append((start, i + 1))
+                start = None
+        if start is not None:
+            out.append((start, len(p.rstrip())))
+    for m in re.finditer(r"\u2018[^\u2018\u2019]{1,400}?\u2019(?![a-z])", p):
+        out.append((m.start(), m.end()))
+    for m in re.finditer(r"(?:(?<=^)|(?<=[\s:(\[\"\u201c]))'(?=\w)[^'\n]{1,400}?(?<=[\w.,!?])'(?=[\s.,;:!?)\]\"\u201d]|$)", p):
+        out.append((m.start(), m.end()))
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans = sorted(spans)
+    out: list[list[int]] = []
+    for s, e in spans:
+        if out and s < out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+@functools.lru_cache(maxsize=None)
+def valence() -> dict[str, float]:
+    """word -> mean valence (VADER lexicon, words only)."""
+    out = {}
+    path = resources.files("reportedly") / "data" / "qualify_valence.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        w, v = line.split("\t")
+        out[w] = float(v)
+    return out
+
+
+def _vb(v: float | None) -> str:
+    if v is None:
+        return "0"
+    if v <= -2.0:
+        return "N2"
+    if v < 0:
+        return "N1"
+    if v >= 2.0:
+        return "P2"
+    return "P1"
+
+
+def _shape(t: "Token") -> str:
+    s = t.shape_
+    return re.sub(r"(.)\1+", r"\1", s)[:4]
+
+
+def _bucket(n: int) -> str:
+    return "1" if n <= 1 else "2" if n == 2 else "3" if n <= 4 else "5"
+
+
+def sequences(doc: "Doc", text: str) -> list[tuple[list["Token"], list[list[str]]]]:
+    """[(tokens, features per token)] one per sentence of ``doc`` (``text`` is the report text)."""
+    val = valence()
+    quotes = quoted_regions(text)
+    qi = 0
+    # repetition: content lemmas and word trigrams counted over the article
+    lem = Counter(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop)
+    words = [t.lower_ for t in doc if not t.is_space and not t.is_punct]
+    tri = Counter(zip(words, words[1:], words[2:]))
+
+    out = []
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        if not toks:
+            continue
+        stext = sent.text
+        sflags = []
+        if "!" in stext:
+            sflags.append("s!")
+        if "?" in stext:
+            sflags.append("s?")
+        n = len(toks)
+        sflags.append("slen=" + ("s" if n < 8 else "m" if n < 25 else "l"))
+        lowers = [t.lower_ for t in toks]
+        vals = [val.get(t.lower_, val.get(t.lemma_.lower())) for t in toks]
+        inq = []
+        for t in toks:
+            while qi < len(quotes) and quotes[qi][1] <= t.idx:
+                qi += 1
+            inq.append(qi < len(quotes) and quotes[qi][0] <= t.idx < quotes[qi][1])
+        # trigram repetition per position (token starts a repeated trigram somewhere around it)
+        wl = [t.lower_ for t in toks if not t.is_punct]
+        rep3 = set()
+        for j in range(len(wl) - 2):
+            if tri[(wl[j], wl[j + 1], wl[j + 2])] > 1:
+                rep3.update((wl[j], wl[j + 1], wl[j + 2]))
+        feats = []
+        for i, t in enumerate(toks):
+            lw = lowers[i]
+            f = ["b", "w=" + lw, "l=" + t.lemma_.lower(), "p=" + t.pos_, "t=" + t.tag_, "sh=" + _shape(t),
+                 "s3=" + lw[-3:], "d=" + t.dep_, "hp=" + t.head.pos_, "v=" + _vb(vals[i])]
+            if t.ent_type_:
+                f.append("e=" + t.ent_type_)
+            if t.is_title and i > 0:
+                f.append("ti")
+            if t.is_upper and len(t) > 1:
+                f.append("up")
+            if inq[i]:
+                f.append("q")
+            if t.is_alpha and not t.is_stop:
+                f.append("rep=" + _bucket(lem[t.lemma_.lower()]))
+            if lw in rep3 and not t.is_stop:
+                f.append("r3")
+            if t.dep_ in ("amod", "advmod", "acomp") and vals[i] is not None:
+                f.append("mv=" + _vb(vals[i]))
+            if t.head is not t and t.head.lower_ in val:
+                f.append("hv=" + _vb(val[t.head.lower_]))
+            for k in (-2, -1, 1, 2):
+                j = i + k
+                if 0 <= j < n:
+                    if abs(k) == 1:
+                        f.append(f"{k}w=" + lowers[j])
+                        f.append(f"{k}v=" + _vb(vals[j]))
+                    f.append(f"{k}p=" + toks[j].pos_)
+                else:
+                    f.append(f"{k}BOS" if k < 0 else f"{k}EOS")
+            if 0 < i < n - 1:
+                f.append("pp=" + toks[i - 1].pos_ + "_" + toks[i + 1].pos_)
+            f.extend(sflags)
+            feats.append(f)
+        out.append((toks, feats))
+    return out

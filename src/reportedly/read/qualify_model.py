@@ -1,0 +1,119 @@
+"""The shipped propaganda-span tagger: a linear-chain CRF (python-crfsuite) over
+``qualify_features``, trained by scripts/train_propaganda.py on the PTC corpus (SemEval-2020
+task 11, training articles less a fixed held-out fifth).
+
+``propaganda_spans(doc, text)`` gives character spans with the tagger's confidence; the qualify
+layer decides what they are and whose voice they are in.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from .qualify_features import sequences
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+MODEL_FILE = "propaganda_crf.bin"
+CONFIG_FILE = "propaganda_crf.json"
+# Decoding defaults; the training script writes the tuned ones into CONFIG_FILE.
+DEFAULTS = {"threshold": 0.3, "bridge": 1, "min_chars": 3}
+
+_EDGE_TRIM = " \n.,:;"
+
+
+def _model_dir():
+    return resources.files("reportedly") / "models"
+
+
+@functools.lru_cache(maxsize=None)
+def load_tagger(path: str | None = None):
+    """A pycrfsuite.Tagger for the shipped model (or ``path``); None when it cannot be had."""
+    try:
+        import pycrfsuite
+    except ImportError:  # pragma: no cover - dependency missing
+        return None
+    p = path or str(_model_dir() / MODEL_FILE)
+    tagger = pycrfsuite.Tagger()
+    try:
+        tagger.open(p)
+    except (OSError, ValueError):
+        return None
+    return tagger
+
+
+@functools.lru_cache(maxsize=None)
+def decoding() -> dict:
+    cfg = dict(DEFAULTS)
+    try:
+        cfg.update(json.loads((_model_dir() / CONFIG_FILE).read_text(encoding="utf-8")).get("decoding", {}))
+    except (OSError, ValueError):
+        pass
+    return cfg
+
+
+def token_probs(tagger, seqs) -> list[list[float]]:
+    """P(token is inside a propaganda span) for every token of every sequence."""
+    out = []
+    labels = set(tagger.labels())
+    for _, feats in seqs:
+        tagger.set(feats)
+        probs = []
+        for i in range(len(feats)):
+            p_o = tagger.marginal("O", i) if "O" in labels else 0.0
+            probs.append(1.0 - p_o)
+        out.append(probs)
+    return out
+
+
+def decode(text: str, seqs, probs, threshold: float, bridge: int = 1, min_chars: int = 3):
+    """Runs of tokens over ``threshold`` (gaps of up to ``bridge`` tokens bridged) as
+    (start, end, mean prob) character spans, trimmed of edge spaces and punctuation."""
+    spans = []
+    for (toks, _), ps in zip(seqs, probs):
+        on = [p >= threshold for p in ps]
+        # bridge short gaps between two positive runs
+        if bridge:
+            n = len(on)
+            i = 0
+            while i < n:
+                if not on[i]:
+                    j = i
+                    while j < n and not on[j]:
+                        j += 1
+                    if 0 < i and j < n and j - i <= bridge:
+                        for k in range(i, j):
+                            on[k] = True
+                    i = j
+                else:
+                    i += 1
+        i = 0
+        while i < len(on):
+            if on[i]:
+                j = i
+                while j + 1 < len(on) and on[j + 1]:
+                    j += 1
+                s, e = toks[i].idx, toks[j].idx + len(toks[j].text)
+                while s < e and text[s] in _EDGE_TRIM:
+                    s += 1
+                while e > s and text[e - 1] in _EDGE_TRIM:
+                    e -= 1
+                if e - s >= min_chars:
+                    spans.append((s, e, sum(ps[i:j + 1]) / (j + 1 - i)))
+                i = j + 1
+            else:
+                i += 1
+    return spans
+
+
+def propaganda_spans(doc: "Doc", text: str) -> list[tuple[int, int, float]]:
+    tagger = load_tagger()
+    if tagger is None:
+        return []
+    cfg = decoding()
+    seqs = sequences(doc, text)
+    probs = token_probs(tagger, seqs)
+    return decode(text, seqs, probs, cfg["threshold"], cfg["bridge"], cfg["min_chars"])
