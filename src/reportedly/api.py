@@ -65,16 +65,21 @@ def _load_one(spec: str, published: str | None, url: str | None, allow_private: 
         return Failure(input=spec, error=exc.reason)
 
 
+def _internal(spec: str, exc: Exception) -> Failure:
+    # A reading bug must not sink the batch: say which input hit it, and go on.
+    return Failure(input=spec, error=f"internal error while reading: {type(exc).__name__}: {exc}")
+
+
 def _work(args) -> dict:
     """One input, in a worker process: the report (as a dict) or the failure."""
     spec, published, url, allow_private = args
-    got = _load_one(spec, published, url, allow_private)
-    if isinstance(got, Failure):
-        return {"failure": got.to_dict()}
     try:
+        got = _load_one(spec, published, url, allow_private)
+        if isinstance(got, Failure):
+            return {"failure": got.to_dict()}
         return {"report": analyze_document(got).to_dict()}
-    except Exception as exc:  # a reading bug must not sink the batch; say which input hit it
-        return {"failure": {"input": spec, "error": f"internal error while reading: {type(exc).__name__}: {exc}"}}
+    except Exception as exc:
+        return {"failure": _internal(spec, exc).to_dict()}
 
 
 def _init_worker() -> None:
@@ -105,18 +110,30 @@ def iter_reports(inputs: Iterable[str], published: str | None = None, url: str |
 
 
 def _serial(specs: Iterable[str], published, url, allow_private) -> Iterator[Report | Failure]:
-    pending: list[Document] = []
+    pending: list[tuple[str, Document]] = []
 
     def flush():
-        yield from analyze_documents(pending)
+        try:
+            reports = list(analyze_documents([d for _, d in pending]))
+        except Exception:  # find the input at fault: read the batch one by one
+            reports = []
+            for spec, doc in pending:
+                try:
+                    reports.append(analyze_document(doc))
+                except Exception as exc:
+                    reports.append(_internal(spec, exc))
         pending.clear()
+        yield from reports
 
     for spec in specs:
-        got = _load_one(spec, published, url, allow_private)
+        try:
+            got = _load_one(spec, published, url, allow_private)
+        except Exception as exc:
+            got = _internal(spec, exc)
         if isinstance(got, Failure):
             yield got
             continue
-        pending.append(got)
+        pending.append((spec, got))
         if len(pending) >= 8:
             yield from flush()
     if pending:

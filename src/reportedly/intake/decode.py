@@ -27,6 +27,8 @@ def gunzip(data: bytes, max_bytes: int = MAX_BYTES) -> bytes:
         raise InputError(f"not valid gzip data ({exc})") from None
     if len(out) > max_bytes:
         raise InputError(f"too large once decompressed: more than {max_bytes} bytes, the cap is {max_bytes}")
+    if not d.eof:
+        raise InputError("not valid gzip data (truncated or corrupt)")
     return out
 
 

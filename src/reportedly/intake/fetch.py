@@ -28,6 +28,14 @@ class Fetched:
     charset: str | None
 
 
+def is_forbidden(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Addresses a URL may not reach unless --allow-private: the local network and the machine itself."""
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
+            or addr.is_multicast or addr.is_unspecified)
+
+
 def _check_host(url: str, allow_private: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -43,7 +51,7 @@ def _check_host(url: str, allow_private: bool) -> None:
         raise InputError(f"cannot resolve host {host!r} ({exc.strerror or exc})") from None
     for info in infos:
         addr = ipaddress.ip_address(info[4][0].split("%")[0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
+        if is_forbidden(addr):
             raise InputError(
                 f"refused: {host} resolves to the non-public address {addr} (use --allow-private to fetch it anyway)"
             )

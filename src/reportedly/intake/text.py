@@ -112,6 +112,19 @@ def outlet_from_url(url: str | None) -> str | None:
     return core.replace("-", " ").title()
 
 
+_AFFILIATION = re.compile(r"(?i)\b(?:desk|staff|reporter|correspondent|editor|writer|news|agency|press|times|post|daily|media|bureau)\b")
+
+
+def _byline_names(names: str) -> list[str]:
+    """'Anna Keller and Piotr Nowak, Metro Desk' -> the two people, not the desk."""
+    head = names
+    joiner = re.search(r"(?s)^(.*?(?: and | & )[^,]+)", names)
+    if joiner:  # what follows the last joined name after a comma is an affiliation
+        head = joiner.group(1)
+    items = [n.strip() for n in re.split(r",\s*| and | & ", head) if n.strip()]
+    return [n for n in items if not _AFFILIATION.search(n)] or items[:1]
+
+
 def read_text(text: str, path: str | None = None, url: str | None = None) -> Document:
     """A Document for already-extracted text: ``text`` unchanged, furniture marked in ``removed``."""
     removed: list[Removed] = []
@@ -154,7 +167,7 @@ def read_text(text: str, path: str | None = None, url: str | None = None) -> Doc
             break
         m = BY_LINE.match(line)
         if m:
-            meta.authors = [n.strip() for n in re.split(r",| and | & ", m.group("names")) if n.strip()]
+            meta.authors = _byline_names(m.group("names"))
             mark(s, e, "byline")
             done.add(i)
             break
