@@ -43,11 +43,12 @@ PRONOUNS = {
     "he": ("m", "subj"), "him": ("m", "obj"), "his": ("m", "poss"), "himself": ("m", "refl"),
     "she": ("f", "subj"), "her": ("f", "obj"), "hers": ("f", "poss"), "herself": ("f", "refl"),
     "they": ("pl", "subj"), "them": ("pl", "obj"), "their": ("pl", "poss"), "theirs": ("pl", "poss"),
-    "themselves": ("pl", "refl"), "its": ("n", "poss"), "itself": ("n", "refl"),
+    "themselves": ("pl", "refl"), "its": ("n", "poss"), "itself": ("n", "refl"), "it": ("n", "subj"),
 }
 PRONOUN_TYPES = {
     "m": ("PERSON",), "f": ("PERSON",), "pl": ("ORG", "OUTLET", "NORP"), "n": ("ORG", "OUTLET", "GPE", "PRODUCT"),
 }
+SAY_VERBS = frozenset("say tell announce state add claim insist argue warn report confirm deny write note".split())
 ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd")
 MOD_DEPS = ("compound", "amod", "nmod", "npadvmod", "nummod", "advmod")
 DETS = ("the", "this", "that")
@@ -299,6 +300,14 @@ def _fix_types(doc, mentions, surnames):
                 any(l in roles or l in lex.ORG_NOUNS for l in lemmas)
             ):
                 m.label = "ORG"
+        # "the carmaker Veltro", "Veltro, a carmaker"
+        if m.label == "PERSON" and m.src == "spacy" and tok.text not in surnames and not lex.is_first_name(doc[m.i0].text):
+            near = [tok.head] if tok.dep_ == "appos" else []
+            if m.i0 > 0 and doc[m.i0 - 1].pos_ == "NOUN" and doc[m.i0 - 1].is_lower:
+                near.append(doc[m.i0 - 1])  # "the carmaker Veltro"
+            near += [c for c in tok.children if c.dep_ == "appos"]
+            if any(lex.ORG_NOUNS.get(t.lemma_.lower()) for t in near):
+                m.label = "OUTLET" if any(lex.ORG_NOUNS.get(t.lemma_.lower()) == "OUTLET" for t in near) else "ORG"
         if m.label in ("ORG", "PERSON") and m.src in ("spacy",) and _outlet_cue(doc, m, tok, lemmas):
             if m.label == "ORG" or one:
                 m.label, m.src = "OUTLET", "cue"
@@ -470,7 +479,7 @@ def _desc_mention(doc, s, end, head, ei, e) -> Mention:
 
 # ----------------------------------------------------------------------------- 4. descriptions, pronouns
 
-def _descriptions(doc, ents, covered: set[int], person_toks: set[int]) -> list[Mention]:
+def _descriptions(doc, ents, covered: set[int], person_toks: set[int], name_toks: set[int]) -> list[Mention]:
     roles = lex.roles()
     learnt = set().union(*(e.roles for e in ents if e.label == "PERSON")) if ents else set()
     out = []
@@ -494,6 +503,8 @@ def _descriptions(doc, ents, covered: set[int], person_toks: set[int]) -> list[M
             continue
         if any(j in person_toks for j in range(s, t.i + 1)):
             continue
+        if label != "PERSON" and any(j in name_toks for j in range(s, t.i + 1)):
+            continue  # "the Rheinische Post newspaper": the name inside already says who
         m = Mention(doc[s].idx, t.idx + len(t.text), s, t.i + 1, t.i, "desc", label, src="desc")
         m.roles = {lem}
         # affiliations from the description and an "of" phrase ("the president of France")
@@ -545,7 +556,37 @@ def _recent_subject(doc, e: Ent, m: Mention, si: int, sent_of) -> bool:
     return True
 
 
+QUOTE_RE = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”')
+
+
+def _quote_speakers(doc, names: list[Mention]) -> dict[int, int]:
+    """token index -> the entity that speaks the quotation the token stands in (when a named
+    speaker is the subject of the verb the quotation hangs on): a third-person pronoun in a quote
+    is not its speaker."""
+    name_at = {}
+    for m in names:
+        for j in range(m.i0, m.i1):
+            name_at[j] = m.ent
+    out = {}
+    for q in QUOTE_RE.finditer(doc.text):
+        sp = doc.char_span(q.start(), q.end(), alignment_mode="expand")
+        if sp is None:
+            continue
+        inside = range(sp.start, sp.end)
+        verbs = {t.head.i for t in sp if t.head.i not in inside and t.head.pos_ in ("VERB", "AUX")}
+        speaker = None
+        for v in verbs:
+            for c in doc[v].children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i in name_at:
+                    speaker = name_at[c.i]
+        if speaker is not None:
+            for j in inside:
+                out[j] = speaker
+    return out
+
+
 def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
+    speakers = _quote_speakers(doc, [m for m in mentions if m.kind == "name" and m.ent >= 0])
     sent_of = {}
     for si, s in enumerate(doc.sents):
         for j in range(s.start, s.end):
@@ -584,7 +625,15 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         target = by_head[subj[0].i].ent
                 if target is not None and ents[target].label not in types:
                     target = None
-            if target is None:
+            if target is None and gender in ("n", "pl") and tok.dep_ in ("nsubj", "nsubjpass"):
+                # "The union said it would ...": the subject of the saying verb above
+                gov = tok.head
+                if gov.dep_ == "ccomp" and gov.head.lemma_ in SAY_VERBS:
+                    for c in gov.head.children:
+                        if c.dep_ == "nsubj" and c.i in by_head and by_head[c.i].ent >= 0:
+                            if ents[by_head[c.i].ent].label in types:
+                                target = by_head[c.i].ent
+            if target is None and word != "it":  # a bare "it" is too often expletive
                 best, best_score = None, 0.0
                 floor = 40.0 if gender in ("m", "f") else 120.0
                 for ei, e in enumerate(ents):
@@ -592,6 +641,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         continue
                     if gender in ("m", "f") and e.gender and e.gender != gender:
                         continue
+                    if speakers.get(m.head) == ei:
+                        continue  # "He has no plan," Rivera said: he is not Rivera
                     if role not in ("poss", "refl") and av is not None and av in e.args.get(si, ()):
                         continue  # binding: not a co-argument of the same verb
                     sc = _salience(e, si)
@@ -686,7 +737,8 @@ def find_entities(parsed: Parsed) -> list[Entity]:
             person_toks.update(range(m.n0, m.n1))
     for m in appos:
         covered.update(range(m.i0, m.i1))
-    descs = _descriptions(doc, ents, covered, person_toks)
+    name_toks = {j for m in names for j in range(m.n0, m.n1)}
+    descs = _descriptions(doc, ents, covered, person_toks, name_toks)
     prons = _pronouns(doc)
     for m in appos:
         ents[m.ent].mentions.append(m)

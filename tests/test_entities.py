@@ -1,0 +1,206 @@
+"""Entities layer: names, titles, descriptions and pronouns clustered into entities."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from reportedly.intake.document import Document
+from reportedly.model import Meta, Removed
+from reportedly.pipeline import analyze_document
+from reportedly.read.entities import entity_at
+
+HERE = Path(__file__).resolve().parent
+FIX = HERE / "fixtures" / "entities"
+SHARED = HERE.parents[0].parent / "shared"
+SEED = SHARED / "seeds" / "000_82893141c41038f2.txt"
+GOLD = SHARED / "gold" / "000_82893141c41038f2.json"
+
+
+def _report(text, removed=(), **meta):
+    meta.setdefault("language", "en")
+    doc = Document(text=text, format="text", removed=list(removed), meta=Meta(**meta))
+    return analyze_document(doc, layers=("entities",))
+
+
+def _occ(text, s, n=1):
+    """(start, end) of the n-th occurrence of s in text."""
+    i = -1
+    for _ in range(n):
+        i = text.index(s, i + 1)
+    return i, i + len(s)
+
+
+def _who(report, s, n=1):
+    e = entity_at(report.entities, *_occ(report.text, s, n))
+    return e.name if e else None
+
+
+def _fixture(name, **meta):
+    return _report((FIX / f"{name}.txt").read_text(encoding="utf-8"), **meta)
+
+
+# ----------------------------------------------------------------------------- the seed
+
+
+@pytest.fixture(scope="module")
+def seed():
+    if not (SEED.exists() and GOLD.exists()):
+        pytest.skip("../shared seed and gold not present")
+    text = SEED.read_text(encoding="utf-8")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    removed = []
+    for b in gold["boilerplate"]:
+        s, e = _occ(text, b["text"], b.get("occurrence", 1))
+        removed.append(Removed(start=s, end=e, text=text[s:e], reason=b["reason"]))
+    report = _report(text, removed, outlet="Obozrevatel", published="2023-08-22")
+    return report, gold
+
+
+def _body_occurrences(report, s):
+    out = []
+    for m in re.finditer(r"(?<!\w)" + re.escape(s) + r"(?!\w)", report.text):
+        if not any(r.start < m.end() and m.start() < r.end for r in report.removed):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def test_seed_every_gold_mention_under_its_entity(seed):
+    report, gold = seed
+    taken = {}
+    for g in gold["entities"]:
+        found = set()
+        for s in g["mentions"]:
+            occs = _body_occurrences(report, s)
+            assert occs, s
+            for start, end in occs:
+                e = entity_at(report.entities, start, end)
+                assert e is not None, f"{s!r} at {start} ({g['name']}) is no mention"
+                found.add(e.id)
+                assert e.type == g["type"], (s, e.name, e.type, g["type"])
+        assert len(found) == 1, f"{g['name']} is split over {found}"
+        eid = found.pop()
+        assert eid not in taken, f"{g['name']} merged with {taken.get(eid)}"
+        taken[eid] = g["name"]
+
+
+def test_seed_names_and_outlets(seed):
+    report, _ = seed
+    by_name = {e.name: e for e in report.entities}
+    for name in ("Elon Musk", "Vladimir Putin", "Colin Kahl", "Lloyd Austin", "Reid Hoffman"):
+        assert by_name[name].type == "PERSON"
+    assert by_name["Obozrevatel"].type == "OUTLET"  # the publishing outlet, named from meta
+    assert [m.text for m in by_name["Obozrevatel"].mentions] == ["OBOZREVATEL"]
+    assert by_name["The New Yorker"].type == "OUTLET"
+
+
+def test_seed_descriptions_and_pronouns(seed):
+    report, _ = seed
+    t = report.text
+    assert _who(report, "the SpaceX founder", 1) == "Elon Musk"
+    assert _who(report, "the SpaceX founder", 2) == "Elon Musk"  # after Lloyd Austin, by the learnt role
+    assert _who(report, "the Russian president") == "Vladimir Putin"
+    assert _who(report, "the Russian dictator") == "Vladimir Putin"
+    assert _who(report, "the former Pentagon official") == "Colin Kahl"
+    assert _who(report, "the now former Deputy Chief of Staff of the Pentagon") == "Colin Kahl"
+    assert _who(report, "He claimed") == "Elon Musk"
+    assert _who(report, '"He said') == "Elon Musk"  # in Kahl's quote: Musk, not the speaker
+    assert _who(report, "he had held") == "Elon Musk"
+    assert _who(report, "himself", 2) == "Elon Musk"
+    for m in re.finditer(r"\bhis\b", t):
+        if not any(r.start <= m.start() < r.end for r in report.removed):
+            assert entity_at(report.entities, m.start(), m.end()).name == "Elon Musk"
+    assert _who(report, "Lloyd Austin") == "Lloyd Austin"
+    assert "US Secretary of Defence Lloyd Austin" in [m.text for e in report.entities for m in e.mentions]
+
+
+def test_seed_nested_org_is_its_own_entity(seed):
+    report, _ = seed
+    kahl = next(e for e in report.entities if e.name == "Colin Kahl")
+    pentagon = next(e for e in report.entities if e.name == "Pentagon")
+    assert pentagon.type == "ORG" and pentagon is not kahl
+    assert len(pentagon.mentions) == 3
+    official = _occ(report.text, "the former Pentagon official")
+    assert any(official[0] <= m.start and m.end <= official[1] for m in pentagon.mentions)
+
+
+def test_seed_nothing_from_removed_and_spans_exact(seed):
+    report, _ = seed
+    for e in report.entities:
+        for m in e.mentions:
+            assert report.text[m.start:m.end] == m.text
+            assert not any(r.start < m.end and m.start < r.end for r in report.removed), m
+    assert not any(e.name in ("Iran", "Mashovets", "Khalino", "Kursk") for e in report.entities)
+
+
+# ----------------------------------------------------------------------------- own fixtures
+
+
+def test_candidate_fixture():
+    r = _fixture("candidate", outlet="Harbor Ledger")
+    w = "James Whitfield"
+    assert _who(r, "Whitfield", 1) == w  # headline surname before the full name
+    assert _who(r, "Former senator James Whitfield") == w
+    assert _who(r, "a retired admiral") == w
+    assert _who(r, "his campaign") == w
+    assert _who(r, "he would") == w
+    assert _who(r, "The admiral", 1) == w
+    assert _who(r, "The admiral", 2) == w  # role learnt from the apposition, used in a quote
+    assert _who(r, "Mr. Ortega") == "Paul Ortega"
+    assert _who(r, "Governor Paul Ortega") == "Paul Ortega"
+    assert _who(r, "spokesman") == "Dan Rivera"
+    assert _who(r, "Rivera said") == "Dan Rivera"
+    outlet = next(e for e in r.entities if e.name == "Harbor Ledger")
+    assert outlet.type == "OUTLET"
+    assert {m.text for m in outlet.mentions} == {"Harbor Ledger", "HARBOR LEDGER"}
+    union = entity_at(r.entities, *_occ(r.text, "Dockworkers Union"))
+    assert union.type == "ORG"
+    assert _who(r, "it would") == union.name
+
+
+def test_energy_fixture():
+    r = _fixture("energy")
+    assert _who(r, "Maria Solberg") == "Maria Solberg"
+    assert _who(r, "Solberg told") == "Maria Solberg"
+    assert _who(r, "The executive") == "Maria Solberg"
+    assert _who(r, "she stood") == "Maria Solberg"
+    assert _who(r, "her figures") == "Maria Solberg"
+    assert _who(r, "He said") == "Erik Lunde"
+    assert _who(r, "the company") == "Nordlys Energy"
+    tribune = entity_at(r.entities, *_occ(r.text, "Bergen Tribune"))
+    assert tribune.type == "OUTLET"  # not in the lexicon: "told X"
+    company = next(e for e in r.entities if e.name == "Nordlys Energy")
+    assert company.type == "ORG" and len([m for m in company.mentions if m.text == "Nordlys Energy"]) == 2
+
+
+def test_minister_fixture():
+    r = _fixture("minister")
+    k = "Anna Keller"
+    for s in ("German Finance Minister Anna Keller", "Keller told", "she expected", "The minister", "Ms. Keller"):
+        assert _who(r, s) == k, s
+    assert _who(r, "Thomas Brandt") == "Thomas Brandt"
+    assert _who(r, "He added") == "Thomas Brandt"
+    assert _who(r, "Brandt said") == "Thomas Brandt"
+    types = {e.name: e.type for e in r.entities}
+    assert types["Reuters"] == "OUTLET"
+    assert types["Rheinische Post"] == "OUTLET"
+    assert types["Veltro"] == "ORG"
+
+
+def test_quoted_pronoun_is_not_the_speaker():
+    r = _report('Dan Rivera met Paul Ortega on Monday. "He was late," Rivera said.')
+    assert _who(r, "He was") == "Paul Ortega"
+
+
+def test_gender_and_binding():
+    r = _report("Senator Mary Hill spoke with John Baker on Friday. She said he would resign. He praised her.")
+    assert _who(r, "She said") == "Mary Hill"
+    assert _who(r, "he would") == "John Baker"
+    assert _who(r, "He praised") == "John Baker"
+    assert _who(r, "her.") == "Mary Hill"
+
+
+def test_no_entities_in_empty_text():
+    assert _report("   ").entities == []
