@@ -267,18 +267,20 @@ class Ctx:
 
     # -- references
     def last_specific(self, before: int, kinds=("DATE", "TIME"), within: Optional[int] = None) -> Optional[TimeExpr]:
+        """The latest earlier expression with a calendar value, not itself read off another one
+        (in "the quarter ... a year earlier ... a year earlier" both go back from the quarter)."""
         for t in reversed(self.found):
             if t.start >= before:
                 continue
             if within is not None and before - t.end > within:
                 return None
-            if t.type in kinds and tv.granularity(t.value):
+            if t.type in kinds and tv.granularity(t.value) and t.anchor is None:
                 return t
         return None
 
     def last_quarter(self, before: int) -> Optional[TimeExpr]:
         for t in reversed(self.found):
-            if t.start < before and tv.granularity(t.value) == "Q":
+            if t.start < before and tv.granularity(t.value) == "Q" and t.anchor is None:
                 return t
         return None
 
@@ -299,25 +301,45 @@ def _need_dct(ctx: Ctx, typ: str, fn: Callable[[dt.date], Optional[str]]) -> Res
     return typ, fn(ctx.dct), None, None
 
 
+# How far (days) the other side of the publication date a date may fall and still be read in
+# the tense's direction: "said it will pay the dividend Dec. 7" is often in a past sentence.
+SLACK_DAYS = 75
+
+
+def _nearest_year(d: dt.date, make, tense: Optional[str]) -> Optional[int]:
+    """The year for a month or day without one: the occurrence the tense points to, allowing
+    SLACK_DAYS the other way; without a tense the nearest occurrence."""
+    opts = []
+    for y in (d.year - 1, d.year, d.year + 1):
+        try:
+            opts.append((y, make(y)))
+        except ValueError:
+            pass
+    if not opts:
+        return None
+    if tense == "past":
+        ok = [(y, x) for y, x in opts if (x - d).days <= SLACK_DAYS]
+        return max(ok, key=lambda o: o[1])[0] if ok else d.year
+    if tense == "future":
+        ok = [(y, x) for y, x in opts if (d - x).days <= SLACK_DAYS]
+        return min(ok, key=lambda o: o[1])[0] if ok else d.year
+    return min(opts, key=lambda o: abs((o[1] - d).days))[0]
+
+
 def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = None) -> Optional[int]:
     d = ctx.dct
     if rel in ("this", "current"):
         return d.year
-    if rel in ("last", "past", "previous", "this past"):
+    if rel in ("last", "past", "previous"):
+        return d.year - 1  # TimeML news: "last February" is last year's
+    if rel == "this past":
         return d.year if mon < d.month else d.year - 1
     if rel in ("next", "coming", "this coming"):
         return d.year if mon > d.month else d.year + 1
     t = ctx.tense.at(start, end)
-    if t == "past":
-        return d.year if mon <= d.month else d.year - 1
-    if t == "future":
-        return d.year if mon >= d.month else d.year + 1
-    # no tense: the nearest such month
-    if mon - d.month > 6:
-        return d.year - 1
-    if d.month - mon > 6:
-        return d.year + 1
-    return d.year
+    if t == "present":
+        t = None
+    return _nearest_year(d, lambda y: dt.date(y, mon, 15), t)
 
 
 def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = None) -> dt.date:
@@ -334,31 +356,17 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
     t = ctx.tense.at(start, end)
     if t == "future":
         return d + dt.timedelta(days=(wd - d.isoweekday()) % 7)
-    if t == "past" or t is None:
-        return d - dt.timedelta(days=(d.isoweekday() - wd) % 7)
-    # present: the nearest
-    back = (d.isoweekday() - wd) % 7
-    fwd = (wd - d.isoweekday()) % 7
-    return d - dt.timedelta(days=back) if back <= fwd else d + dt.timedelta(days=fwd)
+    return d - dt.timedelta(days=(d.isoweekday() - wd) % 7)
 
 
 def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[str]:
     d = ctx.dct
     t = ctx.tense.at(start, end)
-    y = d.year
-    try:
-        cand = dt.date(y, mon, day_)
-    except ValueError:
+    if t == "present":
+        t = None
+    y = _nearest_year(d, lambda y: dt.date(y, mon, day_), t)
+    if y is None:
         return None
-    if t == "past" and cand > d and (cand - d).days > 7:
-        y -= 1
-    elif t == "future" and cand < d and (d - cand).days > 7:
-        y += 1
-    elif t is None:
-        if (cand - d).days > 183:
-            y -= 1
-        elif (d - cand).days > 183:
-            y += 1
     try:
         return dt.date(y, mon, day_).isoformat()
     except ValueError:
@@ -389,7 +397,9 @@ def _season_rel(ctx: Ctx, s: str, rel: Optional[str], start: int, end: int) -> s
     tgt = cy * 4 + order.index(s)
     if rel in ("this", "current"):
         k = tgt
-    elif rel in ("last", "past", "previous", "this past"):
+    elif rel in ("last", "past", "previous"):
+        k = (tgt if tgt < cur else tgt - 4) if s == "WI" else (cy - 1) * 4 + order.index(s)
+    elif rel == "this past":
         k = tgt if tgt < cur else tgt - 4
     elif rel in ("next", "coming", "this coming"):
         k = tgt if tgt > cur else tgt + 4
@@ -886,7 +896,7 @@ def n_set(m, ctx, c):
 
 
 def n_fiscal_year(m, ctx, c):
-    return "DATE", f"FY{_year2(m['year'])}", None, None
+    return "DATE", f"{_year2(m['year']):04d}", None, None
 
 
 def n_mod_year(m, ctx, c):
