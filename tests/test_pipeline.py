@@ -1,0 +1,75 @@
+"""The pipeline around the layers: language gate, masking of removed text, sentence boundaries, progress."""
+import os
+import pty
+import subprocess
+import sys
+
+from reportedly.intake.document import Document
+from reportedly.model import Meta, Removed
+from reportedly.pipeline import analyze_document, analyze_documents
+from reportedly.read.nlp import load_nlp, mask
+
+from clitools import ROOT
+
+
+def test_unsupported_language_is_reported_with_empty_layers_and_one_warning():
+    text = ("Der Bürgermeister sagte am Montag, die Brücke werde im Juni wieder geöffnet. "
+            "Nach Angaben der Zeitung hatten Ingenieure schon im März vor Rissen gewarnt.")
+    report = analyze_document(Document(text=text, format="text"))
+    assert report.meta.language == "de"
+    assert report.attributions == [] and report.times == [] and report.entities == []
+    assert len(report.warnings) == 1 and "'de'" in report.warnings[0]
+
+
+def test_mask_keeps_offsets_and_newlines():
+    text = "Keep this.\nCut this line\nKeep that."
+    cut = Removed.of(text, 11, 24, reason="promo")
+    masked = mask(text, [cut])
+    assert len(masked) == len(text)
+    assert masked[11:24].strip() == "" and masked.count("\n") == 2
+    assert masked[:11] == text[:11] and masked[24:] == text[24:]
+
+
+def test_headline_and_standfirst_are_sentences_of_their_own():
+    doc = load_nlp()("Mayor resigns after audit - Daily Bugle\n\nCity reports that the audit found gaps\n"
+                     "The mayor resigned on Monday. She said she had done nothing wrong.")
+    sents = [s.text.strip() for s in doc.sents]
+    assert sents[0] == "Mayor resigns after audit - Daily Bugle"
+    assert sents[1] == "City reports that the audit found gaps"
+    assert "The mayor resigned on Monday." in sents
+
+
+def test_batch_reading_gives_the_same_reports_as_one_by_one():
+    texts = [
+        "Ministers met on Friday. The minister said the talks had failed.",
+        "Le ministre a dit que les négociations avaient échoué vendredi dernier à Paris.",
+        "Police said two people were hurt. According to witnesses, the car was speeding.",
+    ]
+    docs = [Document(text=t, format="text", meta=Meta(published="2024-03-01")) for t in texts]
+    batch = list(analyze_documents(docs, batch_size=2))
+    single = [analyze_document(d) for d in docs]
+    assert [r.to_dict() for r in batch] == [r.to_dict() for r in single]
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text(f"Report {i}\n\nThe council said on Monday that item {i} passed.\n")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "reportedly.cli", "analyze", str(tmp_path), "--jobs", "1",
+                             "--format", "jsonl"], stdout=subprocess.PIPE, stderr=slave, cwd=ROOT,
+                            env=dict(os.environ, COLUMNS="100", TERM="xterm"))
+    os.close(slave)
+    out, _ = proc.communicate(timeout=300)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.returncode == 0
+    assert len(out.decode().splitlines()) == 3
+    assert b"reading" in b"".join(chunks)  # the Rich progress bar went to the terminal
