@@ -268,8 +268,10 @@ class Ledger:
         with self.Session() as s:
             return s.scalar(select(Article.id).where(Article.key == key)) is not None
 
-    def add(self, report: Report, published: Optional[str] = None) -> Stored:
-        """Store one report with its claims, in one transaction; nothing if already stored."""
+    def add(self, report: Report, published: Optional[str] = None, hold: float = 0.0) -> Stored:
+        """Store one report with its claims, in one transaction; nothing if already stored.
+
+        ``hold``: seconds to wait inside the transaction before committing (crash tests)."""
         self._load()
         key, content = article_key(report)
         with self.Session() as s:
@@ -323,6 +325,11 @@ class Ledger:
                     ))
                     pending.extend([claim.id], [f])
             aid = art.id
+            if hold:
+                s.flush()
+                import time
+
+                time.sleep(hold)
         # committed: now the in-memory indexes may learn it
         self._index.extend(pending.claim_ids, pending.feats)
         self._copies.add(aid, sig, n_sh)
