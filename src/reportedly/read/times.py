@@ -278,8 +278,10 @@ class Ctx:
                 return t
         return None
 
-    def last_quarter(self, before: int) -> Optional[TimeExpr]:
+    def last_quarter(self, before: int, within: Optional[int] = None) -> Optional[TimeExpr]:
         for t in reversed(self.found):
+            if within is not None and before - t.end > within:
+                return None
             if t.start < before and tv.granularity(t.value) == "Q" and t.anchor is None:
                 return t
         return None
@@ -304,6 +306,8 @@ def _need_dct(ctx: Ctx, typ: str, fn: Callable[[dt.date], Optional[str]]) -> Res
 # How far (days) the other side of the publication date a date may fall and still be read in
 # the tense's direction: "said it will pay the dividend Dec. 7" is often in a past sentence.
 SLACK_DAYS = 75
+# a quarter named this close before "a year ago" is what the year is counted back from
+QUARTER_TALK = 400
 
 
 def _nearest_year(d: dt.date, make, tense: Optional[str]) -> Optional[int]:
@@ -330,9 +334,7 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     d = ctx.dct
     if rel in ("this", "current"):
         return d.year
-    if rel in ("last", "past", "previous"):
-        return d.year - 1  # TimeML news: "last February" is last year's
-    if rel == "this past":
+    if rel in ("last", "past", "previous", "this past"):
         return d.year if mon < d.month else d.year - 1
     if rel in ("next", "coming", "this coming"):
         return d.year if mon > d.month else d.year + 1
@@ -348,7 +350,7 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
     if rel in ("last", "past", "previous"):
         back = (d.isoweekday() - wd) % 7 or 7
         return d - dt.timedelta(days=back)
-    if rel in ("next", "coming"):
+    if rel in ("next", "coming", "this coming"):
         fwd = (wd - d.isoweekday()) % 7 or 7
         return d + dt.timedelta(days=fwd)
     if rel == "this":
@@ -605,8 +607,8 @@ def n_the_quarter(m, ctx, c):
 
 def n_year_ago_adj(m, ctx, c):
     """year-ago / year-earlier (period): the year before the quarter or year in talk."""
-    prev = ctx.last_specific(c.start)
-    if prev is not None and tv.granularity(prev.value) in ("Q", "Y", "H", "M"):
+    prev = ctx.last_quarter(c.start)
+    if prev is not None:
         return "DATE", tv.shift(prev.value, -1, "Y"), prev.id, None
     return _need_dct(ctx, "DATE", lambda d: f"{d.year - 1:04d}")
 
@@ -669,7 +671,7 @@ def n_the_year(m, ctx, c):
     unit = _unit(m["unit"])
     w = m.group(0).lower()
     pre = ctx.text[max(0, c.start - 12):c.start].lower()
-    if re.search(r"\b(?:for|during|over|throughout|in)\s+$", pre) and unit == "Y" and "fiscal" not in w:
+    if re.search(r"\b(?:for|during|over|throughout|in)\s+$", pre) and unit == "Y" and not m["adj"]:
         return "DURATION", "P1Y", None, None
     return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, unit, 0))
 
@@ -703,14 +705,11 @@ def n_weekday(m, ctx, c):
     rel = (m["rel"] or "").lower() if "rel" in m.re.groupindex else ""
     rel = re.sub(r"\s+", " ", rel) or None
     part = (m["part"] or "").lower() if "part" in m.re.groupindex else ""
-    typ = "TIME" if part else "DATE"
+    typ = "DATE"
     if ctx.dct is None:
         return typ, None, None, NO_DCT
     d = _weekday_date(ctx, wd, c.start, c.end, rel)
-    v = d.isoformat()
-    if part:
-        v += "T" + PARTS[part]
-    return typ, v, None, None
+    return typ, d.isoformat(), None, None
 
 
 def _clock(m) -> Optional[str]:
@@ -779,8 +778,8 @@ def n_ago(m, ctx, c):
         return typ, ctx.dct.isoformat(), None, None
     n = int(round(n)) if unit not in ("FN", "WE") else int(n)
     if unit == "Y":
-        prev = ctx.last_specific(c.start, within=200)
-        if prev is not None and tv.granularity(prev.value) == "Q":
+        prev = ctx.last_quarter(c.start, within=QUARTER_TALK)
+        if prev is not None:
             return "DATE", tv.shift(prev.value, -n, "Y"), prev.id, None
     if unit == "FN":
         unit, n = "W", n * 2
@@ -797,7 +796,8 @@ def n_later(m, ctx, c):
     unit = _unit(m["unit"])
     n = num_value(m["num"]) if m["num"] else 1
     sign = -1 if m["dir"].lower() in ("earlier", "before", "previously", "prior") else 1
-    prev = ctx.last_specific(c.start)
+    prev = ctx.last_quarter(c.start, within=QUARTER_TALK) if unit == "Y" else None
+    prev = prev or ctx.last_specific(c.start)
     if unit in ("S", "MIN", "H"):
         return "DURATION", duration(n, unit), (prev.id if prev else None), None
     if n is None:
@@ -810,7 +810,7 @@ def n_later(m, ctx, c):
         g = tv.granularity(prev.value)
         if tv.GRAN_ORDER.get(cg, 9) <= tv.GRAN_ORDER[g]:
             v = tv.shift(prev.value, sign * n, unit)
-            if v and g in ("D", "T") and cg in ("Y", "M", "W"):
+            if v and g == "M" and cg == "Y":
                 v = tv.coarsen(v, cg)
             if v:
                 return "DATE", v, prev.id, None
@@ -1103,7 +1103,7 @@ rule("last_night", r"\blast\s+night\b", n_last_night)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
 rule("unit_rel2", r"\b(?:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning|start|sometime|some\s+time)[\s-]+(?:of\s+)?(?P<rel>this|that|last|next|the\s+current|the)[\s-]+(?P<unit>year|month|week|decade|century|quarter)\b", n_unit_rel)
-rule("the_year", r"\b(?:the|this)\s+(?:(?:current|fiscal|calendar|full|whole|entire)[\s-]+)?(?P<unit>year)\b(?![\s-]+(?:earlier|ago|before|later|after|of|in|when|that|to|is|was|long|old))", n_the_year)
+rule("the_year", r"\b(?:the|this)\s+(?:(?P<adj>current|fiscal|calendar|full|whole|entire)[\s-]+)?(?P<unit>year)\b(?![\s-]+(?:earlier|ago|before|later|after|of|in|when|that|to|is|was|long|old))", n_the_year)
 rule("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|this\s+past|this\s+coming|early|late|on)\s+)?" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday, _wd_ok)
 rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
 # clock times
