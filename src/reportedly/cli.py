@@ -51,7 +51,6 @@ def analyze(
 ) -> None:
     """Read articles and print their reports."""
     from .api import Failure, iter_reports
-    from .render import render_many
 
     out_stream = open(output, "w", encoding="utf-8") if output else sys.stdout
     to_terminal = output is None and sys.stdout.isatty()
@@ -67,8 +66,8 @@ def analyze(
     single = len(specs) == 1
     njobs = 1 if single else (jobs or os.cpu_count() or 1)
     failures = 0
-    results = []
-    progress = _progress(len(specs)) if (sys.stderr.isatty() and not single) else None
+    writer = Writer(out_stream, fmt.value, single)
+    progress = _progress() if (sys.stderr.isatty() and not single) else None
     try:
         if progress:
             progress.start()
@@ -77,26 +76,60 @@ def analyze(
             if isinstance(item, Failure):
                 failures += 1
                 _say_error(item.input, item.error)
-            if fmt == Format.jsonl:  # stream: one line as each report is ready
-                line = json.dumps(item.to_dict(), ensure_ascii=False) if isinstance(item, Failure) else item.to_json(indent=None)
-                out_stream.write(line + "\n")
-                out_stream.flush()
-            elif not isinstance(item, Failure) or not single:
-                results.append(item)
+            writer.write(item)
             if progress:
                 progress.advance(task)
     finally:
         if progress:
             progress.stop()
-    if fmt != Format.jsonl and results:
-        out_stream.write(render_many(results, fmt.value, single=single))
-    if output:
-        out_stream.close()
+        writer.close()
+        if output:
+            out_stream.close()
     if failures:
         raise typer.Exit(2)
 
 
-def _progress(total: int):
+class Writer:
+    """Streams reports out as they come (bounded memory for big batches); HTML alone is one page at the end."""
+
+    def __init__(self, stream, fmt: str, single: bool):
+        self.stream, self.fmt, self.single = stream, fmt, single
+        self.count = 0
+        self.pages: list = []
+
+    def write(self, item) -> None:
+        from .api import Failure
+        from .render import render_one
+
+        failed = isinstance(item, Failure)
+        if self.fmt == "jsonl":
+            self.stream.write((json.dumps(item.to_dict(), ensure_ascii=False) if failed else item.to_json(indent=None)) + "\n")
+        elif self.fmt == "json":
+            if self.single:
+                if not failed:
+                    self.stream.write(item.to_json() + "\n")
+                return
+            body = json.dumps(item.to_dict(), ensure_ascii=False, indent=2)
+            self.stream.write(("[\n" if self.count == 0 else ",\n") + body)
+        elif self.fmt == "md" and not failed:
+            self.stream.write(("\n\n---\n\n" if self.count else "") + render_one(item, "md"))
+        elif self.fmt == "html" and not failed:
+            self.pages.append(item)
+        self.count += 1
+        self.stream.flush()
+
+    def close(self) -> None:
+        from .render import render_html_page
+
+        if self.fmt == "json" and not self.single:
+            self.stream.write("\n]\n" if self.count else "[]\n")
+        elif self.fmt == "md" and self.count:
+            self.stream.write("\n")
+        elif self.fmt == "html" and self.pages:
+            self.stream.write(render_html_page(self.pages))
+
+
+def _progress():
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
