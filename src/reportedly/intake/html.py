@@ -1,0 +1,238 @@
+"""HTML intake: the main text and metadata of a (news) web page.
+
+trafilatura does the extraction; this module adds what news pages need on top of it:
+- comments are left out (a reader's comment is not the article);
+- a recall pass when the default pass kept too little of the page;
+- furniture left inside the text (teasers, promo lines, bylines, credits, a standfirst printed
+  twice) is marked in ``removed`` rather than cut, see ``html_furniture``;
+- metadata merged from JSON-LD, OpenGraph/<meta>, the visible headline and trafilatura
+  (htmldate for dates), see ``html_meta``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from ..errors import InputError
+from ..model import Meta
+from .document import Document
+from .html_furniture import find_furniture
+from .html_meta import PageMeta, clean, iso_date, read_page_meta
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+_W = re.compile(r"\w+")
+MIN_WORDS = 5
+
+
+def _words(s: str | None) -> int:
+    return len(_W.findall(s or ""))
+
+
+def _parse(html: str | bytes) -> HtmlElement:
+    if isinstance(html, bytes) and not html.strip():
+        raise InputError("empty input")
+    if isinstance(html, str) and not html.strip():
+        raise InputError("empty input")
+    try:
+        tree = load_html(html)
+    except (TypeError, ValueError) as exc:  # pragma: no cover - load_html is lenient
+        raise InputError(f"unreadable HTML: {exc}") from exc
+    if tree is None:
+        raise InputError("unreadable HTML")
+    body = tree.find("body")
+    if body is None or not (body.text_content() or "").strip():
+        raise InputError("no body: the HTML has no visible text")
+    return tree
+
+
+def _page_words(tree: HtmlElement) -> int:
+    """Words of running text in the page (paragraph-like elements), a yardstick for recall."""
+    n = 0
+    for el in tree.iter("p"):
+        n += _words(el.text_content())
+    return n
+
+
+def _run(tree: HtmlElement, url: str | None, **kw):
+    try:
+        return bare_extraction(tree, url=url, include_comments=False, **kw)
+    except Exception:  # noqa: BLE001 - a crash inside the extractor is a failed pass
+        return None
+
+
+def extract_text(tree: HtmlElement, url: str | None):
+    """(text, trafilatura document with metadata or None)."""
+    doc = _run(tree, url, with_metadata=True)
+    text = (doc.text or "") if doc is not None else ""
+    nw = _words(text)
+    if nw < 40 or nw < 0.5 * _page_words(tree):
+        alt = _run(tree, url, favor_recall=True)
+        alt_text = (alt.text or "") if alt is not None else ""
+        if _words(alt_text) > max(nw * 1.3, MIN_WORDS):
+            text = alt_text
+    return text, doc
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+_SEP = re.compile(r"\s+[|–—:·•»-]\s+|\s+[|]\s*|\s*[|]\s+")
+
+
+def _tokens(s: str) -> set[str]:
+    return set(_W.findall(s.lower()))
+
+
+def _strip_site(title: str, sites: list[str]) -> str:
+    """'Headline | Outlet' -> 'Headline' (drops a trailing or leading site-name piece)."""
+    parts = _SEP.split(title)
+    if len(parts) < 2:
+        return title
+    site_toks = [_tokens(s) for s in sites if s]
+    def is_site(p: str) -> bool:
+        pt = _tokens(p)
+        if not pt:
+            return True
+        return any(pt <= st or st <= pt and len(pt) <= len(st) + 1 for st in site_toks if st)
+    if is_site(parts[-1]):
+        return clean(_SEP.split(title)[0] if len(parts) == 2 else title[: title.rfind(parts[-1])].rstrip(" |–—:·•»-")) or title
+    if is_site(parts[0]):
+        return clean(title[len(parts[0]):].lstrip(" |–—:·•»-")) or title
+    return title
+
+
+def _sim(a: str, b: str) -> float:
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def pick_title(pm: PageMeta, traf_title: str | None, sites: list[str]) -> str | None:
+    metas = [t for t in (pm.ld_title, pm.og.get("og:title"), pm.og.get("twitter:title"), traf_title, pm.title_tag) if t]
+    metas = [_strip_site(t, sites) for t in metas]
+    h1s = [h for h in pm.h1 if "{{" not in h and len(h) <= 300 and _words(h) >= 2
+           and not any(_tokens(h) == _tokens(s) for s in sites if s)]
+    nmeta = {" ".join(_W.findall(m.lower())) for m in metas}
+    for h in h1s:
+        if " ".join(_W.findall(h.lower())) in nmeta:
+            return h
+    if h1s and metas:
+        best = max(h1s, key=lambda h: _sim(h, metas[0]))
+        if _sim(best, metas[0]) >= 0.5:
+            return best
+        return metas[0]
+    if metas:
+        return metas[0]
+    return h1s[0] if h1s else None
+
+
+_AUTHOR_JUNK = re.compile(r"^(?:by|written by|author|the author|posted by|admin|administrator|staff|editor|unknown)$", re.I)
+
+
+def _split_authors(s: str) -> list[str]:
+    parts = [clean(p) for p in re.split(r"\s*;\s*", s)]
+    return [p for p in parts if p]
+
+
+def _ok_author(a: str) -> bool:
+    return bool(a) and not a.startswith(("http", "www.")) and not _AUTHOR_JUNK.match(a) and len(a) <= 100 and "@" not in a
+
+
+def pick_authors(pm: PageMeta, traf_author: str | None) -> list[str]:
+    cands: list[list[str]] = []
+    if pm.ld_authors:
+        cands.append([re.sub(r"^by\s+", "", a, flags=re.I) for a in pm.ld_authors])
+    meta_author = pm.og.get("author") or pm.og.get("article:author") or pm.og.get("parsely-author") or pm.og.get("sailthru.author")
+    if meta_author and not meta_author.startswith("http"):
+        cands.append([re.sub(r"^by\s+", "", meta_author, flags=re.I)])
+    if traf_author:
+        cands.append(_split_authors(traf_author))
+    for c in cands:
+        c = [a.strip(" ,") for a in c if _ok_author(a.strip(" ,"))]
+        if c:
+            out: list[str] = []
+            for a in c:
+                if a not in out:
+                    out.append(a)
+            return out
+    return []
+
+
+def pick_published(pm: PageMeta, traf_date: str | None) -> str | None:
+    for cand in (
+        pm.og.get("article:published_time"),
+        pm.ld_published,
+        pm.og.get("datepublished"),
+        pm.og.get("publish-date"),
+        pm.og.get("pubdate"),
+        pm.og.get("date"),
+        pm.og.get("dc.date.issued"),
+        pm.og.get("dc.date"),
+        traf_date,
+    ):
+        d = iso_date(cand)
+        if d:
+            return d
+    return None
+
+
+def _site_names(pm: PageMeta, traf_site: str | None, url: str | None) -> list[str]:
+    names = [pm.og.get("og:site_name"), pm.ld_publisher, pm.ld_site, pm.og.get("application-name"), traf_site]
+    host = urlsplit(url).hostname if url else None
+    if host:
+        host = host.removeprefix("www.")
+        names.append(host)
+        names.append(host.split(".")[0])
+    return [n for n in names if n]
+
+
+def build_meta(pm: PageMeta, doc, url: str | None) -> Meta:
+    traf = doc if doc is not None else None
+    sites = _site_names(pm, getattr(traf, "sitename", None), url)
+    outlet = next((s for s in (pm.og.get("og:site_name"), pm.ld_publisher, pm.ld_site, getattr(traf, "sitename", None)) if s), None)
+    if outlet is None and url:
+        host = urlsplit(url).hostname
+        outlet = host.removeprefix("www.") if host else None
+    section = pm.og.get("article:section") or pm.ld_section
+    cats = getattr(traf, "categories", None) if traf is not None else None
+    if not section and cats:
+        section = cats[0] if isinstance(cats, list) else None
+    return Meta(
+        title=pick_title(pm, getattr(traf, "title", None), sites),
+        authors=pick_authors(pm, getattr(traf, "author", None)),
+        published=pick_published(pm, getattr(traf, "date", None)),
+        outlet=outlet,
+        section=clean(section) if section else None,
+        url=url or pm.canonical or pm.og.get("og:url") or getattr(traf, "url", None),
+    )
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def extract_html(html: str | bytes, url: str | None = None, path: str | None = None) -> Document:
+    """The main text (``text``), its furniture (``removed``) and metadata of an HTML page.
+
+    Raises InputError when the page has no body or no text can be extracted.
+    """
+    tree = _parse(html)
+    pm = read_page_meta(tree)
+    text, doc = extract_text(tree, url)
+    text = text.strip()
+    if _words(text) < MIN_WORDS:
+        raise InputError("no text extracted from the HTML")
+    meta = build_meta(pm, doc, url)
+    description = pm.og.get("og:description") or pm.og.get("description")
+    removed = find_furniture(text, description=description, title=meta.title)
+    warnings: list[str] = []
+    kept = len(text) - sum(r.end - r.start for r in removed)
+    if kept < 0.2 * len(text):
+        warnings.append("most of the extracted text was marked as page furniture")
+    return Document(text=text, format="html", path=path, url=url, removed=removed, meta=meta, warnings=warnings)

@@ -1,0 +1,148 @@
+"""Furniture inside the extracted text of a news page: what stays in ``text`` but is marked removed.
+
+Line-level rules, written for news pages in general (no site-specific rule): promo and "follow
+us" lines, related-news teasers, bylines and date lines, photo credits and captions, navigation
+crumbs, paragraphs printed twice (a standfirst repeated as the first paragraph).
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Removed
+
+_I = re.IGNORECASE
+
+PROMO = re.compile(
+    r"^(?:"
+    r"(?:please\s+)?(?:follow|like|find|join)\s+(?:us|@\w+|[\w .&'-]{1,40}?)\s+(?:on|at|in)\s+(?:facebook|twitter|x\b|instagram|linkedin|youtube|tiktok|threads|bluesky|telegram|whatsapp|google news|social media|flipboard)"
+    r"|(?:sign\s*up|subscribe|register)\b.{0,80}\b(?:newsletter|updates|inbox|alerts|free|today|now|here)"
+    r"|(?:get|receive)\s+(?:our|the|daily|weekly|breaking|the latest|all the)\b.{0,60}\b(?:newsletter|in your inbox|delivered|straight to your|alerts)"
+    r"|.{0,80}\bdelivered\s+(?:straight\s+)?to\s+your\s+inbox"
+    r"|(?:download|get)\s+(?:the|our)\s+(?:free\s+)?(?:[\w' ]{1,30}\s)?app\b"
+    r"|(?:share|tweet|email)\s+(?:this|the)\s+(?:article|story|post|page)"
+    r"|share\s+(?:on|via)\s+\w+"
+    r"|(?:click|tap)\s+here\s+(?:to|for)\b"
+    r"|advertisement|sponsored(?: content| post)?|paid (?:post|content|partner)|story continues below(?: advertisement)?|continue reading below|scroll to continue"
+    r"|(?:this (?:article|post|story|page) (?:may )?contains? affiliate links|we may (?:earn|receive) (?:a )?(?:small )?(?:commission|compensation))"
+    r"|.{0,120}\bwe may (?:earn|receive) (?:an? )?(?:small )?(?:affiliate )?(?:commission|compensation)"
+    r"|(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright).{0,120}$"
+    r"|all rights reserved\.?"
+    r"|(?:support|donate to)\s+(?:our|independent)\s+journalism"
+    r"|(?:have a (?:news )?tip|got a (?:news )?tip|send us a tip)\b"
+    r"|(?:listen to|watch)\s+(?:this|the)\s+(?:article|story)"
+    r"|(?:this (?:article|story) (?:was )?(?:originally|first) (?:appeared|published))"
+    r"|(?:already (?:a subscriber|have an account))"
+    r"|(?:log ?in|sign ?in) to (?:comment|continue|read)"
+    r")",
+    _I,
+)
+
+RELATED = re.compile(
+    r"^(?:"
+    r"(?:read|see|watch|listen)\s+(?:more|also|next|the full \w+)\s*[:：>»|-]"
+    r"|(?:also|further)\s+read\s*[:：]"
+    r"|(?:related|recommended|trending|popular|most read|don'?t miss|editor'?s picks?|more from|more on|more stories|you may also like|you might also like|up next|further reading)\s*(?:[:：>»|-].*|(?:stories|articles|posts|content|news|reading|topics|coverage|links|videos)?\s*[:：]?)$"
+    r")",
+    _I,
+)
+RELATED_HEAD = re.compile(
+    r"^(?:related|recommended|trending|popular|most read|most popular|don'?t miss|editor'?s picks?|more from\b.{0,40}|more on\b.{0,40}|more stories|more news|latest news|latest stories|you may also like|you might also like|up next|further reading|read next|keep reading|in other news|top stories|what to read next)\s*(?:stories|articles|posts|content|news|reading|topics|coverage|links|videos|on [\w .'-]{1,30})?\s*[:：]?$",
+    _I,
+)
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
+)
+BYLINE = re.compile(
+    r"^(?:"
+    r"(?:written |reported |words |story |text )?by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:(?:,|\s+and|\s*&)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}){0,3}\s*(?:[,|•·–—-].{0,80})?$"
+    rf"|(?:published|posted|updated|last updated|last modified|first published|modified|date)\s*(?:on|:)?\s*{_DATE}.{{0,60}}$"
+    rf"|{_DATE}\s*(?:[|•·,–—-]\s*)?(?:(?:\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?\s*(?:[A-Z]{{2,4}})?)|by\s+.{{1,60}}|\d+\s+min(?:ute)?s?\s+read)?\s*$"
+    r"|\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}$"
+    r"|(?:reading time|read time)\s*:?\s*\d+\s*min.{0,20}$"
+    r")",
+    _I,
+)
+CAPTION = re.compile(
+    r"(?:"
+    r"^(?:photo|image|picture|video|illustration|graphic|photograph|file photo|pictured)s?\s*(?:credit|courtesy|by|source)?\s*[:：]"
+    r"|^(?:credit|courtesy|source: getty|image source)\s*[:：]"
+    r"|^\(?(?:photo|image|picture)s?\s+(?:by|courtesy of|credit)\b.{0,80}\)?$"
+    r"|\((?:photo|image|picture)s?(?: by| courtesy of| credit)?\s*[:/]?[^()]{0,80}\)\s*$"
+    r"|^[^.!?]{0,80}/\s*(?:getty images|ap|reuters|afp|shutterstock|istock|alamy|epa|bloomberg)\b[^.!?]{0,30}$"
+    r"|^(?:getty images|shutterstock|istock|reuters|ap photo|afp)(?:/[^.!?]{0,60})?$"
+    r")",
+    _I,
+)
+NAV = re.compile(
+    r"^(?:"
+    r"(?:home|news)\s*(?:[>»/›|]\s*[\w&',. -]{1,40}){1,6}$"
+    r"|skip to (?:main )?(?:content|navigation)"
+    r"|back to (?:top|home|news)\b.{0,20}$"
+    r"|(?:previous|next) (?:article|post|story)\b.{0,120}$"
+    r"|(?:tags?|topics?|filed under|categories|category)\s*[:：].{0,200}$"
+    r"|(?:table of contents|contents|in this article|jump to|on this page)\s*:?$"
+    r"|(?:share|print|email|comments?|menu|close|search|subscribe|log in|sign in|home|more|toggle navigation)$"
+    r")",
+    _I,
+)
+
+_W = re.compile(r"\w+")
+
+
+def _norm_line(s: str) -> str:
+    return " ".join(_W.findall(s.lower()))
+
+
+def find_furniture(text: str, *, description: str | None = None, title: str | None = None) -> list[Removed]:
+    """Removed stretches (whole lines) of the extracted ``text``."""
+    out: list[Removed] = []
+    lines: list[tuple[int, int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        s = raw.strip()
+        if s:
+            lstrip = len(raw) - len(raw.lstrip())
+            lines.append((start + lstrip, start + lstrip + len(s), s))
+    seen: dict[str, int] = {}
+    ntitle = _norm_line(title) if title else ""
+    in_related = False
+    n = len(lines)
+    for i, (a, b, s) in enumerate(lines):
+        words = s.split()
+        nw = len(words)
+        key = _norm_line(s)
+        body = s.lstrip("-•*·>|# ").strip()
+        reason = None
+        if in_related:
+            # teaser lines under a "Related" heading: short, list-like, no full sentence ending
+            if nw <= 25 and (s.startswith(("-", "•", "*")) or not body.endswith((".", "?", "!", ":", '"', "”"))):
+                reason = "related"
+            else:
+                in_related = False
+        if reason is None:
+            if nw <= 12 and RELATED_HEAD.match(body):
+                reason = "related"
+                in_related = True
+            elif nw <= 40 and RELATED.match(body):
+                reason = "related"
+            elif nw <= 40 and PROMO.match(body):
+                reason = "promo"
+            elif nw <= 20 and NAV.match(body):
+                reason = "navigation"
+            elif nw <= 25 and BYLINE.match(body):
+                reason = "byline"
+            elif nw <= 30 and CAPTION.search(body):
+                reason = "caption"
+            elif key and len(key) >= 40 and key in seen:
+                reason = "duplicate"
+            elif ntitle and key == ntitle and i < 3:
+                reason = "duplicate"
+        if reason is None and key:
+            seen.setdefault(key, i)
+        if reason:
+            out.append(Removed(start=a, end=b, text=text[a:b], reason=reason))
+    return out
