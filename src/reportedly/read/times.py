@@ -274,7 +274,8 @@ class Ctx:
                 continue
             if within is not None and before - t.end > within:
                 return None
-            if t.type in kinds and tv.granularity(t.value) and t.anchor is None:
+            if t.type in kinds and t.anchor is None and (tv.granularity(t.value) or (t.value is None and t.note == NO_DCT)):
+                # an expression left open for want of a publication date still is the time in talk
                 return t
         return None
 
@@ -753,7 +754,7 @@ def n_clock(m, ctx, c):
         if ctx.dct is not None:
             day_v = _day_month(ctx, mon, dd, c.start, c.end)
     else:
-        prev = ctx.last_specific(c.start, within=150)
+        prev = ctx.last_specific(c.start, within=2000)
         if prev is not None and tv.granularity(prev.value) in ("D", "T"):
             return "TIME", prev.value[:10] + "T" + t, prev.id, None
         if ctx.dct is not None:
@@ -806,6 +807,8 @@ def n_later(m, ctx, c):
     if unit == "FN":
         unit, n = "W", n * 2
     cg = {"DE": "Y", "CE": "Y"}.get(unit, unit)
+    if prev is not None and prev.value is None:
+        return "DATE", None, prev.id, f"{prev.text!r} has no value ({prev.note})"
     if prev is not None:
         g = tv.granularity(prev.value)
         if tv.GRAN_ORDER.get(cg, 9) <= tv.GRAN_ORDER[g]:
@@ -840,11 +843,27 @@ def n_anaphoric(m, ctx, c):
         if ctx.dct is None:
             return "DATE", None, None, NO_DCT
         return "DATE", _rel_unit(ctx, unit, n), None, None
+    if prev.value is None:
+        return "DATE", None, prev.id, f"{prev.text!r} has no value ({prev.note})"
     g = tv.granularity(prev.value)
     if tv.GRAN_ORDER.get(unit, 9) > tv.GRAN_ORDER[g]:
         return "DATE", None, prev.id, f"{prev.text!r} is known only to the {_GNAME.get(g, g)}"
     v = tv.shift(tv.coarsen(prev.value, unit), n, unit) if n else tv.coarsen(prev.value, unit)
     return "DATE", v, prev.id, None
+
+
+def _duration_ok(m, text) -> bool:
+    unit = m["unit"].lower()
+    num = (m["num"] or "").lower().strip()
+    after = text[m.end():m.end() + 6].lower()
+    before = text[max(0, m.start() - 1):m.start()]
+    if unit.startswith("quarter") and (re.match(r"\s+of\b", after) or "-" in text[m.start("num"):m.start("unit")]):
+        return False  # "a quarter of the shares", "three-quarters"
+    if unit in ("second", "sec") and num in ("a", "an", "one"):
+        return False  # "a second term"
+    if before == "-":
+        return False
+    return True
 
 
 def n_duration(m, ctx, c):
@@ -1116,7 +1135,7 @@ rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>sec
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>later|earlier|before|after|afterwards?|prior)\b(?!\s+(?:than|to|the|a|an|his|her|their|its|this|that|he|she|they|it|we|I)\b)", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?!\s+(?:yesterday|tomorrow))", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
-rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration)
+rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
@@ -1130,7 +1149,7 @@ rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Chris
 rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
 rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
 # vague references
-rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|this\s+time|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
+rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
 rule("past", r"\b(?:recently|recent|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|once\s+upon\s+a\s+time|long\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
 rule("future", r"\b(?:the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None))
 
@@ -1259,7 +1278,7 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
         except Exception as exc:  # a rule's arithmetic failing leaves the value open, never the read
             typ, value, anchor, note = "DATE", None, None, f"could not normalise ({type(exc).__name__})"
         if value is None and note is None:
-            note = "could not normalise"
+            note = "the expression it is relative to has no value" if anchor else "could not normalise"
         t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=c.start, end=c.end, text=text[c.start:c.end],
                      type=typ, value=value, anchor=anchor, note=note)
         ctx.found.append(t)
