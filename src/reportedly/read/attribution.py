@@ -1,11 +1,278 @@
-"""Attributions: who said what, on whose word (placeholder until issue 3 lands)."""
+"""Attributions: who said what, on whose word, nested, with the source resolved and the stance.
+
+The finding is in ``attribution_rules`` (rules over the dependency parse with a cue lexicon learned on
+PolNeAR train by ``scripts/train_attribution.py``). This module turns what it finds into
+``model.Attribution``: ids, nesting (``parent``: the attribution whose content holds this one's cue),
+the source's entity (by overlap with ``report.entities[*].mentions``; null when there is none) and
+kind, the kind of quotation and the stance.
+"""
 from __future__ import annotations
 
-from ..model import Report
+import re
+
+from ..model import Attribution, Cue, Report, Source, Span
+from . import attribution_rules as R
 from .nlp import Parsed
 from .registry import layer
+
+# a headline credit: "CLAIM - The New Yorker" on the title line
+_CREDIT = re.compile(r"^(?P<claim>\S.{8,}?\S)\s+(?P<dash>[-–—|])\s+(?P<src>[A-Z][\w.&'’]*(?:\s+[A-Z&][\w.&'’]*){0,4})\s*$")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
+
+
+def _headline_credit(parsed: Parsed) -> R.Raw | None:
+    text = parsed.masked
+    end = text.find("\n")
+    end = len(text) if end < 0 else end
+    line = text[:end]
+    m = _CREDIT.match(line)
+    if not m:
+        return None
+    src = m.group("src")
+    outlet = parsed.meta.outlet
+    if outlet and _norm(outlet) == _norm(src):
+        return None  # the site's own name after its headline: furniture, not a credit
+    claim_toks = [t for t in parsed.doc if t.idx < m.end("claim") and t.idx >= m.start("claim")]
+    if not any(t.pos_ in ("VERB", "AUX") for t in claim_toks):
+        return None
+    return R.Raw(cue=(m.start("dash"), m.end("dash")), cue_lemma="-", cue_head=-1,
+                 source=(m.start("src"), m.end("src")), content=[(m.start("claim"), m.end("claim"))],
+                 frame="credit", source_kind="outlet")
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _entity_for(span: tuple[int, int], report: Report):
+    best, best_len = None, 0
+    for ent in report.entities:
+        for m in ent.mentions:
+            ov = min(span[1], m.end) - max(span[0], m.start)
+            if ov > best_len:
+                best, best_len = ent, ov
+    return best
+
+
+_ENT_KIND = {"PERSON": "person", "ORG": "organization", "OUTLET": "outlet", "GPE": "organization",
+             "NORP": "unnamed"}
+
+
+def source_kind(parsed: Parsed, raw: R.Raw, report: Report, entity) -> str:
+    s, e = raw.source
+    text = report.text[s:e]
+    outlet = parsed.meta.outlet
+    if outlet and (_norm(outlet) == _norm(text) or re.search(rf"\b{re.escape(_norm(outlet))}\b", _norm(text))):
+        return "self"
+    if raw.source_kind:
+        return raw.source_kind
+    doc = parsed.doc
+    span = doc.char_span(s, e, alignment_mode="expand")
+    low = _norm(text)
+    words = set(low.split())
+    if span is None or len(span) == 0:
+        return _ENT_KIND.get(entity.type, "unnamed") if entity is not None else "unnamed"
+    head = span.root
+    hl = head.lemma_.lower()
+    has_propn = any(t.pos_ == "PROPN" for t in span)
+    ents = [en for en in doc.ents if en.start_char < e and s < en.end_char]
+    if not has_propn and (hl in R.UNNAMED_HEADS or _generic(words)) and head.pos_ != "PRON":
+        return "unnamed"
+    if has_propn and (words & R.OUTLET_WORDS) and not any(en.label_ == "PERSON" for en in ents):
+        return "outlet"
+    if entity is not None and entity.type in _ENT_KIND:
+        return _ENT_KIND[entity.type]
+    if head.pos_ == "PRON":
+        if head.lower_ in R.PERSON_PRONOUNS or head.lower_ in ("who", "whom"):
+            return "person"
+        return "unnamed"
+    if _generic(words):
+        return "unnamed"
+    if ents or has_propn:
+        labels = {en.label_ for en in ents}
+        if (words & R.OUTLET_WORDS) and ("ORG" in labels or has_propn) and "PERSON" not in labels:
+            return "outlet"
+        if "PERSON" in labels and head.ent_type_ in ("PERSON", ""):
+            return "person"
+        if labels & {"ORG", "GPE", "NORP", "FAC"}:
+            return "organization"
+        return "person" if head.pos_ == "PROPN" else ("document" if hl in R.DOCUMENT_HEADS else "person")
+    if hl in ("report", "media") or hl in R.UNNAMED_HEADS:
+        return "unnamed"
+    if hl in R.DOCUMENT_HEADS:
+        return "document"
+    return "unnamed" if head.tag_ in ("NNS",) else "person"
+
+
+def _generic(words: set) -> bool:
+    return bool(words) and words <= _GENERIC
+
+
+_GENERIC = {"media", "medium", "reports", "report", "sources", "source", "the", "some", "several", "other",
+            "many", "local", "foreign", "western", "russian", "ukrainian", "american", "news", "according"}
+
+
+def _unused():
+    if hl in R.DOCUMENT_HEADS:
+        return "document"
+    return "unnamed" if head.tag_ in ("NNS",) else "person"
+
+
+_NEG_CUES = {"deny"}
+
+
+def stance_of(raw: R.Raw) -> str:
+    lemma = raw.cue_lemma.split()[0] if raw.cue_lemma else ""
+    base = R.STANCE.get(lemma, "assert")
+    if raw.frame in ("credit", "according", "citing", "statement"):
+        base = "assert"
+    if raw.negated:
+        # "did not deny" is not a denial, "did not say" not an assertion
+        return "other"
+    return base
+
+
+def quote_kind(parsed: Parsed, content: list[tuple[int, int]], ix: R.Index) -> str:
+    t = parsed.text
+    inside = outside = 0
+    for s, e in content:
+        i = s
+        while i < e:
+            q = ix.quote_at(i)
+            if q:
+                inside += min(q[1], e) - i
+                i = max(min(q[1], e), i + 1)
+            else:
+                if not t[i].isspace() and t[i] not in ".,;:!?":
+                    outside += 1
+                i += 1
+    if inside and not outside:
+        return "direct"
+    if inside:
+        return "mixed"
+    return "indirect"
+
+
+def build(parsed: Parsed, report: Report) -> list[Attribution]:
+    text = report.text
+    raws = R.find(parsed.doc, parsed.masked)
+    credit = _headline_credit(parsed)
+    if credit is not None:
+        raws.insert(0, credit)
+        for r in raws[1:]:
+            if r.parent_hint is not None:
+                r.parent_hint += 1
+    # drop duplicates (same cue) and anything touching removed text (or crossing a headline credit)
+    removed = [(r.start, r.end) for r in parsed.removed]
+    if credit is not None:
+        removed.append(credit.cue)
+    seen, kept = set(), []
+    index_map = {}
+    for i, r in enumerate(raws):
+        spans = [r.cue] + ([r.source] if r.source else []) + list(r.content)
+        if r is not credit and any(_overlaps(s, x) for s in spans for x in removed):
+            continue
+        if r.cue in seen or not r.content:
+            continue
+        seen.add(r.cue)
+        index_map[i] = len(kept)
+        kept.append(r)
+    ix = R.Index(parsed.doc, parsed.masked)
+    # order by position of the cue in the text (the credit stays first)
+    order = sorted(range(len(kept)), key=lambda k: (kept[k].frame != "credit", kept[k].cue[0]))
+    pos_of = {k: n for n, k in enumerate(order)}
+    parents: dict[int, int | None] = {}
+    for k in order:
+        r = kept[k]
+        par = None
+        if r.parent_hint is not None and r.parent_hint in index_map:
+            par = index_map[r.parent_hint]
+        else:
+            best = None
+            for j in order:
+                if j == k:
+                    continue
+                o = kept[j]
+                if o.frame == "credit" or r.frame == "credit":
+                    continue
+                for cs, ce in o.content:
+                    if cs <= r.cue[0] and r.cue[1] <= ce:
+                        size = ce - cs
+                        if best is None or size < best[0]:
+                            best = (size, j)
+            par = best[1] if best else None
+        parents[k] = par
+    # break cycles
+    for k in order:
+        seen_chain, p = {k}, parents[k]
+        while p is not None:
+            if p in seen_chain:
+                parents[k] = None
+                break
+            seen_chain.add(p)
+            p = parents[p]
+    out = []
+    for n, k in enumerate(order):
+        r = kept[k]
+        src = None
+        if r.source:
+            ent = _entity_for(r.source, report)
+            src = Source.of(text, r.source[0], r.source[1], entity=ent.id if ent else None,
+                            kind=source_kind(parsed, r, report, ent))
+        p = parents[k]
+        out.append(Attribution(
+            id=f"A{n + 1}",
+            parent=f"A{pos_of[p] + 1}" if p is not None else None,
+            source=src,
+            cue=Cue.of(text, r.cue[0], r.cue[1], lemma=r.cue_lemma),
+            content=[Span.of(text, s, e) for s, e in r.content],
+            kind=quote_kind(parsed, r.content, ix),
+            stance=stance_of(r),
+        ))
+    return out
 
 
 @layer("attributions")
 def read_attributions(parsed: Parsed, report: Report) -> dict:
-    return {"attributions": []}
+    return {"attributions": build(parsed, report)}
+
+
+def _label(report: Report, a: Attribution) -> str:
+    if a.source is None:
+        return "unattributed"
+    if a.source.kind == "self":
+        return report.meta.outlet or a.source.text
+    if a.source.entity:
+        for e in report.entities:
+            if e.id == a.source.entity:
+                return e.name
+    if a.source.kind == "unnamed":
+        words = a.source.text.split()
+        if len(words) == 1 and words[0].lower() not in R.GROUP_PRONOUNS and words[0].lower() not in R.PERSON_PRONOUNS:
+            return "unnamed " + a.source.text.lower()
+        return a.source.text
+    return a.source.text
+
+
+def chain(report: Report, attribution_id: str) -> list[str]:
+    """The readable chain of voices, outermost first, for one attribution: the outlet (unless the
+    outermost voice is the outlet itself), then each enclosing attribution's source, then this one's.
+    E.g. ["Obozrevatel", "The New Yorker", "unnamed sources"]."""
+    by_id = {a.id: a for a in report.attributions}
+    if attribution_id not in by_id:
+        raise KeyError(attribution_id)
+    path = []
+    a = by_id[attribution_id]
+    guard = 0
+    while a is not None and guard < 50:
+        path.append(a)
+        a = by_id.get(a.parent) if a.parent else None
+        guard += 1
+    labels = [_label(report, a) for a in reversed(path)]
+    outlet = report.meta.outlet
+    if outlet and (not labels or labels[0] != outlet):
+        labels.insert(0, outlet)
+    return labels

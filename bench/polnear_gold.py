@@ -1,0 +1,126 @@
+"""PolNeAR gold attributions (brat standoff) and the document-level span measure.
+
+PolNeAR (networkdynamics/PolNeAR; no licence stated: research use). Read from ../shared, never copied.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
+
+
+@dataclass
+class GoldAttr:
+    source: tuple | None  # ((start, end),) pieces
+    cue: tuple
+    content: tuple | None
+
+
+@dataclass
+class GoldDoc:
+    name: str
+    text: str
+    attrs: list[GoldAttr] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+
+def _pieces(spec: str) -> tuple:
+    out = []
+    for part in spec.split(";"):
+        a, b = part.split()
+        out.append((int(a), int(b)))
+    return tuple(out)
+
+
+def read_ann(path: Path) -> list[GoldAttr]:
+    spans: dict[str, tuple] = {}
+    rels = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            parts = line.split("\t")
+            if len(parts) < 2:
+                continue
+            m = re.match(r"(\S+) (.*)$", parts[1])
+            if not m:
+                continue
+            try:
+                spans[parts[0]] = _pieces(m.group(2))
+            except ValueError:
+                continue
+        elif line.startswith("E"):
+            parts = line.split("\t")
+            if len(parts) < 2:
+                continue
+            roles = {}
+            for item in parts[1].split():
+                if ":" in item:
+                    r, t = item.split(":", 1)
+                    roles.setdefault(r, t)
+            rels.append(roles)
+    out = []
+    for roles in rels:
+        cue = spans.get(roles.get("Cue", ""))
+        if cue is None:
+            continue
+        out.append(GoldAttr(source=spans.get(roles.get("Source", "")), cue=cue, content=spans.get(roles.get("Content", ""))))
+    return out
+
+
+def load_split(split: str) -> list[GoldDoc]:
+    base = ROOT / split
+    meta = {}
+    with open(ROOT / "metadata.tsv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            meta[row["filename"]] = row
+    anns = defaultdict(list)
+    for p in sorted((base / "attributions").glob("*.ann")):
+        anns[p.stem.rsplit("_", 1)[0]].append(p)
+    docs = []
+    for t in sorted((base / "text").glob("*.txt")):
+        name = t.stem
+        text = t.read_text(encoding="utf-8")
+        attrs = read_ann(sorted(anns[name])[0]) if anns.get(name) else []
+        docs.append(GoldDoc(name=name, text=text, attrs=attrs, meta=meta.get(name, {})))
+    return docs
+
+
+# ---------------------------------------------------------------- the measure
+def _overlap(a: tuple, b: tuple) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def score_sets(pred: list[set], gold: list[set]) -> dict:
+    """Per document: the set of predicted spans vs the set of gold spans (a span is a tuple of
+    (start, end) pieces; duplicates collapse). Exact: identical pieces. Overlap: one-to-one greedy
+    matching of spans sharing at least one character. Micro-averaged over documents."""
+    tp_e = tp_o = np_ = ng = 0
+    for P, G in zip(pred, gold):
+        np_ += len(P)
+        ng += len(G)
+        tp_e += len(P & G)
+        used = set()
+        for p in sorted(P):
+            for g in sorted(G):
+                if g not in used and _overlap(p, g):
+                    used.add(g)
+                    tp_o += 1
+                    break
+    def prf(tp):
+        p = tp / np_ if np_ else 0.0
+        r = tp / ng if ng else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+    return {"exact": prf(tp_e), "overlap": prf(tp_o), "n_pred": np_, "n_gold": ng}
+
+
+def gold_sets(doc: GoldDoc, role: str) -> set:
+    out = set()
+    for a in doc.attrs:
+        v = getattr(a, role)
+        if v:
+            out.add(v)
+    return out

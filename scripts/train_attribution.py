@@ -1,0 +1,95 @@
+"""Learn the attribution cue lexicon from the PolNeAR train split.
+
+Data: PolNeAR (networkdynamics/PolNeAR, Newell, Margolin & Ruths 2018), read from
+``../shared/data/polnear/train`` (never copied into the repo). No licence is stated for PolNeAR:
+research use only. Where an article has several annotators' .ann files, the first by file name is used.
+
+What is learned: for every (verb lemma, frame) pair -- the frame being the syntactic shape the rules in
+``reportedly.read.attribution_rules.verb_frame`` see around the verb (``ccomp``, ``quote``,
+``inverted``, ``as``, ``xcomp``, ``passive``, ``dobj``, ``prep``, ``none``; suffixed ``@q`` when the verb
+stands inside a quotation, where PolNeAR rarely marks "I think" and the like) -- how often a token with that
+lemma in that frame is (the head of) a gold cue: a smoothed rate (pos + 0.1) / (n + 1), kept when
+n >= 2 (with the low ones where a quoted variant exists). The result is ``src/reportedly/data/attribution_cues.tsv`` (a few KB). It is deterministic:
+the same spaCy model and data give the same file.
+
+    .venv/bin/python scripts/train_attribution.py            # parses train (cached in /tmp)
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "src"))
+
+from polnear_gold import load_split  # noqa: E402
+
+from reportedly.read import attribution_rules as R  # noqa: E402
+from reportedly.read.nlp import load_nlp  # noqa: E402
+
+CACHE = Path("/tmp/reportedly_polnear_cache")
+OUT = REPO / "src" / "reportedly" / "data" / "attribution_cues.tsv"
+
+
+def parsed_docs(split: str):
+    """(gold doc, spaCy doc) pairs, parses cached in /tmp as a DocBin."""
+    from spacy.tokens import DocBin
+
+    nlp = load_nlp()
+    gold = load_split(split)
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"{split}.spacy"
+    if path.exists():
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        if len(docs) == len(gold) and all(d.text == g.text for d, g in zip(docs, gold)):
+            return list(zip(gold, docs))
+    docs = list(nlp.pipe([g.text for g in gold], batch_size=16))
+    db = DocBin(store_user_data=False)
+    for d in docs:
+        db.add(d)
+    db.to_disk(path)
+    return list(zip(gold, docs))
+
+
+def main() -> None:
+    pairs = parsed_docs("train")
+    n, pos = Counter(), Counter()
+    for g, doc in pairs:
+        cue_chars = set()
+        for a in g.attrs:
+            for s, e in a.cue:
+                cue_chars.update(range(s, e))
+        ix = R.Index(doc, g.text)
+        for tok in doc:
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                key = ("according to", "according")
+            elif tok.pos_ == "VERB":
+                fr = R.verb_frame(ix, tok)
+                if fr is None:
+                    continue
+                key = (tok.lemma_.lower(), fr[0] + ("@q" if ix.quote_at(tok.idx) else ""))
+            else:
+                continue
+            n[key] += 1
+            if tok.idx in cue_chars:
+                pos[key] += 1
+    rows = []
+    for key, k in n.items():
+        if k < 2:
+            continue
+        rate = (pos[key] + 0.1) / (k + 1)
+        if rate >= 0.2 or key[1].endswith("@q") or (key[0], key[1] + "@q") in n:
+            rows.append((key[0], key[1], rate, pos[key], k))
+    rows.sort()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with open(OUT, "w", encoding="utf-8") as fh:
+        fh.write("# lemma\tframe\tscore\tgold_cues\toccurrences  (scripts/train_attribution.py, PolNeAR train)\n")
+        for lemma, frame, rate, p, k in rows:
+            fh.write(f"{lemma}\t{frame}\t{rate:.3f}\t{p}\t{k}\n")
+    print(f"wrote {OUT} ({len(rows)} rows from {len(pairs)} articles)")
+
+
+if __name__ == "__main__":
+    main()

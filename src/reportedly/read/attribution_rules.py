@@ -1,0 +1,614 @@
+"""Attribution finding over the spaCy dependency parse: cues, sources, contents, nesting.
+
+The rules take candidates from the parse (a reporting verb with its complement, "according to X",
+passives with a "by" agent, quotes carried by a speaker, a headline credit); which verb lemmas count
+as cues, and in which frame, comes from a small lexicon learned on the PolNeAR train split
+(``data/attribution_cues.tsv``, written by ``scripts/train_attribution.py``) merged with a hand list.
+
+Everything works on character offsets of the report text; spans are kept inside the cue's line
+(the parser sometimes runs a title and a standfirst together when they have no full stop).
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+# ------------------------------------------------------------------ lexicons
+# hand list: (lemma -> stance). The learned lexicon adds lemmas, with a per-frame score.
+STANCE = {
+    "deny": "deny", "dispute": "deny", "reject": "deny", "refute": "deny", "dismiss": "deny",
+    "contradict": "deny", "rebut": "deny", "disavow": "deny",
+    "confirm": "confirm", "verify": "confirm", "corroborate": "confirm", "affirm": "confirm",
+    "reaffirm": "confirm",
+    "admit": "admit", "acknowledge": "admit", "concede": "admit", "confess": "admit",
+    "think": "hedge", "believe": "hedge", "suspect": "hedge", "speculate": "hedge",
+    "guess": "hedge", "estimate": "hedge", "predict": "hedge", "expect": "hedge", "hope": "hedge",
+    "feel": "hedge", "imply": "hedge", "hint": "hedge", "allege": "hedge", "seem": "hedge",
+    "appear": "hedge", "fear": "hedge", "doubt": "hedge", "wonder": "hedge",
+    "ask": "other", "question": "other", "urge": "other", "call": "other", "want": "other",
+    "demand": "other", "refuse": "other", "decline": "other", "promise": "other", "warn": "assert",
+}
+
+HAND_CUES = {
+    "say", "tell", "claim", "deny", "confirm", "admit", "assure", "recall", "suggest", "report",
+    "think", "state", "add", "write", "note", "announce", "explain", "argue", "insist", "warn",
+    "acknowledge", "concede", "allege", "believe", "declare", "stress", "emphasize", "point",
+    "reveal", "disclose", "testify", "tweet", "post", "reply", "respond", "answer", "ask",
+    "complain", "contend", "maintain", "predict", "promise", "remark", "reiterate", "repeat",
+    "dispute", "reject", "refute", "affirm", "reaffirm", "verify", "corroborate", "learn",
+    "conclude", "observe", "mention", "comment", "describe", "assert", "boast", "joke", "quip",
+    "estimate", "speculate", "guess", "fear", "hope", "know", "feel", "suspect", "imply", "hint",
+    "inform", "notify", "brief", "cite", "quote", "show", "find", "indicate", "signal",
+    "tell", "urge", "demand", "accuse", "charge", "vow", "pledge", "threaten", "recount",
+    "acknowledged", "confess", "retort", "counter", "caution", "agree", "disagree",
+}
+
+UNNAMED_HEADS = {
+    "source", "official", "report", "media", "people", "expert", "analyst", "observer", "insider",
+    "person", "aide", "diplomat", "investigator", "critic", "witness", "resident", "spokesman",
+    "spokeswoman", "spokesperson", "representative", "someone", "some", "many", "others", "other",
+    "outlet", "journalist", "reporter", "correspondent", "colleague", "one", "they", "participant",
+    "member", "staffer", "advisor", "adviser", "lawyer", "attorney",
+}
+DOCUMENT_HEADS = {
+    "report", "study", "document", "poll", "survey", "statement", "letter", "data", "memo",
+    "email", "e-mail", "filing", "lawsuit", "complaint", "transcript", "record", "paper", "analysis",
+    "research", "review", "investigation", "indictment", "ruling", "order", "release", "post",
+    "tweet", "video", "footage", "book", "article", "story", "note", "message", "website", "site",
+    "figure", "number", "estimate", "projection", "model", "chart", "graph", "testimony",
+    "audit", "assessment", "finding", "evidence", "law", "bill", "rule", "policy", "plan",
+}
+OUTLET_WORDS = {
+    "times", "post", "news", "journal", "herald", "tribune", "guardian", "telegraph", "reuters",
+    "associated press", "ap", "afp", "bloomberg", "cnn", "bbc", "nbc", "abc", "cbs", "fox", "msnbc",
+    "politico", "axios", "yorker", "magazine", "gazette", "daily", "weekly", "press", "radio",
+    "tv", "television", "agency", "channel", "newspaper", "outlet", "breitbart", "hill",
+    "economist", "atlantic", "vox", "slate", "wire", "media", "inquirer", "examiner",
+    "independent", "observer", "chronicle", "globe", "star", "sun", "mirror", "express",
+    "tass", "ria", "interfax", "ukrinform", "kommersant", "izvestia", "pravda", "meduza",
+}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me", "his", "hers"}
+GROUP_PRONOUNS = {"we", "they", "us", "them", "you"}
+
+STATEMENT_NOUNS = {"statement", "claim", "allegation", "announcement", "assertion", "remark",
+                   "comment", "accusation", "admission", "denial", "report", "prediction"}
+
+
+@functools.lru_cache(maxsize=1)
+def learned_cues() -> dict[tuple[str, str], float]:
+    """(lemma, frame) -> score in [0, 1], from data/attribution_cues.tsv (may be absent)."""
+    out: dict[tuple[str, str], float] = {}
+    try:
+        text = resources.files("reportedly.data").joinpath("attribution_cues.tsv").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError, OSError):
+        return out
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        lemma, frame, score, *_ = line.split("\t")
+        out[(lemma, frame)] = float(score)
+    return out
+
+
+# ------------------------------------------------------------------ raw attributions
+@dataclass
+class Raw:
+    cue: tuple[int, int]
+    cue_lemma: str
+    cue_head: int  # token index (or -1)
+    source: tuple[int, int] | None = None
+    source_head: int = -1
+    content: list[tuple[int, int]] = field(default_factory=list)
+    frame: str = ""
+    negated: bool = False
+    source_kind: str | None = None  # forced kind (headline credit)
+    parent_hint: int | None = None  # index into the raw list
+    score: float = 1.0
+
+
+QUOTE_OPEN = {"“": "”", "«": "»", "„": "“"}
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Double-quoted stretches (start at the opening mark, end after the closing mark), paragraph by
+    paragraph; a quote left open at a paragraph's end is closed there (the next paragraph reopens)."""
+    out = []
+    pos = 0
+    for para in re.split(r"(\n)", text):
+        if para == "\n":
+            pos += 1
+            continue
+        i, n = 0, len(para)
+        open_at = None
+        closer = None
+        while i < n:
+            ch = para[i]
+            if open_at is None:
+                if ch in QUOTE_OPEN:
+                    open_at, closer = i, QUOTE_OPEN[ch]
+                elif ch == '"':
+                    open_at, closer = i, '"'
+            else:
+                if ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
+                    out.append((pos + open_at, pos + i + 1))
+                    open_at = None
+            i += 1
+        if open_at is not None and n - open_at > 3:
+            out.append((pos + open_at, pos + len(para.rstrip())))
+        pos += n
+    return out
+
+
+_INNER = re.compile(r"(?:(?<=^)|(?<=[\s:“\"(]))(['‘])(?=\w)(.+?)(?<=[\w.,!?])(['’])(?=[\s.,;:!?”\")]|$)", re.S)
+
+
+def inner_quotes(text: str, outer: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Single-quoted stretches inside double-quoted ones (a quote inside a quote), and ‘…’ anywhere."""
+    out = []
+    for s, e in outer:
+        for m in _INNER.finditer(text, s + 1, e):
+            if "\n" not in m.group(0):
+                out.append((m.start(), m.end()))
+    for m in re.finditer(r"‘[^‘’\n]{2,}’(?!\w)", text):
+        out.append((m.start(), m.end()))
+    return sorted(set(out))
+
+
+class Index:
+    """Token/line/quote lookups for one document."""
+
+    def __init__(self, doc, text: str):
+        self.doc = doc
+        self.text = text
+        self.nl = [m.start() for m in re.finditer("\n", text)]
+        self.quotes = quote_regions(text)
+        self.qstarts = [q[0] for q in self.quotes]
+        self.inner = inner_quotes(text, self.quotes)
+        self.istarts = [q[0] for q in self.inner]
+        self.tok_starts = [t.idx for t in doc]
+
+    def quote_around(self, s: int, e: int, cue: int):
+        """The innermost quote holding the span s..e (give or take its marks), not holding the cue."""
+        for q in (self.quote_at(s), self.quote_at(max(s - 1, 0)), self.inner_at(s), self.inner_at(max(s - 1, 0))):
+            if q and q[0] <= s + 1 and q[1] >= e - 1 and not (q[0] <= cue < q[1]):
+                return q
+        return None
+
+    def inner_at(self, char: int):
+        k = bisect.bisect_right(self.istarts, char) - 1
+        while k >= 0:
+            q = self.inner[k]
+            if q[0] <= char < q[1]:
+                return q
+            k -= 1
+            if k >= 0 and self.inner[k][1] < char - 2000:
+                break
+        return None
+
+    def line_of(self, char: int) -> int:
+        return bisect.bisect_right(self.nl, char)
+
+    def line_bounds(self, char: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.nl, char)
+        start = self.nl[k - 1] + 1 if k > 0 else 0
+        end = self.nl[k] if k < len(self.nl) else len(self.text)
+        return start, end
+
+    def quote_at(self, char: int):
+        k = bisect.bisect_right(self.qstarts, char) - 1
+        if k >= 0 and self.quotes[k][0] <= char < self.quotes[k][1]:
+            return self.quotes[k]
+        return None
+
+    def tok_at(self, char: int):
+        k = bisect.bisect_right(self.tok_starts, char) - 1
+        return self.doc[max(k, 0)]
+
+
+# ------------------------------------------------------------------ span helpers
+_STRIP_END = set(",;:—–-(") | {" ", "\n", "\t"}
+_STRIP_START = set(",;:—–-)") | {" ", "\n", "\t"}
+_CLOSERS = set('”"»’\'')
+
+
+def _trim(ix: Index, s: int, e: int) -> tuple[int, int] | None:
+    t = ix.text
+    while s < e and t[s] in _STRIP_START:
+        s += 1
+    while e > s and t[e - 1] in _STRIP_END:
+        e -= 1
+    # a closing quote right after the span (possibly after . , ! ?) closes a quote opened inside it
+    j = e
+    while j < len(t) and j - e < 2 and t[j] in ".,!?":
+        j += 1
+    if j < len(t) and t[j] in _CLOSERS and t[j] != "'" and _opens_inside(t, s, e):
+        e = j + 1
+    if e - s < 1:
+        return None
+    return s, e
+
+
+def _opens_inside(t: str, s: int, e: int) -> bool:
+    seg = t[s:e]
+    return seg.count("“") > seg.count("”") or seg.count('"') % 2 == 1
+
+
+def content_span(ix: Index, toks, clip=None):
+    span = tokens_span(ix, toks, clip)
+    if span and ix.text[span[1] - 1] == "." and span[1] - span[0] > 1 and not ix.text[span[1] - 2].isupper():
+        span = (span[0], span[1] - 1)
+        span = _trim(ix, *span)
+    return span
+
+
+def tokens_span(ix: Index, toks, clip: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    toks = [t for t in toks if not t.is_space]
+    if not toks:
+        return None
+    s = min(t.idx for t in toks)
+    e = max(t.idx + len(t.text) for t in toks)
+    if clip:
+        s, e = max(s, clip[0]), min(e, clip[1])
+        if e <= s:
+            return None
+    return _trim(ix, s, e)
+
+
+def subtree_minus(tok, exclude) -> list:
+    """tok's subtree without the subtrees of the tokens in ``exclude``."""
+    ex = set()
+    for x in exclude:
+        ex.update(w.i for w in x.subtree)
+    return [w for w in tok.subtree if w.i not in ex]
+
+
+def contiguous(toks, anchor) -> list:
+    """The run of ``toks`` (sorted by index) that contains ``anchor`` with no gaps."""
+    idx = sorted(w.i for w in toks)
+    if not idx:
+        return []
+    ids = set(idx)
+    lo = hi = anchor.i if anchor.i in ids else idx[0]
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    doc = anchor.doc
+    return [doc[i] for i in range(lo, hi + 1)]
+
+
+# ------------------------------------------------------------------ the finder
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+CUE_DEPS_IN_SPAN = {"prt"}  # children kept in the cue span when adjacent
+THRESHOLD = 0.5
+
+
+def _subject(tok, depth: int = 0):
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    if depth < 3 and tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head is not tok:
+        return _subject(tok.head, depth + 1)
+    return None
+
+
+def _agent(tok):
+    for c in tok.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _child(tok, deps):
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _in_quote_frac(ix: Index, span) -> float:
+    if not span:
+        return 0.0
+    s, e = span
+    q = ix.quote_at(s)
+    if q and q[1] >= e - 1:
+        return 1.0
+    return 0.0
+
+
+def _adjacent_quote(ix: Index, tok, sent):
+    """A quote region right after the cue (``said: "..."``, ``said, "..."``) or ending right before
+    the cue's clause (``"...," he said``) inside the same sentence neighbourhood."""
+    t = ix.text
+    # after: skip , : and spaces
+    j = tok.idx + len(tok.text)
+    for c in tok.children:  # "said in a statement:" / "told reporters:"
+        if c.i > tok.i and c.dep_ in ("prep", "dobj", "dative", "npadvmod", "advmod") and c.i < sent.end:
+            j = max(j, max(w.idx + len(w.text) for w in c.subtree))
+    k = j
+    while k < len(t) and t[k] in " ,:\u00a0":
+        k += 1
+    q = ix.inner_at(k) if k < len(t) else None
+    if q and q[0] == k:
+        return q, "after"
+    q = ix.quote_at(k) if k < len(t) else None
+    if q and q[0] == k:
+        return q, "after"
+    # before: the clause start (subject) preceded by a quote ending in , or , ”
+    subj = _subject(tok)
+    first = min([tok.idx] + ([w.idx for w in subj.subtree] if subj is not None else []))
+    k = first - 1
+    while k >= 0 and t[k] in " \u00a0":
+        k -= 1
+    if k >= 0 and t[k] in _CLOSERS:
+        q = ix.inner_at(k)
+        if q and q[1] == k + 1:
+            return q, "before"
+        q = ix.quote_at(k)
+        if q and q[1] == k + 1:
+            return q, "before"
+    return None, None
+
+
+def _content_of_quote(ix: Index, q):
+    return [(q[0], q[1])]
+
+
+def verb_frame(ix: Index, tok):
+    """(frame, content spans, content head token or None) for a verb cue candidate."""
+    sent = tok.sent
+    clip = ix.line_bounds(tok.idx)
+    cc = [c for c in tok.children if c.dep_ == "ccomp"]
+    if tok.lower_ in ("according",):
+        return None
+    if _colon_after(tok):
+        q, where = _adjacent_quote(ix, tok, sent)
+        if q and where == "after":
+            return "quote", _content_of_quote(ix, q), None
+    if cc:
+        c = cc[0]
+        span = tokens_span(ix, list(c.subtree), clip)
+        if span:
+            q = ix.quote_around(span[0], span[1], tok.idx)
+            if q:
+                return "quote", _content_of_quote(ix, q), c
+            if c.i < tok.i:
+                return "inverted", [span], c
+            return "ccomp", [span], c
+    q, where = _adjacent_quote(ix, tok, sent)
+    if q:
+        return "quote", _content_of_quote(ix, q), None
+    first = min(w.i for w in tok.subtree)
+    before = tok.doc[first - 1] if first > 0 else None
+    if tok.dep_ in ("parataxis", "ccomp") and tok.head.i < tok.i and _subject(tok) is not None and not any(
+        c.dep_ in ("dobj", "xcomp", "mark") for c in tok.children
+    ) and before is not None and (before.text in (",", "—", "–", "-") or before.text in _CLOSERS):
+        head = tok.head
+        toks = [w for w in sent if w.i < min(x.i for x in tok.subtree)]
+        span = content_span(ix, toks, clip)
+        if span:
+            return "inverted", [span], head
+    mark = _child(tok, ("mark",))
+    if mark is not None and mark.lower_ == "as" and tok.dep_ == "advcl" and tok.head is not tok:
+        toks = subtree_minus(tok.head, [tok])
+        span = content_span(ix, [w for w in toks if w.i > tok.i] or toks, clip)
+        if span:
+            return "as", [span], tok.head
+    x = _child(tok, ("xcomp",))
+    if x is not None and x.i > tok.i:
+        span = tokens_span(ix, list(x.subtree), clip)
+        if span:
+            return "xcomp", [span], x
+    if any(c.dep_ == "auxpass" for c in tok.children):
+        sp = _child(tok, ("nsubjpass",))
+        if sp is not None:
+            span = tokens_span(ix, list(sp.subtree), clip)
+            if span:
+                return "passive", [span], sp
+    d = _child(tok, ("dobj",))
+    if d is not None:
+        span = tokens_span(ix, list(d.subtree), clip)
+        if span:
+            return "dobj", [span], d
+    p = None
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("about", "of", "on", "for", "to", "against") and c.i > tok.i:
+            p = c
+            break
+    if p is not None:
+        pobj = _child(p, ("pobj", "pcomp"))
+        if pobj is not None:
+            span = tokens_span(ix, list(pobj.subtree), clip)
+            if span:
+                return "prep", [span], pobj
+    return "none", [], None
+
+
+CUE_LEFT = {"aux", "auxpass", "neg"}
+ADV_NOT_IN_CUE = {"when", "however", "where", "how", "why", "so", "then", "thus", "therefore", "meanwhile",
+                  "later", "earlier", "first", "there", "here", "instead", "yet", "even", "just", "only"}
+CUE_PREPS = {"to", "about", "against", "of", "for", "on", "over"}
+
+
+def cue_span(ix: Index, tok, frame: str = "", chead=None) -> tuple[int, int]:
+    """The verb with the auxiliaries, negation and adverbs right before it (``has also said``,
+    ``did not deny``), a particle after it (``pointed out``), and the preposition that introduces
+    the content (``referring to``)."""
+    doc = tok.doc
+    s, e = tok.idx, tok.idx + len(tok.text)
+    kids = {c.i: c for c in tok.children}
+    i = tok.i - 1
+    while i >= 0 and i in kids:
+        c = kids[i]
+        if c.dep_ in CUE_LEFT or (c.dep_ == "advmod" and c.lower_ not in ADV_NOT_IN_CUE and c.pos_ == "ADV"):
+            s = c.idx
+            i -= 1
+            continue
+        break
+    j = tok.i + 1
+    while j < len(doc) and j in kids and kids[j].dep_ == "prt":
+        e = kids[j].idx + len(kids[j].text)
+        j += 1
+    if frame == "prep" and chead is not None and chead.head.i in kids and chead.head.lower_ in CUE_PREPS:
+        p = chead.head
+        if p.i == j:
+            e = p.idx + len(p.text)
+    return s, e
+
+
+def source_span(ix: Index, tok, clip):
+    """The span of a source head token: its subtree in the cue's line, without a trailing
+    relative clause when the head is a relative pronoun's antecedent."""
+    toks = list(tok.subtree)
+    span = tokens_span(ix, toks, clip)
+    if span:
+        s, e = span
+        t = ix.text
+        # PolNeAR keeps the comma or dash that closes an appositive: "Jeff Weaver, a spokesman,"
+        k = e
+        while k < len(t) and t[k] == " ":
+            k += 1
+        if k < len(t) and t[k] in ",—–" and t[k] in t[s:e] and k < clip[1]:
+            span = (s, k + 1)
+    return span
+
+
+def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHOLD) -> list[Raw]:
+    lexicon = learned_cues() if lexicon is None else lexicon
+    ix = Index(doc, text)
+    raws: list[Raw] = []
+    for tok in doc:
+        if tok.is_space or tok.is_punct:
+            continue
+        low = tok.lower_
+        clip = ix.line_bounds(tok.idx)
+        # -- "according to X"
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = _child(to, ("pobj",))
+            src = tokens_span(ix, list(pobj.subtree), clip) if pobj is not None else None
+            head = tok.head if tok.head is not tok else None
+            if head is not None and head.i == to.i:
+                head = None
+            sent = tok.sent
+            excl = set(w.i for w in tok.subtree) | {to.i} | (set(w.i for w in pobj.subtree) if pobj is not None else set())
+            base = list(head.subtree) if head is not None and head.i not in excl else list(sent)
+            toks = [w for w in base if w.i not in excl]
+            # keep the contiguous run on one side of the "according to" phrase
+            after = [w for w in toks if w.i > max(excl)]
+            before = [w for w in toks if w.i < tok.i]
+            part = after if len(after) >= len(before) else before
+            content = content_span(ix, part, clip)
+            raws.append(Raw(cue=(tok.idx, to.idx + len(to.text)), cue_lemma="according to", cue_head=tok.i,
+                            source=src, source_head=pobj.i if pobj is not None else -1,
+                            content=[content] if content else [], frame="according",
+                            score=lexicon.get(("according to", "according"), 1.0)))
+            continue
+        if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and tok.lemma_ in ("say",)):
+            continue
+        lemma = tok.lemma_.lower()
+        fr = verb_frame(ix, tok)
+        if fr is None:
+            continue
+        frame, content, chead = fr
+        # "made the statement": content points back to the sentences before
+        if frame in ("dobj", "none") and lemma in ("make", "issue", "release", "publish", "give"):
+            d = _child(tok, ("dobj",))
+            if d is not None and d.lemma_.lower() in STATEMENT_NOUNS and not any(
+                c.dep_ in ("acl", "relcl", "prep") for c in d.children
+            ):
+                back = _preceding(ix, tok)
+                if back:
+                    src_tok = _subject(tok)
+                    r = Raw(cue=(tok.idx, d.idx + len(d.text)), cue_lemma=f"{lemma} {d.lemma_.lower()}",
+                            cue_head=tok.i, content=[back], frame="statement", score=1.0)
+                    if src_tok is not None:
+                        r.source = source_span(ix, src_tok, clip)
+                        r.source_head = src_tok.i
+                    raws.append(r)
+                    _citing(ix, tok, r, raws, d)
+                    continue
+        inq = ix.quote_at(tok.idx) is not None
+        score = lexicon.get((lemma, frame + "@q")) if inq else lexicon.get((lemma, frame))
+        if score is None:
+            score = lexicon.get((lemma, frame))
+        if score is None:
+            score = 0.6 if (lemma in HAND_CUES and frame in ("ccomp", "quote", "inverted")) else 0.0
+        if lemma in ("assure", "deny", "confirm", "admit", "claim", "recall") and frame in ("ccomp", "quote", "inverted", "passive", "prep", "dobj"):
+            score = max(score, 0.6)
+        if frame == "ccomp" and not inq and STANCE.get(lemma) == "hedge" and score >= 0.3:
+            score = max(score, threshold)  # beliefs are attributions too, though PolNeAR marks few
+        if frame == "as" and lemma in HAND_CUES:
+            score = max(score, 0.6)
+        if frame == "quote" and lemma in HAND_CUES and _colon_after(tok):
+            score = max(score, 0.6)
+        if score < threshold:
+            continue
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        src_tok = _agent(tok) if passive else _subject(tok)
+        if frame == "passive" and src_tok is None:
+            src_tok = None
+        r = Raw(cue=cue_span(ix, tok, frame, chead), cue_lemma=lemma, cue_head=tok.i, content=content, frame=frame, score=score)
+        r.negated = any(c.dep_ == "neg" for c in tok.children)
+        if src_tok is not None:
+            r.source = source_span(ix, src_tok, clip)
+            r.source_head = src_tok.i
+        raws.append(r)
+        _citing(ix, tok, r, raws, None)
+    return raws
+
+
+def _colon_after(tok) -> bool:
+    """A colon right after the cue or after its short object (``told me:``, ``said in a statement:``)."""
+    doc = tok.doc
+    for j in range(tok.i + 1, min(tok.i + 7, len(doc))):
+        w = doc[j]
+        if w.text == ":":
+            return True
+        if w.is_punct or w.is_space or w.pos_ in ("VERB", "AUX") or w.is_quote:
+            return False
+    return False
+
+
+def _citing(ix: Index, tok, parent: Raw, raws: list[Raw], dobj_tok) -> None:
+    """``..., citing sources``: the cited ones are the parent's source's source."""
+    for c in tok.children:
+        if c.dep_ in ("advcl", "conj", "xcomp") and c.lemma_.lower() == "cite":
+            d = _child(c, ("dobj",))
+            if d is None:
+                continue
+            clip = ix.line_bounds(c.idx)
+            src = tokens_span(ix, list(d.subtree), clip)
+            if dobj_tok is not None:
+                content = tokens_span(ix, list(dobj_tok.subtree), clip)
+                content = [content] if content else []
+            else:
+                content = list(parent.content)
+            raws.append(Raw(cue=(c.idx, c.idx + len(c.text)), cue_lemma="cite", cue_head=c.i, source=src,
+                            source_head=d.i, content=content, frame="citing", parent_hint=raws.index(parent)))
+
+
+def _preceding(ix: Index, tok) -> tuple[int, int] | None:
+    """What "the statement" points back to: the sentences before the cue's sentence in its paragraph,
+    or the previous paragraph when the cue opens one."""
+    sent = tok.sent
+    s0 = sent.start_char
+    ls, _ = ix.line_bounds(s0)
+    t = ix.text
+    if t[ls:s0].strip():
+        return _trim(ix, ls, s0)
+    # previous non-empty line
+    k = ls - 1
+    while k > 0 and t[k - 1] in "\n \t":
+        k -= 1
+    if k <= 0:
+        return None
+    ps, pe = ix.line_bounds(k - 1)
+    if not t[ps:pe].strip():
+        return None
+    return _trim(ix, ps, pe)

@@ -1,0 +1,154 @@
+"""Attribution layer: the seed article against its gold reading, and one small article per construct."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportedly.intake.document import Document
+from reportedly.model import Meta, Removed
+from reportedly.pipeline import analyze_document
+from reportedly.read.attribution import chain
+
+HERE = Path(__file__).resolve().parent
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seeds" / "000_82893141c41038f2.txt"
+GOLD = SHARED / "gold" / "000_82893141c41038f2.json"
+FIXTURES = json.loads((HERE / "fixtures" / "attribution" / "constructs.json").read_text(encoding="utf-8"))
+
+
+def _as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def _occurrences(text: str, needle: str):
+    i = text.find(needle)
+    while i >= 0:
+        yield i, i + len(needle)
+        i = text.find(needle, i + 1)
+
+
+def _overlaps_any(text: str, span, golds) -> bool:
+    for g in golds:
+        for s, e in _occurrences(text, g):
+            if span.start < e and s < span.end:
+                return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def seed_report():
+    if not SEED.exists() or not GOLD.exists():
+        pytest.skip("../shared seed or gold not present")
+    text = SEED.read_text(encoding="utf-8")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    removed = []
+    for b in gold["boilerplate"]:  # the test marks the gold boilerplate itself (intake does it for real)
+        for k, (s, e) in enumerate(_occurrences(text, b["text"]), start=1):
+            if b.get("occurrence") in (None, k):
+                removed.append(Removed(start=s, end=e, text=text[s:e], reason=b["reason"]))
+    doc = Document(text=text, format="text", removed=removed,
+                   meta=Meta(title=text.split("\n")[0], outlet="Obozrevatel", published="2023-08-22"))
+    return analyze_document(doc), gold
+
+
+def _match(report, g):
+    """The predicted attributions whose source, cue and content overlap the gold ones."""
+    text = report.text
+    out = []
+    for a in report.attributions:
+        if g["source"] is None:
+            if a.source is not None:
+                continue
+        elif a.source is None or not _overlaps_any(text, a.source, _as_list(g["source"])):
+            continue
+        if not _overlaps_any(text, a.cue, _as_list(g["cue"])):
+            continue
+        if not any(_overlaps_any(text, c, _as_list(g["content"])) for c in a.content):
+            continue
+        out.append(a)
+    return out
+
+
+def test_seed_attributions_found(seed_report):
+    report, gold = seed_report
+    found = {g["id"]: _match(report, g) for g in gold["attributions"]}
+    missing = [k for k, v in found.items() if not v]
+    assert len(gold["attributions"]) - len(missing) >= 16, f"missing {missing}"
+
+
+def test_seed_nesting(seed_report):
+    report, gold = seed_report
+    by_gold = {g["id"]: _match(report, g) for g in gold["attributions"]}
+    nested = [g for g in gold["attributions"] if g.get("parent")]
+    assert len(nested) == 5
+    for g in nested:
+        parents = {a.id for a in by_gold[g["parent"]]}
+        assert any(a.parent in parents for a in by_gold[g["id"]]), f"{g['id']} not nested in {g['parent']}"
+
+
+def test_seed_nothing_from_teasers(seed_report):
+    report, gold = seed_report
+    spans = [(r.start, r.end) for r in report.removed]
+    for a in report.attributions:
+        for sp in [a.cue, a.source, *a.content]:
+            if sp is None:
+                continue
+            assert not any(sp.start < e and s < sp.end for s, e in spans), a
+    teasers = [n["text"] for n in gold["not_attributions"]]
+    for a in report.attributions:
+        assert not any(t in a.cue.text or any(t in c.text for c in a.content) for t in teasers)
+
+
+def test_seed_chain_and_self(seed_report):
+    report, _ = seed_report
+    citing = [a for a in report.attributions if a.cue.text.lower().startswith("citing")]
+    assert citing, "the 'citing sources' attribution"
+    c = chain(report, citing[0].id)
+    assert c[0] == "Obozrevatel" and c[1] == "The New Yorker" and "sources" in c[-1]
+    selfs = [a for a in report.attributions if a.source and a.source.kind == "self"]
+    assert selfs and "reported" in selfs[0].cue.text
+    credit = report.attributions[0]
+    assert credit.source.text == "The New Yorker" and credit.parent is None
+    denied = [a for a in report.attributions if a.stance == "deny"]
+    assert denied and "denied" in denied[0].cue.text
+
+
+def test_offsets_are_exact(seed_report):
+    report, _ = seed_report
+    for a in report.attributions:
+        for sp in [a.cue, a.source, *a.content]:
+            if sp is not None:
+                assert report.text[sp.start:sp.end] == sp.text
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=[f["name"] for f in FIXTURES])
+def test_constructs(fx):
+    text = fx["text"]
+    report = analyze_document(Document(text=text, format="text",
+                                       meta=Meta(title=text.split("\n")[0], outlet=fx["outlet"], published="2024-01-01")))
+    by_cue = {}
+    for a in report.attributions:
+        by_cue.setdefault(a.cue.text, a)
+    for exp in fx["expect"]:
+        a = by_cue.get(exp["cue"])
+        assert a is not None, f"no attribution with cue {exp['cue']!r}: {[x.cue.text for x in report.attributions]}"
+        assert a.source is not None and a.source.text == exp["source"], a
+        if "content" in exp:
+            assert [c.text for c in a.content] == [exp["content"]], a
+        for key in ("kind", "stance"):
+            if key in exp:
+                assert getattr(a, key) == exp[key], (key, a)
+        if "source_kind" in exp:
+            assert a.source.kind == exp["source_kind"], a
+        if "parent_cue" in exp:
+            parent = next(x for x in report.attributions if x.id == a.parent) if a.parent else None
+            assert parent is not None and parent.cue.text == exp["parent_cue"], a
+
+
+def test_negated_denial_is_not_a_denial():
+    text = "The minister did not deny the report. The minister denied the report.\n"
+    report = analyze_document(Document(text=text, format="text", meta=Meta(outlet="X")))
+    st = {a.cue.text: a.stance for a in report.attributions}
+    assert st.get("did not deny") == "other" and st.get("denied") == "deny"
