@@ -82,10 +82,7 @@ class Statement:
 
     def role_for(self, claim_negated: bool) -> str:
         """Its role for a claim of the given polarity: content that negates the claim denies it."""
-        role = self.stance_role
-        if role != "other" and self.negated != claim_negated:
-            return "deny" if role == "support" else "support"
-        return role
+        return role_of(self.stance, self.negated, claim_negated)
 
     @property
     def role(self) -> str:
@@ -95,6 +92,14 @@ class Statement:
     @property
     def speaker(self) -> str:
         return self.chain[-1]["name"] if self.chain else ""
+
+
+def role_of(stance: str, negated: bool, claim_negated: bool = False) -> str:
+    """support, deny or other: the stance, turned round when the content's polarity is not the claim's."""
+    role = "support" if stance in SUPPORT_STANCES else "deny" if stance in DENY_STANCES else "other"
+    if role != "other" and negated != claim_negated:
+        return "deny" if role == "support" else "support"
+    return role
 
 
 def _stem(w: str) -> str:

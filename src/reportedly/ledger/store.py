@@ -26,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from ..model import Report
 from . import independence
-from .claims import Features, Statement, featurise, outlet_key, publisher_name, same_score, statements
+from .claims import Features, Statement, featurise, outlet_key, publisher_name, role_of, same_score, statements
 
 DEFAULT_URL = "sqlite:///reportedly.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -72,6 +72,7 @@ class Claim(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     text_role: Mapped[str] = mapped_column(String(16))
+    merged_into: Mapped[Optional[int]] = mapped_column(ForeignKey("ledger_claim.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -178,19 +179,22 @@ class _Index:
         rows = np.stack([f.full for f in feats])
         self.full = rows if self.full.shape[0] == 0 else np.vstack([self.full, rows])
 
-    def best(self, f: Features) -> Optional[tuple[float, int]]:
-        """(score, claim id) of the claim the statement states, or None."""
+    def matches(self, f: Features) -> dict[int, float]:
+        """Claim id -> best score, for every claim the statement states."""
         if not self.feats:
-            return None
+            return {}
         from .claims import FULL_WITH_EVIDENCE
 
         sims = self.full @ f.full
-        best = None
+        out: dict[int, float] = {}
         for i in np.nonzero(sims >= FULL_WITH_EVIDENCE - 1e-6)[0]:
             s = same_score(f, self.feats[i])
-            if s is not None and (best is None or s > best[0]):
-                best = (s, self.claim_ids[i])
-        return best
+            if s is not None and s > out.get(self.claim_ids[i], -1.0):
+                out[self.claim_ids[i]] = s
+        return out
+
+    def remap(self, merged: dict[int, int]) -> None:
+        self.claim_ids = [merged.get(c, c) for c in self.claim_ids]
 
 
 def clusters(feats: list[Features]) -> list[list[int]]:
@@ -303,10 +307,21 @@ class Ledger:
                 art.copy_group = art.id
             elif len(groups) > 1:  # the new article joins copies that were apart until now
                 s.execute(update(Article).where(Article.copy_group.in_(groups[1:])).values(copy_group=groups[0]))
+            merged: dict[int, int] = {}  # claims merged away in this transaction -> the claim kept
             for members in clusters(feats):
-                hits = [h for h in (self._index.best(feats[i]) for i in members) if h is not None]
+                hits: set[int] = set()
+                for i in members:
+                    hits |= {merged.get(c, c) for c in self._index.matches(feats[i])}
+                    hits |= {merged.get(c, c) for c in pending.matches(feats[i])}
                 if hits:
-                    claim = s.get(Claim, max(hits)[1])
+                    keep = min(hits)  # the oldest claim keeps its id
+                    claim = s.get(Claim, keep)
+                    gone = sorted(hits - {keep})
+                    if gone:  # this statement shows claims kept apart so far are one
+                        self._merge(s, claim, gone)
+                        merged.update({g: keep for g in gone})
+                        merged.update({k: keep for k, v in merged.items() if v in gone})
+                        pending.remap(merged)
                 else:
                     rep = next((i for i in members if stmts[i].stance_role == "support" and not stmts[i].negated), members[0])
                     claim = Claim(text=stmts[rep].norm, text_role="negated" if stmts[rep].negated else "plain", created_at=now)
@@ -331,9 +346,29 @@ class Ledger:
 
                 time.sleep(hold)
         # committed: now the in-memory indexes may learn it
+        self._index.remap(merged)
         self._index.extend(pending.claim_ids, pending.feats)
         self._copies.add(aid, sig, n_sh)
         return Stored("stored", aid, len(stmts), new_claims)
+
+    @staticmethod
+    def _merge(s: Session, keep: Claim, gone: list[int]) -> None:
+        """Fold claims into ``keep``: their statements move over (roles follow its polarity)."""
+        negated = keep.text_role == "negated"
+        s.flush()
+        for m in s.scalars(select(Mention).where(Mention.claim_id.in_(gone))):
+            m.claim_id = keep.id
+            m.role = role_of(m.stance, m.negated, negated)
+        s.execute(update(Claim).where(Claim.merged_into.in_(gone)).values(merged_into=keep.id))
+        s.execute(update(Claim).where(Claim.id.in_(gone)).values(merged_into=keep.id))
+
+    def resolve(self, claim_id: int) -> Optional[int]:
+        """The id a claim is kept under now (claims merge when a statement shows they are one)."""
+        with self.Session() as s:
+            c = s.get(Claim, claim_id)
+            if c is None:
+                return None
+            return c.merged_into or c.id
 
     # --- reading ------------------------------------------------------------------------------
     def _articles(self, s: Session) -> dict[int, dict]:
@@ -370,7 +405,7 @@ class Ledger:
 
     def _summaries(self, s: Session, claim_ids: Optional[list[int]] = None) -> list[dict]:
         arts = self._articles(s)
-        q = select(Claim).order_by(Claim.id)
+        q = select(Claim).where(Claim.merged_into.is_(None)).order_by(Claim.id)
         if claim_ids is not None:
             q = q.where(Claim.id.in_(claim_ids))
         claims = s.scalars(q).all()
@@ -412,7 +447,7 @@ class Ledger:
             if query:
                 words = [w for w in re.findall(r"\w+", query.casefold()) if w]
                 hits = set()
-                for cid, text in s.execute(select(Claim.id, Claim.text)):
+                for cid, text in s.execute(select(Claim.id, Claim.text).where(Claim.merged_into.is_(None))):
                     if all(w in text.casefold() for w in words):
                         hits.add(cid)
                 for cid, text, norm in s.execute(select(Mention.claim_id, Mention.text, Mention.norm)):
@@ -428,6 +463,7 @@ class Ledger:
 
     def claim(self, claim_id: int) -> Optional[dict]:
         """One claim: its statements (supporters, deniers, others) with chains and dates, its timeline."""
+        claim_id = self.resolve(claim_id) or claim_id
         with self.Session() as s:
             rows = self._summaries(s, [claim_id])
             if not rows:
@@ -475,7 +511,7 @@ class Ledger:
         with self.Session() as s:
             return {
                 "articles": s.scalar(select(func.count(Article.id))),
-                "claims": s.scalar(select(func.count(Claim.id))),
+                "claims": s.scalar(select(func.count(Claim.id)).where(Claim.merged_into.is_(None))),
                 "statements": s.scalar(select(func.count(Mention.id))),
             }
 

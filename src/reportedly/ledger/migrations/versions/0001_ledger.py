@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("text_role", sa.String(16), nullable=False),
+        sa.Column("merged_into", sa.Integer, sa.ForeignKey("ledger_claim.id"), index=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
