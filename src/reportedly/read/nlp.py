@@ -68,6 +68,14 @@ class Parsed:
             return None
 
 
+def trimmed(parsed: "Parsed", start: int, end: int) -> tuple[int, int]:
+    """``start..end`` narrowed to its first and last visible character (blanked text counts as space)."""
+    seg = parsed.masked[start:end]
+    left = len(seg) - len(seg.lstrip())
+    right = len(seg.rstrip())
+    return (start + left, start + right) if right > left else (start, start)
+
+
 def parse(text: str, removed: list[Removed], meta: Meta, nlp: "Language | None" = None) -> Parsed:
     masked = mask(text, removed)
     doc = (nlp or load_nlp())(masked)

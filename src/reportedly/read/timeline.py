@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Report, Span, TimelineEntry
-from .nlp import Parsed
+from .nlp import Parsed, trimmed
 from .registry import layer
 
 
@@ -22,7 +22,7 @@ def read_timeline(parsed: Parsed, report: Report) -> dict:
             (a.id for a in report.attributions for c in a.content if c.start <= t.start < c.end),
             None,
         )
-        what = Span.of(parsed.text, sent.start_char, sent.end_char)
+        what = Span.of(parsed.text, *trimmed(parsed, sent.start_char, sent.end_char))
         entries.append(TimelineEntry(value=t.value, time=t.id, what=what, attribution=att))
     entries.sort(key=lambda e: (e.value, e.what.start))
     return {"timeline": entries}
