@@ -1,0 +1,185 @@
+"""PolNeAR dev: attribution spans (source, cue, content), speed against bare spaCy, textacy as a peer.
+
+    .venv/bin/python bench/polnear.py [--split dev] [--limit N]
+
+The measure (document level, micro-averaged over documents):
+  For each document, the SET of gold spans of a role (source, cue or content; a content span is the
+  tuple of its pieces, PolNeAR's ';' discontinuous pieces included; duplicates collapse) is compared
+  with the SET of predicted spans of that role.
+  - exact: a predicted span counts when a gold span has exactly the same character offsets (every piece);
+  - overlap: predicted and gold spans are paired one to one (greedily, in text order) when they share
+    at least one character.
+  P = matched / predicted, R = matched / gold, F1 their harmonic mean, counts summed over documents.
+Gold: the first .ann by file name for each article (some have several annotators'); every E line
+(Attribution or Attribution-no-source) with a cue is one gold attribution.
+Data: ../shared/data/polnear (networkdynamics/PolNeAR, no licence stated: research use).
+
+Speed: the whole ``analyze_documents`` (every reading layer) over the split's texts, against bare
+``nlp.pipe`` with the same spaCy model over the same texts, in the same process, one after the other.
+textacy's ``extract.triples.direct_quotations`` runs on the bare parses as the peer.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from polnear_gold import ROOT, gold_sets, load_split, score_sets  # noqa: E402
+
+ROLES = ("source", "cue", "content")
+
+
+def _machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return f"nproc {nproc}, {cpu}, Python {platform.python_version()}"
+
+
+def _docs(golds):
+    from reportedly.intake.document import Document
+    from reportedly.model import Meta
+
+    out = []
+    for g in golds:
+        m = g.meta
+        title = g.text.split("\n", 1)[0].strip()
+        out.append(Document(text=g.text, format="text", path=g.name,
+                            meta=Meta(title=title, outlet=m.get("publisher") or None,
+                                      published=m.get("publication_date") or None, language="en")))
+    return out
+
+
+def _pred_sets(reports):
+    P = {r: [] for r in ROLES}
+    for rep in reports:
+        P["source"].append({((a.source.start, a.source.end),) for a in rep.attributions if a.source})
+        P["cue"].append({((a.cue.start, a.cue.end),) for a in rep.attributions})
+        P["content"].append({tuple((c.start, c.end) for c in a.content) for a in rep.attributions if a.content})
+    return P
+
+
+def _textacy_sets(docs):
+    from textacy.extract.triples import direct_quotations
+
+    P = {r: [] for r in ROLES}
+    for doc in docs:
+        s, c, q = set(), set(), set()
+        try:
+            triples = list(direct_quotations(doc))
+        except Exception:  # textacy raises on some odd quote layouts
+            triples = []
+        for t in triples:
+            if t.speaker:
+                s.add(((min(x.idx for x in t.speaker), max(x.idx + len(x) for x in t.speaker)),))
+            if t.cue:
+                c.add(((min(x.idx for x in t.cue), max(x.idx + len(x) for x in t.cue)),))
+            if t.content is not None:
+                q.add(((t.content.start_char, t.content.end_char),))
+        P["source"].append(s)
+        P["cue"].append(c)
+        P["content"].append(q)
+    return P
+
+
+def _fmt(sc):
+    return "%.3f / %.3f / %.3f" % sc
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--out", default=str(REPO / "bench" / "results" / "polnear.md"))
+    args = ap.parse_args(argv)
+    if not ROOT.exists():
+        print(f"{ROOT} not present", file=sys.stderr)
+        return 2
+    from reportedly.pipeline import analyze_documents
+    from reportedly.read.nlp import load_nlp
+
+    golds = load_split(args.split)
+    if args.limit:
+        golds = golds[: args.limit]
+    texts = [g.text for g in golds]
+    nlp = load_nlp()
+    list(nlp.pipe(texts[:2]))  # warm up
+    list(analyze_documents(_docs(golds[:2])))
+
+    t0 = time.perf_counter()
+    bare = list(nlp.pipe(texts, batch_size=8))
+    t_bare = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    reports = list(analyze_documents(_docs(golds), batch_size=8))
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    peer = _textacy_sets(bare)
+    t_peer = time.perf_counter() - t0
+
+    G = {r: [gold_sets(g, r) for g in golds] for r in ROLES}
+    ours = _pred_sets(reports)
+    nchars = sum(len(t) for t in texts)
+    bars = {"source": 0.80, "cue": 0.75, "content": 0.65}
+    published = {"source": 0.832, "cue": 0.753, "content": 0.729}
+
+    lines = [
+        "# PolNeAR attribution spans",
+        "",
+        f"Command: `.venv/bin/python bench/polnear.py --split {args.split}" + (f" --limit {args.limit}" if args.limit else "") + "`",
+        f"Machine: {_machine()}",
+        f"Date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"Data: PolNeAR {args.split}, {len(golds)} articles, {sum(len(g.attrs) for g in golds)} gold attributions "
+        "(first .ann by file name).",
+        "",
+        "Document level, micro-averaged: per document the set of predicted spans of a role against the set of "
+        "gold spans (content = tuple of its pieces). Exact = same offsets; overlap = one-to-one pairing of "
+        "spans sharing a character. P / R / F1.",
+        "",
+        "| system | role | exact P / R / F1 | overlap P / R / F1 | predicted | gold | bar (exact F1) | best published |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, P in (("reportedly", ours), ("textacy direct_quotations", peer)):
+        for r in ROLES:
+            sc = score_sets(P[r], G[r])
+            bar = bars[r] if name == "reportedly" else ""
+            pub = published[r] if name == "reportedly" else ""
+            lines.append(f"| {name} | {r} | {_fmt(sc['exact'])} | {_fmt(sc['overlap'])} | {sc['n_pred']} | {sc['n_gold']} | {bar} | {pub} |")
+    ratio = t_bare / t_ours if t_ours else 0.0
+    lines += [
+        "",
+        "Best published (as given in issue 3): BERT, sentence level; ours is document level, a harder setting.",
+        "",
+        "## Speed (same process, same texts, one after the other)",
+        "",
+        "| run | seconds | chars/s |",
+        "| --- | --- | --- |",
+        f"| bare spaCy `nlp.pipe` ({nlp.meta.get('name', '')}) | {t_bare:.2f} | {nchars / t_bare:,.0f} |",
+        f"| `analyze_documents` (all reading layers) | {t_ours:.2f} | {nchars / t_ours:,.0f} |",
+        f"| textacy `direct_quotations` on the bare parses (extraction only) | {t_peer:.2f} | {nchars / t_peer:,.0f} |",
+        "",
+        f"Throughput of the whole analysis relative to bare spaCy: **{ratio:.2f}x** (bar >= 0.5x, aim 0.8x).",
+        "",
+    ]
+    md = "\n".join(lines)
+    print(md)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(md, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
