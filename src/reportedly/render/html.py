@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..model import Report
 from .chains import chain, content_text
+from .graph import provenance_svg
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def render_html(reports: list[Report]) -> str:
         views.append({
             "report": r,
             "segments": segments(r),
+            "graph": provenance_svg(r),
             "chains": [(a, " ← ".join(chain(r, a.id)), content_text(a)) for a in r.attributions],
         })
     return _env().get_template("report.html").render(views=views)
