@@ -167,6 +167,20 @@ def match(
         raise typer.Exit(2)
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+    port: int = typer.Option(8000, "--port", help="port to listen on"),
+    db: Optional[str] = typer.Option(None, "--db", help="ledger database URL (default: $REPORTEDLY_DB or sqlite:///reportedly.db)"),
+) -> None:
+    """Serve the web UI: annotated articles, provenance graph, timeline, and the ledger."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
 def _register_ledger() -> None:
     try:
         from .ledger import commands

@@ -1,0 +1,1 @@
+"""The web UI: paste or point at an article and read its annotated report; browse the ledger."""
