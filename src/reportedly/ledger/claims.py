@@ -47,6 +47,18 @@ _STOP = set(
     said says say told tell according while after before over under up down out off again further once well
     yes oh dear now s""".split()
 )
+_POSSESSIVE = {"his", "her", "hers", "its", "their", "theirs", "whose"}
+_LEADING = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:information|news|reports?|claims?|fact|allegations?|suggestion|assertion)\s+)?"
+    r"(?:that|whether|if)\s+",
+    re.I,
+)
+_QUOTES = "\"'“”‘’«»"
+_GENERIC_SOURCE = set(
+    """the a an some several other many various local western foreign russian american media press report reports
+    reporting newspaper newspapers outlet outlets journalist journalists reporter reporters publication
+    publications news sources source""".split()
+)
 _CALENDAR = set(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december the this that these those""".split()
@@ -123,6 +135,12 @@ def strip_negation(text: str) -> str:
     text = re.sub(r"\bcannot\b", "can", text, flags=re.I)
     text = re.sub(r"\b(?:not|never)\s+", "", text, flags=re.I)
     return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def generic_source(name: str) -> bool:
+    """'media reports', 'several newspapers': no particular outlet."""
+    words = re.findall(r"\w+", name.casefold())
+    return not words or all(w in _GENERIC_SOURCE for w in words)
 
 
 def outlet_key(name: Optional[str]) -> str:
@@ -217,7 +235,7 @@ class _Reader:
                     continue
                 out.append(self.text[pos:ms])
                 out_bare.append(self.text[pos:ms])
-                out.append(name)
+                out.append(name + ("'s" if self.text[ms:me].lower() in _POSSESSIVE else ""))
                 names.append(name)
                 pos = me
                 if "," in self.text[ms:me] and self.text[me:me + 1] == ",":
@@ -240,6 +258,8 @@ class _Reader:
 
     def make(self, spans, stance, attribution: Optional[Attribution], chain) -> Optional[Statement]:
         spans = [(s, e) for s, e in spans if e > s]
+        if spans and attribution is not None:  # "said that X": the claim is X
+            spans = _trim(self.text, spans)
         if not spans:
             return None
         text = " ".join(self.text[s:e].strip() for s, e in spans)
@@ -347,6 +367,26 @@ class _Reader:
             if st is not None:
                 out.append(st)
         return out
+
+
+def _trim(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Content as the claim: without "that ..." or "the information that ...", enclosing quotes,
+    trailing commas."""
+    (s0, e0), (s1, e1) = spans[0], spans[-1]
+    m = _LEADING.match(text[s0:e0])
+    if m and s0 + m.end() < e0:
+        s0 += m.end()
+    if len(spans) == 1:
+        e1 = e0
+    while e1 > s1 and text[e1 - 1] in " ,;:":
+        e1 -= 1
+    if text[s0:s0 + 1] in _QUOTES and text[s0:s0 + 1] and e1 - 1 > s0 and text[e1 - 1] in _QUOTES:
+        s0, e1 = s0 + 1, e1 - 1  # 'Well, I had a great conversation with Putin'
+        while e1 > s0 and text[e1 - 1] in " ,;:":
+            e1 -= 1
+    if len(spans) == 1:
+        return [(s0, e1)] if e1 > s0 else spans
+    return [(s0, e0)] + spans[1:-1] + [(s1, e1)]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from ..model import Report
 from . import independence
-from .claims import Features, Statement, featurise, outlet_key, publisher_name, role_of, same_score, statements
+from .claims import Features, Statement, featurise, generic_source, outlet_key, publisher_name, role_of, same_score, statements
 
 DEFAULT_URL = "sqlite:///reportedly.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -150,7 +150,7 @@ def _blob(v: np.ndarray) -> bytes:
 def cited_outlet(chain: list[dict]) -> Optional[str]:
     """The outermost outlet the article cites for a statement: whose reporting it relays."""
     for link in chain[1:]:
-        if link.get("kind") == "outlet":
+        if link.get("kind") == "outlet" and not generic_source(link["name"]):
             return link["name"]
     return None
 

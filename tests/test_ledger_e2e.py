@@ -1,0 +1,42 @@
+"""End to end: the seed read by the real pipeline, stored in the ledger, gives the gold ledger's main claim."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportedly.ledger.store import Ledger
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seeds" / "000_82893141c41038f2.txt"
+GOLD = SHARED / "gold" / "000_82893141c41038f2.json"
+
+
+@pytest.fixture(scope="module")
+def seed_report():
+    if not SEED.exists() or not GOLD.exists():
+        pytest.skip("../shared seed or gold not present")
+    from reportedly.intake.document import Document
+    from reportedly.model import Meta
+    from reportedly.pipeline import analyze_document
+
+    gold = json.loads(GOLD.read_text())
+    doc = Document(text=SEED.read_text(encoding="utf-8"), format="text", path=str(SEED),
+                   meta=Meta(published=gold["published"], outlet=gold["meta"]["outlet"]))
+    return analyze_document(doc)
+
+
+def test_seed_through_the_pipeline_gives_the_gold_ledger(seed_report, tmp_path):
+    gold = json.loads(GOLD.read_text())["ledger"]["claims"][0]
+    with Ledger(f"sqlite:///{tmp_path / 'seed.db'}") as ledger:
+        assert ledger.add(seed_report).status == "stored"
+        assert ledger.add(seed_report).status == "present"
+        rows = ledger.claims(query="Musk Putin spoke")
+        assert rows, "no claim that Musk spoke with Putin"
+        c = ledger.claim(rows[0]["id"])
+    assert c["supporters"] >= 3
+    assert any(e["chain"][1] == "The New Yorker" for e in c["supported_by"])
+    assert any(e["stance"] == "deny" and e["chain"][-1] == "Elon Musk" for e in c["denied_by"])
+    assert c["independent_sources"] == gold["independent_primary_outlets"]
+    assert c["origins"] == gold["primary_outlets"]
