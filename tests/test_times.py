@@ -1,0 +1,105 @@
+"""Time expressions: detection and TIMEX3 normalisation against the publication date."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from reportedly.model import Meta, Report, InputRef
+from reportedly.read.nlp import Parsed
+from reportedly.read.times import find_times, read_times
+
+HERE = Path(__file__).resolve().parent
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seeds" / "000_82893141c41038f2.txt"
+CASES = json.loads((HERE / "fixtures" / "times" / "cases.json").read_text())
+
+
+def _by_text(times, wanted: str):
+    """The expression covering ``wanted`` (spans may differ by a preposition)."""
+    hits = [t for t in times if wanted in t.text or t.text in wanted]
+    assert hits, f"{wanted!r} not found in {[t.text for t in times]}"
+    return max(hits, key=lambda t: len(set(t.text.split()) & set(wanted.split())))
+
+
+@pytest.fixture(scope="module")
+def seed_times():
+    if not SEED.exists():
+        pytest.skip("shared seed not present")
+    return find_times(SEED.read_text(), dt.date(2023, 8, 22))
+
+
+def test_seed_values(seed_times):
+    assert any(t.text == "2022" and t.value == "2022" and t.type == "DATE" for t in seed_times)
+    assert _by_text(seed_times, "autumn 2022").value == "2022-FA"
+    sept = _by_text(seed_times, "September last year")
+    assert sept.value == "2022-09"
+    assert _by_text(seed_times, "June").value == "2023-06"
+
+
+def test_seed_anchor(seed_times):
+    sept = _by_text(seed_times, "September last year")
+    later = _by_text(seed_times, "A week later")
+    assert later.anchor == sept.id
+    # a week after some day of September is not known to the day: open, with a reason
+    assert later.value is None and later.note
+
+
+def test_seed_without_publication_date():
+    if not SEED.exists():
+        pytest.skip("shared seed not present")
+    times = find_times(SEED.read_text(), None)
+    assert _by_text(times, "autumn 2022").value == "2022-FA"  # absolute: needs no date
+    sept = _by_text(times, "September last year")
+    assert sept.value is None and "publication date" in sept.note
+    assert _by_text(times, "A week later").anchor == sept.id
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_fixture_case(case):
+    published = dt.date.fromisoformat(case["published"]) if case["published"] else None
+    times = find_times(case["text"], published)
+    if not case["expect"]:
+        assert times == []
+    for exp in case["expect"]:
+        span, typ, value = exp[:3]
+        t = _by_text(times, span)
+        assert (t.type, t.value) == (typ, value), t
+        if len(exp) > 3:
+            anchor = _by_text(times, exp[3])
+            assert t.anchor == anchor.id
+        if value is None and case.get("notes"):
+            assert t.note
+    for t in times:
+        assert case["text"][t.start:t.end] == t.text
+    assert [t.id for t in times] == [f"T{i}" for i in range(1, len(times) + 1)]
+
+
+def test_layer_uses_masked_text_and_report_offsets():
+    text = "Subscribe now for $1!\nThe deal was signed on Friday, the company said."
+    cut = text.index("\n")
+    masked = " " * cut + text[cut:]
+    parsed = Parsed(text=text, masked=masked, doc=None, meta=Meta(published="2024-05-08"))
+    report = Report(input=InputRef(), text=text)
+    out = read_times(parsed, report)["times"]
+    assert [t.text for t in out] == ["Friday"]  # "now" sat in the blanked boilerplate
+    assert out[0].value == "2024-05-03"
+    assert text[out[0].start:out[0].end] == "Friday"
+
+
+def test_tense_from_spacy_doc():
+    spacy = pytest.importorskip("spacy")
+    from reportedly.read.nlp import load_nlp
+
+    try:
+        nlp = load_nlp()
+    except RuntimeError:
+        pytest.skip("spaCy model not installed")
+    text = "The board will vote on Thursday."
+    times = find_times(text, dt.date(2021, 3, 10), doc=nlp(text))
+    assert times[0].value == "2021-03-11"
+    text = "The board voted on Thursday."
+    times = find_times(text, dt.date(2021, 3, 10), doc=nlp(text))
+    assert times[0].value == "2021-03-04"
