@@ -15,7 +15,10 @@ import re
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
+from htmldate import find_date
 from trafilatura import bare_extraction
+from trafilatura import metadata as tmeta
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from ..errors import InputError
@@ -29,6 +32,8 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 _W = re.compile(r"\w+")
 MIN_WORDS = 5
+RECALL_TRIGGER = 1.0  # recall pass when the default kept fewer words than the page's <p> hold
+RECALL_ACCEPT = 1.1  # ... and taken when this much longer
 
 
 def _words(s: str | None) -> int:
@@ -67,20 +72,79 @@ def _run(tree: HtmlElement, url: str | None, **kw):
         return None
 
 
-def extract_text(tree: HtmlElement, url: str | None):
-    """(text, trafilatura document with metadata or None)."""
-    doc = _run(tree, url, with_metadata=True)
+def extract_text(tree: HtmlElement, url: str | None) -> str:
+    """Main text: trafilatura's default pass, and a recall pass (fast mode) when the default
+    kept fewer words than the page's paragraphs hold; the recall text is taken when it is
+    clearly longer (a default pass that stopped early: split article bodies, lists)."""
+    doc = _run(tree, url)
     text = (doc.text or "") if doc is not None else ""
     nw = _words(text)
-    if nw < 40 or nw < 0.5 * _page_words(tree):
-        alt = _run(tree, url, favor_recall=True)
+    if nw < MIN_WORDS * 8 or nw < RECALL_TRIGGER * _page_words(tree):
+        alt = _run(tree, url, favor_recall=True, fast=True)
         alt_text = (alt.text or "") if alt is not None else ""
-        if _words(alt_text) > max(nw * 1.3, MIN_WORDS):
+        if _words(alt_text) > max(nw * RECALL_ACCEPT, MIN_WORDS):
             text = alt_text
-    return text, doc
+    return text
 
 
 # --- metadata -------------------------------------------------------------------------------
+
+
+def _own_date(pm: PageMeta) -> str | None:
+    """Publication date the page states in machine-readable form (OpenGraph/<meta>, JSON-LD)."""
+    for cand in (
+        pm.og.get("article:published_time"),
+        pm.ld_published,
+        pm.og.get("datepublished"),
+        pm.og.get("publish-date"),
+        pm.og.get("pubdate"),
+        pm.og.get("date"),
+        pm.og.get("dc.date.issued"),
+        pm.og.get("dc.date"),
+    ):
+        d = iso_date(cand)
+        if d:
+            return d
+    return None
+
+
+def traf_metadata(tree: HtmlElement, url: str | None, need_date: bool):
+    """trafilatura's metadata (``extract_metadata``), htmldate only when ``need_date``: the
+    same steps in the same order, so a page stating its date in <meta>/JSON-LD skips the
+    costly date search in the text."""
+    try:
+        md = tmeta.examine_meta(tree)
+        if md.author and " " not in md.author:
+            md.author = None
+        try:
+            md = tmeta.extract_meta_json(tree, md)
+        except Exception:  # noqa: BLE001 - bugs in trafilatura's JSON metadata
+            pass
+        if not md.title:
+            md.title = tmeta.extract_title(tree)
+        if not md.author:
+            md.author = tmeta.extract_author(tree)
+        if not md.url:
+            md.url = tmeta.extract_url(tree, url)
+        if need_date:
+            params = set_date_params(True)
+            params["url"] = md.url
+            md.date = find_date(tree, **params)
+        if not md.sitename:
+            md.sitename = tmeta.extract_sitename(tree)
+        if md.sitename:
+            md.sitename = md.sitename.lstrip("@")
+            if md.sitename and "." not in md.sitename and not md.sitename[0].isupper():
+                md.sitename = md.sitename.title()
+        if not md.categories:
+            md.categories = tmeta.extract_catstags("category", tree)
+        md.clean_and_trim()
+        return md
+    except Exception:  # noqa: BLE001 - internal API drift: fall back to the public call
+        try:
+            return tmeta.extract_metadata(tree, url)
+        except Exception:  # noqa: BLE001
+            return None
 
 _SEP = re.compile(r"\s+[|–—:·•»-]\s+|\s+[|]\s*|\s*[|]\s+")
 
@@ -166,21 +230,7 @@ def pick_authors(pm: PageMeta, traf_author: str | None) -> list[str]:
 
 
 def pick_published(pm: PageMeta, traf_date: str | None) -> str | None:
-    for cand in (
-        pm.og.get("article:published_time"),
-        pm.ld_published,
-        pm.og.get("datepublished"),
-        pm.og.get("publish-date"),
-        pm.og.get("pubdate"),
-        pm.og.get("date"),
-        pm.og.get("dc.date.issued"),
-        pm.og.get("dc.date"),
-        traf_date,
-    ):
-        d = iso_date(cand)
-        if d:
-            return d
-    return None
+    return _own_date(pm) or iso_date(traf_date)
 
 
 def _site_names(pm: PageMeta, traf_site: str | None, url: str | None) -> list[str]:
@@ -224,10 +274,10 @@ def extract_html(html: str | bytes, url: str | None = None, path: str | None = N
     """
     tree = _parse(html)
     pm = read_page_meta(tree)
-    text, doc = extract_text(tree, url)
-    text = text.strip()
+    text = extract_text(tree, url).strip()
     if _words(text) < MIN_WORDS:
         raise InputError("no text extracted from the HTML")
+    doc = traf_metadata(tree, url, need_date=_own_date(pm) is None)
     meta = build_meta(pm, doc, url)
     description = pm.og.get("og:description") or pm.og.get("description")
     removed = find_furniture(text, description=description, title=meta.title)
