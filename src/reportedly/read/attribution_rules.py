@@ -114,7 +114,8 @@ QUOTE_OPEN = {"“": "”", "«": "»", "„": "“"}
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """Double-quoted stretches (start at the opening mark, end after the closing mark), paragraph by
-    paragraph; a quote left open at a paragraph's end is closed there (the next paragraph reopens)."""
+    paragraph; a quote left open at a paragraph's end is closed there (the next paragraph reopens).
+    Marks: “…”, «…», "…", and ''…'' / ``…'' (two apostrophes or backticks, as some wires write)."""
     out = []
     pos = 0
     for para in re.split(r"(\n)", text):
@@ -126,13 +127,22 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         closer = None
         while i < n:
             ch = para[i]
+            two = para[i:i + 2]
             if open_at is None:
                 if ch in QUOTE_OPEN:
                     open_at, closer = i, QUOTE_OPEN[ch]
                 elif ch == '"':
                     open_at, closer = i, '"'
+                elif two in ("''", "``"):
+                    open_at, closer = i, "''"
+                    i += 1
             else:
-                if ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
+                if closer == "''" and two == "''":
+                    extra = 1 if para[i + 2:i + 3] == "'" else 0
+                    out.append((pos + open_at, pos + i + 2 + extra))
+                    open_at = None
+                    i += 1 + extra
+                elif ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
                     out.append((pos + open_at, pos + i + 1))
                     open_at = None
             i += 1
@@ -224,8 +234,8 @@ def _trim(ix: Index, s: int, e: int) -> tuple[int, int] | None:
     j = e
     while j < len(t) and j - e < 2 and t[j] in ".,!?":
         j += 1
-    if j < len(t) and t[j] in _CLOSERS and t[j] != "'" and _opens_inside(t, s, e):
-        e = j + 1
+    if j < len(t) and t[j] in _CLOSERS and _opens_inside(t, s, e):
+        e = j + (2 if t[j:j + 2] == "''" else 1)
     if e - s < 1:
         return None
     return s, e
@@ -233,7 +243,7 @@ def _trim(ix: Index, s: int, e: int) -> tuple[int, int] | None:
 
 def _opens_inside(t: str, s: int, e: int) -> bool:
     seg = t[s:e]
-    return seg.count("“") > seg.count("”") or seg.count('"') % 2 == 1
+    return seg.count("“") > seg.count("”") or seg.count('"') % 2 == 1 or seg.count("''") % 2 == 1
 
 
 def content_span(ix: Index, toks, clip=None):
@@ -412,7 +422,7 @@ def verb_frame(ix: Index, tok):
                 return "passive", [span], sp
     d = _child(tok, ("dobj",))
     if d is not None:
-        span = tokens_span(ix, list(d.subtree), clip)
+        span = tokens_span(ix, _right_phrase(tok, d), clip)
         if span:
             return "dobj", [span], d
     p = None
@@ -423,7 +433,8 @@ def verb_frame(ix: Index, tok):
     if p is not None:
         pobj = _child(p, ("pobj", "pcomp"))
         if pobj is not None:
-            span = tokens_span(ix, list(pobj.subtree), clip)
+            toks = [w for w in _right_phrase(tok, p) if w.i != p.i]
+            span = tokens_span(ix, toks, clip)
             if span:
                 return "prep", [span], pobj
     return "none", [], None
@@ -516,6 +527,15 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         if fr is None:
             continue
         frame, content, chead = fr
+        if frame == "inverted" and len(content) == 1:
+            q = ix.quote_around(content[0][0], content[0][1], tok.idx)
+            if q and q[1] <= tok.idx:
+                content = [q]
+                frame = "quote"
+        if frame == "quote" and content and content[-1][1] <= tok.idx:
+            more = _continuation(ix, tok, content[-1])
+            if more:
+                content = content + [more]
         # "made the statement": content points back to the sentences before
         if frame in ("dobj", "none") and lemma in ("make", "issue", "release", "publish", "give"):
             d = _child(tok, ("dobj",))
@@ -561,6 +581,39 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         raws.append(r)
         _citing(ix, tok, r, raws, None)
     return raws
+
+
+def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
+    """``"First part," he said. "Second part."``: the quote that resumes right after the cue's
+    sentence (or clause), in the same paragraph."""
+    t = ix.text
+    end = tok.sent.end_char
+    # the cue clause may end with a comma instead of a full stop: "..., he said, "...""
+    last = max(w.idx + len(w.text) for w in tok.subtree if not w.is_space)
+    for k0 in (last, end):
+        k = k0
+        while k < len(t) and t[k] in " .,:;\u00a0":
+            k += 1
+        nq = ix.quote_at(k) if k < len(t) else None
+        if nq and nq[0] == k and ix.line_of(k) == ix.line_of(tok.idx) and nq != q:
+            return nq
+    return None
+
+
+_PHRASE_STOP = {"punct", "cc", "conj", "advcl", "parataxis", "mark", "nsubj", "nsubjpass", "aux", "auxpass", "neg"}
+
+
+def _right_phrase(tok, first) -> list:
+    """The verb phrase after the verb from ``first`` on: the object and what completes it
+    (``criticized his rival for alienating Hispanics``, ``called Pfizer unpatriotic``)."""
+    out = []
+    for c in tok.children:
+        if c.i < first.i:
+            continue
+        if c.i > first.i and c.dep_ in _PHRASE_STOP:
+            break
+        out.extend(c.subtree)
+    return out
 
 
 def _colon_after(tok) -> bool:
