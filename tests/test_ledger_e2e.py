@@ -40,3 +40,22 @@ def test_seed_through_the_pipeline_gives_the_gold_ledger(seed_report, tmp_path):
     assert any(e["stance"] == "deny" and e["chain"][-1] == "Elon Musk" for e in c["denied_by"])
     assert c["independent_sources"] == gold["independent_primary_outlets"]
     assert c["origins"] == gold["primary_outlets"]
+
+
+def test_ingest_command_reads_articles_through_the_pipeline(seed_report, tmp_path):
+    from typer.testing import CliRunner
+
+    from reportedly.ledger import commands
+
+    art = tmp_path / "quimby.txt"
+    art.write_text("Springfield mayor Joe Quimby resigned on Monday, a city hall spokesperson confirmed.\n\n"
+                   "Quimby had led the city for eleven years.\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    res = runner.invoke(commands.app(), ["ingest", "--db", db, "--jobs", "1", "--published", "2024-03-04", str(art)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("stored\t")
+    res = runner.invoke(commands.app(), ["ingest", "--db", db, "--jobs", "1", str(art), str(tmp_path / "missing.txt")])
+    assert res.exit_code == 0 and res.stdout.startswith("present\t") and "missing.txt" in res.stderr
+    rows = [r for r in __import__("json").loads(runner.invoke(commands.app(), ["claims", "--db", db, "--format", "json"]).stdout)]
+    assert any("resigned" in r["claim"] and r["first_seen"] == "2024-03-04" for r in rows)

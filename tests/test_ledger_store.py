@@ -177,3 +177,34 @@ def test_seed_ledger_matches_the_gold(ledger_url):
 def ledger_claims_texts(url: str) -> list[dict]:
     with Ledger(url) as ledger:
         return ledger.claims()
+
+
+def test_migrations_go_down_and_up_again(ledger_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from reportedly.ledger.store import MIGRATIONS
+
+    with Ledger(ledger_url) as ledger:
+        ledger.add(report("1_original"))
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with ledger.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+        assert not {"ledger_article", "ledger_claim", "ledger_mention"} & set(inspect(ledger.engine).get_table_names())
+    with Ledger(ledger_url) as ledger:  # opening runs them up again
+        assert {"ledger_article", "ledger_claim", "ledger_mention"} <= set(inspect(ledger.engine).get_table_names())
+        assert ledger.counts() == {"articles": 0, "claims": 0, "statements": 0}
+
+
+def test_a_plain_path_is_a_sqlite_file(tmp_path, monkeypatch):
+    from reportedly.ledger.store import default_url, normalise_url
+
+    assert normalise_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+    assert normalise_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    monkeypatch.setenv("REPORTEDLY_DB", "sqlite:///elsewhere.db")
+    assert default_url() == normalise_url(None) == "sqlite:///elsewhere.db"
+    monkeypatch.delenv("REPORTEDLY_DB")
+    assert normalise_url(None) == "sqlite:///reportedly.db"

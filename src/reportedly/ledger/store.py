@@ -22,6 +22,7 @@ from sqlalchemy import (
     JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, create_engine, event, select, update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ..model import Report
@@ -287,6 +288,19 @@ class Ledger:
         sig, n_sh = independence.signature(report.kept_text())
         stmts = statements(report)
         feats = featurise([(st.norm, st.pred, st.entities, st.words) for st in stmts], self.embedder)
+        try:
+            return self._add(report, key, content, stmts, feats, sig, n_sh, hold)
+        except IntegrityError:
+            # another process stored the same article meanwhile (one writer at a time is the rule:
+            # the in-memory indexes no longer know all there is, so they are read again)
+            self._index = self._copies = None
+            with self.Session() as s:
+                found = s.scalar(select(Article.id).where(Article.key == key))
+            if found is None:
+                raise
+            return Stored("present", found)
+
+    def _add(self, report, key, content, stmts, feats, sig, n_sh, hold) -> Stored:
         now = datetime.now(timezone.utc)
         pending = _Index()
         new_claims = 0
