@@ -404,7 +404,7 @@ def _season_rel(ctx: Ctx, s: str, rel: Optional[str], start: int, end: int) -> s
     if rel in ("this", "current"):
         k = tgt
     elif rel in ("last", "past", "previous"):
-        k = (tgt if tgt < cur else tgt - 4) if s == "WI" else (cy - 1) * 4 + order.index(s)
+        k = (tgt if tgt < cur else tgt - 4) if s == "WI" else (d.year - 1) * 4 + order.index(s)
     elif rel == "this past":
         k = tgt if tgt < cur else tgt - 4
     elif rel in ("next", "coming", "this coming"):
@@ -709,11 +709,11 @@ def n_weekday(m, ctx, c):
     rel = (m["rel"] or "").lower() if "rel" in m.re.groupindex else ""
     rel = re.sub(r"\s+", " ", rel) or None
     part = (m["part"] or "").lower() if "part" in m.re.groupindex else ""
-    typ = "DATE"
+    typ = "TIME" if part else "DATE"
     if ctx.dct is None:
         return typ, None, None, NO_DCT
-    d = _weekday_date(ctx, wd, c.start, c.end, rel)
-    return typ, d.isoformat(), None, None
+    v = _weekday_date(ctx, wd, c.start, c.end, rel).isoformat()
+    return typ, (v + "T" + PARTS[part] if part else v), None, None
 
 
 def _clock(m) -> Optional[str]:
@@ -966,6 +966,17 @@ def _year_ok(m, text) -> bool:
     return True
 
 
+_AMOUNT = re.compile(r"\d|\b(?:once|twice|times|one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|several|few)\b", re.I)
+
+
+def _set_every_ok(m, text) -> bool:
+    """"every day", "per year"; "a year" only after an amount ("$5 million a year", "twice a week")."""
+    if not m.group(0).lower().startswith("a "):
+        return True
+    before = text[max(0, m.start() - 30):m.start()]
+    return bool(_AMOUNT.search(before)) and not re.search(r"\b(?:for|in|within|about|than|after|before|over|nearly|almost|only|just)\s*$", before, re.I)
+
+
 def _season_ok(m, text) -> bool:
     if m["seas"].lower() != "fall":
         return True
@@ -1132,9 +1143,9 @@ rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(
 CLK = r"(?:(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock)|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?P<noon>noon|midday|midnight))"
 TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|local\s+time|ET|PT|Moscow\s+time|Kyiv\s+time)\)?)?"
 rule("clock", r"\b(?:(?:about|around|at|approximately|shortly\s+(?:before|after))\s+)?(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow)\s+(?:at\s+)?)?" + CLK + TZ
-     + r"(?:\s+in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock)
+     + r"(?:\s+in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I)))
 # ago / later / earlier
-rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?\s+ago\b", n_ago)
+rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?!\s+(?:yesterday|tomorrow))", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
@@ -1144,7 +1155,7 @@ rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
 rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set)
-rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|or|and|before|after|of)\b)", n_set, lambda m, t: not (m.group(0).lower().startswith("a ") and not re.search(r"(?:\d|times?|\bonce|\btwice|dollars|percent|%|euros?|hours|miles|tons|barrels)\s*$", t[max(0, m.start() - 20):m.start()])))
+rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|or|and|before|after|of)\b)", n_set, _set_every_ok)
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_wd_ok(m, t) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, _wd_ok)
 rule("spelled_year", r"\b(?:nineteen|eighteen|seventeen)(?:[\s-]+hundred)?(?:[\s-]+(?:and[\s-]+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:oh[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine)))\b|\btwo\s+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?))?\b(?!\s+(?:dollars|people|years|troops|\w+s\b))", _spelled_year)
