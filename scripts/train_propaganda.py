@@ -25,11 +25,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from ptc_data import article_text, gold_spans, si_score, split  # noqa: E402
 
 from reportedly.read.nlp import load_nlp  # noqa: E402
-from reportedly.read.qualify_features import sequences  # noqa: E402
-from reportedly.read.qualify_model import CONFIG_FILE, MODEL_FILE, decode, token_probs  # noqa: E402
+from reportedly.read.qualify_features import (  # noqa: E402
+    WordClusters, add_sentence_scores, sentence_features, sequences, valence)
+from reportedly.read.qualify_model import (  # noqa: E402
+    CLUSTER_FILE, CONFIG_FILE, MODEL_FILE, SENT_FILE, SentenceScorer, decode, token_probs)
 
 CACHE = Path("/tmp/reportedly_ptc_parses")
-PARAMS = {"c1": 0.15, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+PARAMS = {"c1": 0.5, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 
 
 def parses(ids: list[str]):
@@ -82,14 +84,78 @@ def merged(spans):
     return [tuple(x) for x in out]
 
 
-def featurize(ids, docs):
+def fit_clusters(ids, docs, k_fine=256, k_coarse=64, seed=0) -> WordClusters:
+    """k-means over WordLlama embeddings of the training words (frequency >= 2) and the valence lexicon."""
+    import numpy as np
+    from collections import Counter
+
+    from sklearn.cluster import KMeans
+
+    freq = Counter(t.lower_ for a in ids for t in docs[a] if t.is_alpha)
+    vocab = sorted({w for w, n in freq.items() if n >= 2} | set(valence()))
+    wc = WordClusters(None, None)
+    E = wc.embed(vocab)
+    cents = []
+    for k in (k_fine, k_coarse):
+        km = KMeans(n_clusters=k, n_init=1, random_state=seed, max_iter=100).fit(E)
+        C = km.cluster_centers_.astype(np.float32)
+        cents.append(C / np.linalg.norm(C, axis=1, keepdims=True))
+    wc.fine, wc.coarse = cents
+    print(f"clusters: {len(vocab)} words -> {k_fine}/{k_coarse}", flush=True)
+    return wc
+
+
+def featurize(ids, docs, clusters=None):
     data = {}
     for a in ids:
         text = article_text(a)
-        seqs = sequences(docs[a], text)
+        seqs = sequences(docs[a], text, clusters)
         gold = merged(gold_spans(a))
         data[a] = (text, seqs, [bio(toks, gold) for toks, _ in seqs])
     return data
+
+
+SENT_C = 0.5
+FOLDS = 5
+
+
+def fit_sentences(data, ids) -> SentenceScorer:
+    """Logistic regression: does a sentence hold (part of) a propaganda span?"""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = [], []
+    for a in ids:
+        _, seqs, labels = data[a]
+        for (toks, _), lab in zip(seqs, labels):
+            X.append(dict.fromkeys(sentence_features(toks), 1))
+            y.append(int(any(x != "O" for x in lab)))
+    vec = DictVectorizer()
+    M = vec.fit_transform(X).tocsr()
+    M.indices = M.indices.astype("int32")
+    M.indptr = M.indptr.astype("int32")
+    lr = LogisticRegression(C=SENT_C, solver="liblinear", max_iter=1000)
+    lr.fit(M, y)
+    w = {f: round(float(c), 5) for f, c in zip(vec.get_feature_names_out(), lr.coef_[0]) if abs(c) >= 1e-3}
+    return SentenceScorer(float(lr.intercept_[0]), w)
+
+
+def set_sentence_scores(data, ids, scorer: SentenceScorer | None = None):
+    """Give the articles' tokens their sentence score: from ``scorer``, or (for training data)
+    from cross-fitted scorers, so the CRF learns from scores like those it will see."""
+    for a in ids:
+        for _, feats in data[a][1]:
+            for f in feats:
+                f[:] = [x for x in f if not x.startswith("sp=")]
+    if scorer is not None:
+        for a in ids:
+            seqs = data[a][1]
+            add_sentence_scores(seqs, [scorer.score(toks) for toks, _ in seqs])
+        return
+    for k in range(FOLDS):
+        held = ids[k::FOLDS]
+        rest = [a for a in ids if a not in set(held)]
+        set_sentence_scores(data, held, fit_sentences(data, rest))
 
 
 def fit(data, ids, path: Path):
@@ -117,6 +183,8 @@ def evaluate(data, ids, tagger, grid):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-final", action="store_true")
+    ap.add_argument("--no-clusters", action="store_true")
+    ap.add_argument("--no-sentences", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "src" / "reportedly" / "models"))
     args = ap.parse_args(argv)
     import pycrfsuite
@@ -125,17 +193,21 @@ def main(argv=None):
     ids = sp["train"]  # never the held-out part
     t0 = time.time()
     docs = parses(ids)
-    data = featurize(ids, docs)
+    clusters = None if args.no_clusters else fit_clusters(ids, docs)
+    data = featurize(ids, docs, clusters)
     print(f"parsed+featurized {len(ids)} articles in {time.time() - t0:.0f}s", flush=True)
 
     tmp = Path("/tmp/reportedly_ptc_tune.crf")
     t0 = time.time()
+    if not args.no_sentences:
+        set_sentence_scores(data, sp["fit"])
+        set_sentence_scores(data, sp["tune"], fit_sentences(data, sp["fit"]))
     fit(data, sp["fit"], tmp)
     print(f"fit on {len(sp['fit'])} articles in {time.time() - t0:.0f}s", flush=True)
     tagger = pycrfsuite.Tagger()
     tagger.open(str(tmp))
     grid = [{"threshold": th, "bridge": br, "min_chars": mc}
-            for th in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5) for br in (0, 1, 2) for mc in (3, 8)]
+            for th in (0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4) for br in (0, 1, 2) for mc in (3, 8)]
     res = evaluate(data, sp["tune"], tagger, grid)
     res.sort(key=lambda r: -r[0]["F1"])
     for sc, cfg in res[:8]:
@@ -146,6 +218,17 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
+    for f in (SENT_FILE, CLUSTER_FILE):
+        (out / f).unlink(missing_ok=True)
+    if clusters is not None:
+        import numpy as np
+
+        np.savez(out / CLUSTER_FILE, fine=clusters.fine.astype(np.float16), coarse=clusters.coarse.astype(np.float16))
+    if not args.no_sentences:
+        scorer = fit_sentences(data, ids)
+        (out / SENT_FILE).write_text(json.dumps({"bias": scorer.bias, "weights": scorer.weights}, sort_keys=True)
+                                     + "\n", encoding="utf-8")
+        set_sentence_scores(data, ids)
     fit(data, ids, out / MODEL_FILE)
     print(f"final fit on {len(ids)} articles in {time.time() - t0:.0f}s -> {out / MODEL_FILE}", flush=True)
     (out / CONFIG_FILE).write_text(json.dumps({

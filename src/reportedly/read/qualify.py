@@ -92,13 +92,14 @@ class _Voices:
     def __init__(self, text: str, report: Report):
         self.quotes = quoted_regions(text)
         self.contents = []  # (start, end, attribution id), smallest first so nested ones win
-        for a in report.attributions:
+        attributions = [a for a in report.attributions if not _impersonal(a)]
+        for a in attributions:
             for c in a.content:
                 self.contents.append((c.start, c.end, a.id))
             # a direct quote's marks belong to the attribution even when the content is given without them
         self.contents.sort(key=lambda x: x[1] - x[0])
-        self.cues = [(a.cue.start, a.cue.end, a.id) for a in report.attributions if a.cue]
-        self.sources = [(a.source.start, a.source.end, a.id) for a in report.attributions if a.source]
+        self.cues = [(a.cue.start, a.cue.end, a.id) for a in attributions if a.cue]
+        self.sources = [(a.source.start, a.source.end, a.id) for a in attributions if a.source]
 
     def attribution_at(self, s: int, e: int) -> str | None:
         """The (innermost) attribution whose content holds most of s..e."""
@@ -133,6 +134,12 @@ class _Voices:
             if cs < e and s < ce:
                 return aid
         return None
+
+
+def _impersonal(a) -> bool:
+    """"it appears that ...", "it seems ...": no speaker but the outlet itself."""
+    src = (a.source.text.lower() if a.source else "")
+    return src in ("it", "there") and a.cue.lemma.lower() in ("appear", "seem", "look", "emerge", "transpire", "turn out")
 
 
 def _trim(text: str, s: int, e: int, chars: str = " \n\t.,:;\"'\u201c\u201d\u2018\u2019") -> tuple[int, int]:

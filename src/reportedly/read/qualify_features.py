@@ -107,9 +107,43 @@ def _bucket(n: int) -> str:
     return "1" if n <= 1 else "2" if n == 2 else "3" if n <= 4 else "5"
 
 
-def sequences(doc: "Doc", text: str) -> list[tuple[list["Token"], list[list[str]]]]:
+class WordClusters:
+    """Word -> (fine, coarse) cluster ids: the nearest of k-means centroids (fitted by the training
+    script) to the word's WordLlama embedding (the wordllama package's bundled weights)."""
+
+    def __init__(self, fine, coarse):
+        self.fine, self.coarse = fine, coarse  # numpy arrays (k, dim), rows unit length
+        self._wl = None
+
+    def _model(self):
+        if self._wl is None:
+            import os
+
+            import wordllama
+            from wordllama import WordLlama
+
+            self._wl = WordLlama.load(cache_dir=os.path.dirname(wordllama.__file__), disable_download=True)
+        return self._wl
+
+    def embed(self, words: list[str]):
+        import numpy as np
+
+        return np.asarray(self._model().embed(list(words), norm=True), dtype=np.float32)
+
+    def assign(self, words) -> dict[str, tuple[int, int]]:
+        words = sorted(set(words))
+        if not words:
+            return {}
+        E = self.embed(words)
+        f = (E @ self.fine.T).argmax(axis=1)
+        c = (E @ self.coarse.T).argmax(axis=1)
+        return {w: (int(a), int(b)) for w, a, b in zip(words, f, c)}
+
+
+def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> list[tuple[list["Token"], list[list[str]]]]:
     """[(tokens, features per token)] one per sentence of ``doc`` (``text`` is the report text)."""
     val = valence()
+    cl = clusters.assign(t.lower_ for t in doc if t.is_alpha) if clusters is not None else {}
     quotes = quoted_regions(text)
     qi = 0
     # repetition: content lemmas and word trigrams counted over the article
@@ -150,6 +184,14 @@ def sequences(doc: "Doc", text: str) -> list[tuple[list["Token"], list[list[str]
                  "s3=" + lw[-3:], "d=" + t.dep_, "hp=" + t.head.pos_, "v=" + _vb(vals[i])]
             if t.ent_type_:
                 f.append("e=" + t.ent_type_)
+            if lw in cl:
+                a, b = cl[lw]
+                f.append(f"cf={a}")
+                f.append(f"cc={b}")
+            for k in (-1, 1):
+                j = i + k
+                if 0 <= j < n and lowers[j] in cl:
+                    f.append(f"{k}cc={cl[lowers[j]][1]}")
             if t.is_title and i > 0:
                 f.append("ti")
             if t.is_upper and len(t) > 1:
@@ -179,3 +221,30 @@ def sequences(doc: "Doc", text: str) -> list[tuple[list["Token"], list[list[str]
             feats.append(f)
         out.append((toks, feats))
     return out
+
+
+def sentence_features(toks: list["Token"]) -> list[str]:
+    """Bag of words, word pairs and a few flags of one sentence (for the sentence scorer)."""
+    val = valence()
+    words = [t.lower_ for t in toks if not t.is_space]
+    f = ["u=" + w for w in set(words)]
+    f += ["bg=" + a + "_" + b for a, b in set(zip(words, words[1:]))]
+    f += ["lp=" + t.lemma_.lower() + "_" + t.pos_ for t in toks if t.pos_ in ("ADJ", "ADV", "VERB", "NOUN")]
+    neg = sum(1 for w in words if val.get(w, 0) <= -1.5)
+    pos = sum(1 for w in words if val.get(w, 0) >= 1.5)
+    f += ["neg=" + _bucket(neg), "pos=" + _bucket(pos), "len=" + str(min(len(words) // 8, 6))]
+    if "!" in words:
+        f.append("excl")
+    if "?" in words:
+        f.append("quest")
+    if any(t.is_upper and len(t) > 2 for t in toks):
+        f.append("caps")
+    return f
+
+
+def add_sentence_scores(seqs, scores: list[float]) -> None:
+    """Give every token of a sequence its sentence's propaganda score (quantised) as a feature."""
+    for (_, feats), sc in zip(seqs, scores):
+        b = "sp=" + str(min(int(sc * 5), 4))
+        for f in feats:
+            f.append(b)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .qualify_features import sequences
+from .qualify_features import WordClusters, add_sentence_scores, sentence_features, sequences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 MODEL_FILE = "propaganda_crf.bin"
 CONFIG_FILE = "propaganda_crf.json"
+SENT_FILE = "propaganda_sent.json"
+CLUSTER_FILE = "propaganda_clusters.npz"
 # Decoding defaults; the training script writes the tuned ones into CONFIG_FILE.
 DEFAULTS = {"threshold": 0.3, "bridge": 1, "min_chars": 3}
 
@@ -53,6 +56,44 @@ def decoding() -> dict:
     except (OSError, ValueError):
         pass
     return cfg
+
+
+class SentenceScorer:
+    """A logistic regression over ``sentence_features``: P(the sentence holds a propaganda span)."""
+
+    def __init__(self, bias: float, weights: dict[str, float]):
+        self.bias, self.weights = bias, weights
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "SentenceScorer":
+        return cls(obj["bias"], obj["weights"])
+
+    def score(self, toks) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in sentence_features(toks))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@functools.lru_cache(maxsize=None)
+def load_sentence_scorer() -> SentenceScorer | None:
+    try:
+        return SentenceScorer.from_json(json.loads((_model_dir() / SENT_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def load_clusters() -> WordClusters | None:
+    """The word clusters the tagger was trained with (None if not shipped or wordllama is missing)."""
+    try:
+        import numpy as np
+
+        with (_model_dir() / CLUSTER_FILE).open("rb") as fh:
+            z = np.load(fh)
+            wc = WordClusters(z["fine"].astype(np.float32), z["coarse"].astype(np.float32))
+        wc._model()
+        return wc
+    except Exception:  # noqa: BLE001 - no clusters: the tagger runs without those features
+        return None
 
 
 def token_probs(tagger, seqs) -> list[list[float]]:
@@ -114,6 +155,9 @@ def propaganda_spans(doc: "Doc", text: str) -> list[tuple[int, int, float]]:
     if tagger is None:
         return []
     cfg = decoding()
-    seqs = sequences(doc, text)
+    seqs = sequences(doc, text, load_clusters())
+    scorer = load_sentence_scorer()
+    if scorer is not None:
+        add_sentence_scores(seqs, [scorer.score(toks) for toks, _ in seqs])
     probs = token_probs(tagger, seqs)
     return decode(text, seqs, probs, cfg["threshold"], cfg["bridge"], cfg["min_chars"])
