@@ -204,6 +204,8 @@ def load_reranker(path: str = str(MODEL_PATH)) -> dict | None:
     return json.loads(p.read_text(encoding="utf-8"))
 
 
+FIRST_STAGE_WL = 2.0  # weight of the WordLlama cosine against max-normalised BM25 (tuned on train)
+
 # Used when no trained re-ranker fits: a plain blend of normalised scores.
 _FALLBACK = {"bm25_rel": 1.0, "wl_cos": 1.0, "dn_max": 2.0, "dn_claim": 1.0, "ov_query": 0.5}
 
@@ -219,7 +221,7 @@ class Matcher:
         self,
         claims: Sequence[Record | tuple],
         backend: str = "auto",
-        pool: int = 30,
+        pool: int = 20,
         reranker: dict | None | str = "default",
         embed_fn=None,
     ) -> None:
@@ -265,7 +267,7 @@ class Matcher:
                 out.append([])
                 continue
             s = self.score(X)
-            order = np.lexsort((np.array([self.ids[i] for i in cand]), -s))[:top]
+            order = np.lexsort((cand, -s))[:top]  # ties: file order
             out.append([(self.ids[cand[j]], float(s[j])) for j in order])
         return out
 
@@ -283,16 +285,17 @@ class Matcher:
 
     # -- features -------------------------------------------------------------------------------
     def candidates(self, q_clean: list[str], q_wl: np.ndarray) -> tuple[list[np.ndarray], list, np.ndarray]:
+        """First stage: the ``pool`` best claims by BM25 (normalised) + WordLlama cosine, plus the
+        few best of each alone."""
         n = len(self.records)
-        k = min(self.pool, n)
-        wl_all = q_wl @ self._wl.T if n else np.zeros((len(q_clean), 0))
+        wl_all = q_wl @ self._wl.T
         cands, bm = [], []
         for qi, q in enumerate(q_clean):
             b = self._bm25.scores(tokens(q))
             bm.append(b)
-            top_b = np.argpartition(-b, k - 1)[:k] if k < n else np.arange(n)
-            top_w = np.argpartition(-wl_all[qi], k - 1)[:k] if k < n else np.arange(n)
-            cands.append(np.union1d(top_b, top_w))
+            s1 = b / max(b.max(), 1e-9) + FIRST_STAGE_WL * wl_all[qi]
+            c = np.union1d(np.union1d(_top(s1, self.pool), _top(b, 5)), _top(wl_all[qi], 5))
+            cands.append(c)
         return cands, bm, wl_all
 
     def features(self, queries: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -358,11 +361,16 @@ class Matcher:
 
 
 def _rank_of(scores: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """0-based rank (by descending score among ``scores``) of each index in ``idx``."""
-    order = np.argsort(-scores, kind="stable")
-    ranks = np.empty(len(scores), dtype=np.float64)
-    ranks[order] = np.arange(len(scores))
-    return ranks[idx]
+    """0-based rank (by descending score among ``scores``) of each index in ``idx``; ties share
+    the best rank, so equal scores give equal features."""
+    s = scores[idx]
+    return (scores[None, :] > s[:, None]).sum(axis=1).astype(np.float64)
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    if k >= len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k - 1)[:k]
 
 
 def _as_record(c: tuple) -> Record:
@@ -398,13 +406,20 @@ class _BM25:
 
 
 def run_match(claims_path: str, queries_path: str, top: int = 5, backend: str = "auto") -> Iterator[str]:
-    """TREC run lines ``QUERY_ID Q0 CLAIM_ID RANK SCORE reportedly`` for every query, best first."""
+    """TREC run lines ``QUERY_ID Q0 CLAIM_ID RANK SCORE reportedly`` for every query, best first.
+
+    ``backend``: ``auto`` (MiniLM when torch is importable, else WordLlama), ``minilm``,
+    ``wordllama``, or ``bm25`` (lexical only: the baseline).
+    """
     claims = read_tsv(claims_path)
     queries = read_tsv(queries_path)
+    if backend == "bm25":
+        print("reportedly match: backend bm25 (lexical only)", file=sys.stderr)
+        yield from _run_bm25(claims, queries, top)
+        return
     chosen = resolve_backend(backend)
-    print(f"reportedly match: backend {chosen}"
-          + ("" if chosen == "minilm" else " + lexical (torch/MiniLM not available)" if backend == "auto" else " + lexical"),
-          file=sys.stderr)
+    note = "" if chosen == "minilm" else " + lexical" + (" (torch/MiniLM not available)" if backend == "auto" else "")
+    print(f"reportedly match: backend {chosen}{note}", file=sys.stderr)
     matcher = Matcher(claims, backend=chosen)
     if matcher.reranker is None:
         print("reportedly match: no trained re-ranker for this backend, using a fixed blend", file=sys.stderr)
@@ -415,3 +430,43 @@ def run_match(claims_path: str, queries_path: str, top: int = 5, backend: str = 
         for q, hits in zip(part, ranked):
             for r, (cid, s) in enumerate(hits, start=1):
                 yield f"{q.id} Q0 {cid} {r} {s:.6f} {RUN_TAG}"
+
+
+def _run_bm25(claims: list[Record], queries: list[Record], top: int) -> Iterator[str]:
+    docs = [tokens(clean_text(f"{c.text} {c.title}", keep_author=False)) for c in claims]
+    bm = _BM25(docs)
+    for q in queries:
+        b = bm.scores(tokens(clean_text(q.text)))
+        if not len(b):
+            continue
+        order = np.lexsort((np.arange(len(b)), -b))[:top]
+        for r, i in enumerate(order, start=1):
+            yield f"{q.id} Q0 {claims[i].id} {r} {b[i]:.6f} {RUN_TAG}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m reportedly.ledger.match``: the same as ``reportedly match``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="reportedly match", description=__doc__.split("\n")[0])
+    ap.add_argument("--claims", required=True)
+    ap.add_argument("--queries", required=True)
+    ap.add_argument("--top", type=int, default=5)
+    ap.add_argument("--backend", default="auto", choices=["auto", "minilm", "wordllama", "bm25"])
+    ap.add_argument("-o", "--output", default=None)
+    args = ap.parse_args(argv)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for line in run_match(args.claims, args.queries, args.top, args.backend):
+            out.write(line + "\n")
+    except (OSError, ValueError) as exc:
+        print(f"reportedly match: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -93,6 +93,80 @@ def learned_cues() -> dict[tuple[str, str], float]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def cue_model() -> dict | None:
+    """The logistic cue scorer (models/attribution_cue.json, from scripts/train_attribution.py), or None."""
+    import json
+
+    try:
+        text = resources.files("reportedly.models").joinpath("attribution_cue.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError, OSError):
+        try:
+            from pathlib import Path
+
+            text = (Path(__file__).resolve().parents[1] / "models" / "attribution_cue.json").read_text(encoding="utf-8")
+        except OSError:
+            return None
+    return json.loads(text)
+
+
+def cue_features(ix, tok, frame: str) -> list[str]:
+    """Features of a verb cue candidate for the logistic scorer."""
+    lemma = tok.lemma_.lower()
+    inq = "q" if ix.quote_at(tok.idx) is not None else "n"
+    subj = _subject(tok)
+    f = [f"l={lemma}", f"lf={lemma}|{frame}", f"f={frame}", f"fq={frame}|{inq}", f"lq={lemma}|{inq}",
+         f"lfq={lemma}|{frame}|{inq}", f"dep={tok.dep_}", f"fdep={frame}|{tok.dep_}", f"tag={tok.tag_}",
+         f"ltag={lemma}|{tok.tag_}"]
+    if subj is None:
+        f.append("subj=none")
+        f.append(f"lsubj={lemma}|none")
+    else:
+        kind = subj.pos_ if subj.pos_ != "PRON" else "PRON:" + subj.lower_
+        f.append(f"subj={kind}")
+        f.append(f"subjent={subj.ent_type_ or '-'}")
+        f.append(f"lsubj={lemma}|{subj.pos_}")
+        f.append(f"fsubj={frame}|{subj.pos_}")
+    if any(c.dep_ == "neg" for c in tok.children):
+        f.append("neg")
+    if any(c.dep_ == "auxpass" for c in tok.children):
+        f.append("pass")
+        f.append(f"lpass={lemma}")
+    if _agent(tok) is not None:
+        f.append("agent")
+    m = _child(tok, ("mark",))
+    if m is not None:
+        f.append(f"mark={m.lower_}")
+    d = _child(tok, ("dobj",))
+    if d is not None:
+        f.append(f"dobj={d.pos_}")
+        f.append(f"ldobjlem={lemma}|{d.lemma_.lower()}")
+    h = tok.head
+    if h is not tok:
+        f.append(f"head={h.lemma_.lower()}")
+        f.append(f"headdep={h.dep_}")
+    if _colon_after(tok):
+        f.append("colon")
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    if prev is not None:
+        f.append(f"prev={prev.lower_}")
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None:
+        f.append(f"next={nxt.lower_}")
+        f.append(f"lnext={lemma}|{nxt.lower_}")
+    if ix.line_of(tok.idx) == 0:
+        f.append("titleline")
+    return f
+
+
+def model_score(model: dict, feats: list[str]) -> float:
+    import math
+
+    w = model["w"]
+    z = model["bias"] + sum(w.get(x, 0.0) for x in feats)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 # ------------------------------------------------------------------ raw attributions
 @dataclass
 class Raw:
@@ -489,8 +563,9 @@ def source_span(ix: Index, tok, clip):
     return span
 
 
-def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHOLD) -> list[Raw]:
+def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHOLD, use_model: bool = True) -> list[Raw]:
     lexicon = learned_cues() if lexicon is None else lexicon
+    model = cue_model() if use_model else None
     ix = Index(doc, text)
     raws: list[Raw] = []
     for tok in doc:
@@ -554,9 +629,13 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
                     _citing(ix, tok, r, raws, d)
                     continue
         inq = ix.quote_at(tok.idx) is not None
-        score = lexicon.get((lemma, frame + "@q")) if inq else lexicon.get((lemma, frame))
-        if score is None:
-            score = lexicon.get((lemma, frame))
+        if model is not None:
+            score = model_score(model, cue_features(ix, tok, frame))
+            score = 0.5 * score / model["threshold"] if score < model["threshold"] else 0.5 + 0.5 * (score - model["threshold"]) / (1 - model["threshold"])
+        else:
+            score = lexicon.get((lemma, frame + "@q")) if inq else lexicon.get((lemma, frame))
+            if score is None:
+                score = lexicon.get((lemma, frame))
         if score is None:
             score = 0.6 if (lemma in HAND_CUES and frame in ("ccomp", "quote", "inverted")) else 0.0
         if lemma in ("assure", "deny", "confirm", "admit", "claim", "recall") and frame in ("ccomp", "quote", "inverted", "passive", "prep", "dobj"):

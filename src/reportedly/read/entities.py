@@ -81,7 +81,8 @@ class Mention:
 class Ent:
     label: str
     mentions: list = field(default_factory=list)
-    gender: str | None = None
+    gender: str | None = None  # hard: from an honorific or a gendered role noun
+    gvotes: dict = field(default_factory=lambda: {"m": 0.0, "f": 0.0})  # soft: first name, pronouns
     roles: set = field(default_factory=set)
     affs: set = field(default_factory=set)
     nats: set = field(default_factory=set)
@@ -246,16 +247,20 @@ def _name_mentions(doc, meta) -> list[Mention]:
 
     # surnames (and first names) of full person names, wherever they stand
     surnames: dict[str, str] = {}
+    single: dict[str, str] = {}
     for m in out:
         toks = [t for t in doc[m.i0:m.i1] if t.lower_ not in lex.HONORIFICS]
         if m.label == "PERSON" and len(toks) >= 2:
             surnames[toks[-1].text] = "PERSON"
+        elif m.label == "PERSON" and len(toks) == 1 and m.src == "spacy" and toks[0].text.isalpha() and toks[0].text[0].isupper():
+            if toks[0].text not in gaz and toks[0].lower_ not in outlets:
+                single[toks[0].text] = "PERSON"  # a one-word name spaCy saw once: wherever it stands
     by_tok = {}
     for m in out:
         for j in range(m.i0, m.i1):
             by_tok[j] = m
     for tok in doc:
-        if tok.text in surnames and tok.pos_ in ("PROPN", "NOUN", "VERB", "ADJ", "X"):
+        if (tok.text in surnames or tok.text in single) and tok.pos_ in ("PROPN", "NOUN", "VERB", "ADJ", "X"):
             m = by_tok.get(tok.i)
             if m is None:
                 add(tok.i, tok.i + 1, "PERSON", "surname")
@@ -384,9 +389,12 @@ def _cluster(doc, names: list[Mention], meta) -> list[Ent]:
         if k not in by_key:
             by_key[k] = new(m.label)
         m.ent = by_key[k]
+    _aliases(doc, names, ents, by_key)
     for m in names:
         ents[m.ent].mentions.append(m)
     for e in ents:
+        if not e.mentions:
+            continue
         labels = Counter(m.label for m in e.mentions)
         if "OUTLET" in labels:
             e.label = "OUTLET"
@@ -397,12 +405,48 @@ def _cluster(doc, names: list[Mention], meta) -> list[Ent]:
             for m in e.mentions:
                 if m.gender:
                     e.gender = m.gender
-            if e.gender is None:
-                full = max(e.mentions, key=lambda m: m.i1 - m.i0)
-                toks = person_tokens(full)
-                if len(toks) >= 2:
-                    e.gender = lex.first_name_gender(toks[0])
+            full = max(e.mentions, key=lambda m: m.i1 - m.i0)
+            toks = person_tokens(full)
+            if len(toks) >= 2:
+                g, w = lex.first_name_gender(toks[0])
+                if g:
+                    e.gvotes[g] += w
     return ents
+
+
+STOP_INITIALS = frozenset("of the and for on in at to de".split())
+
+
+def _aliases(doc, names, ents, by_key):
+    """Short forms of organisation names: "the Post" for "The New York Post" (outlets), "FBI" for
+    "Federal Bureau of Investigation" (acronyms). Only when one longer name fits."""
+    labels = defaultdict(set)
+    texts = {}
+    for m in names:
+        for k, v in by_key.items():
+            if v == m.ent:
+                labels[k].add(m.label)
+                texts.setdefault(k, doc[m.n0:m.n1].text)
+    org = [k for k in by_key if k[0] == "O" and labels[k] & {"ORG", "OUTLET"}]
+    remap = {}
+    for k in org:
+        words = k[1].split()
+        fits = []
+        for K in org:
+            if K == k:
+                continue
+            W = K[1].split()
+            if len(W) > len(words) and W[-len(words):] == words and "OUTLET" in labels[K]:
+                fits.append(K)
+            elif len(words) == 1 and texts[k].isupper() and len(texts[k]) >= 2:
+                initials = "".join(w[0] for w in texts[K].split() if w.lower() not in STOP_INITIALS and w[:1].isalpha())
+                if initials.upper() == texts[k] and len(W) >= 2:
+                    fits.append(K)
+        if len(fits) == 1:
+            remap[by_key[k]] = by_key[fits[0]]
+    for m in names:
+        while m.ent in remap:
+            m.ent = remap[m.ent]
 
 
 # ----------------------------------------------------------------------------- 3. titles
@@ -650,6 +694,9 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         continue
                     if gender in ("pl", "n") and not _recent_subject(doc, e, m, si, sent_of):
                         continue
+                    if gender in ("m", "f"):
+                        v = e.gvotes[gender] - e.gvotes["f" if gender == "m" else "m"]
+                        sc *= 0.25 ** min(2.0, -v) if v < 0 else 1 + 0.25 * min(2.0, v)
                     # within the sentence, the subject of the clause above the pronoun's clause
                     gov = tok.head
                     while gov.pos_ not in ("VERB", "AUX") and gov.head.i != gov.i:
@@ -665,8 +712,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
             if target is not None:
                 m.ent = target
                 e = ents[target]
-                if gender in ("m", "f") and e.gender is None:
-                    e.gender = gender
+                if gender in ("m", "f"):
+                    e.gvotes[gender] += 1
                 e.mentions.append(m)
                 note(m, e)
             continue
@@ -747,7 +794,7 @@ def find_entities(parsed: Parsed) -> list[Entity]:
 
     removed = [(r.start, r.end) for r in parsed.removed]
     text = parsed.text
-    order = sorted(range(len(ents)), key=lambda i: min(m.start for m in ents[i].mentions))
+    order = sorted((i for i in range(len(ents)) if ents[i].mentions), key=lambda i: min(m.start for m in ents[i].mentions))
     out = []
     for i in order:
         e = ents[i]

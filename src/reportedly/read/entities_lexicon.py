@@ -28,7 +28,7 @@ def outlets() -> frozenset[str]:
 # cue says it is an outlet.
 AMBIGUOUS_OUTLETS = frozenset(
     "time vice slate salon guardian independent telegraph fox wired hill atlantic verge times sputnik "
-    "ap rt dw bild spiegel economist intercept".split()
+    "ap rt dw bild spiegel economist intercept fortune sun mirror metro sky liberation nv pravda today mediaite townhall".split()
 )
 
 
@@ -61,17 +61,14 @@ def _gender_detector():
     return gd.Detector(case_sensitive=False)
 
 
-def first_name_gender(name: str) -> str | None:
-    """'m', 'f', or None (unknown / not a first name)."""
+def first_name_gender(name: str) -> tuple[str | None, float]:
+    """('m' | 'f' | None, weight): a prior only (name lists are wrong often enough: "Rand")."""
     det = _gender_detector()
     if det is None or not name[:1].isupper() or not name.isalpha():
-        return None
+        return None, 0.0
     g = det.get_gender(name)
-    if g in ("male", "mostly_male"):
-        return "m"
-    if g in ("female", "mostly_female"):
-        return "f"
-    return None
+    return {"male": ("m", 1.0), "mostly_male": ("m", 0.5), "female": ("f", 1.0),
+            "mostly_female": ("f", 0.5)}.get(g, (None, 0.0))
 
 
 def is_first_name(name: str) -> bool:
