@@ -247,6 +247,8 @@ class Tense:
             return "future"
         if tok.tag_ in ("VBZ", "VBP"):
             return "present"
+        if tok.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in tok.children):
+            return "future"  # "planned to leave on Thursday": the infinitive's time is ahead of its head
         if tok.tag_ == "VB":
             # "to meet on Friday" under a future or past head: look one level up
             head = tok.head
