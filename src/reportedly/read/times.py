@@ -721,6 +721,8 @@ def n_weekday(m, ctx, c):
 def _clock(m) -> Optional[str]:
     g = m.groupdict()
     h = g.get("h")
+    if h is None and g.get("hc") is not None:
+        h, g = g["hc"], dict(g, mi=g.get("mc"))
     if h is None:
         w = (g.get("noon") or "").lower()
         return {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}.get(w)
@@ -1107,7 +1109,7 @@ rule("full_dmy", r"\b(?:" + WD_ + r",?\s+)?(?:the\s+)?" + DAYN + r"(?:\s+of)?\s+
 rule("iso", r"\b(?P<y>(?:1[6-9]|20)\d\d)-(?P<a>[01]\d)-(?P<b>[0-3]\d)\b", n_iso_date)
 rule("numeric", r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y>(?:1[6-9]|20)\d\d|\d\d)\b", n_numeric_date)
 # day and month
-rule("md", r"\b(?:" + WD_ + r",?\s+)?" + MON + r"\s*" + DAYN + r"\b(?![:,.]?\d)(?!\s*(?:%|percent|-|cents?|million|billion|points?)\b)", n_day_month, _month_ok)
+rule("md", r"\b(?:" + WD_ + r",?\s+)?" + MON + r"\s*" + DAYN + r"\b(?![:,.]?\d)(?!\s*(?:%|percent|cents?|million|billion|points?)\b)", n_day_month, _month_ok)
 rule("dm", r"\b(?:" + WD_ + r",?\s+)?(?:the\s+)?" + DAYN + r"(?:\s+of)?\s+" + MON + r"\b", n_day_month, _month_ok)
 # month and year
 rule("my", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?:,?\s+|\s+of\s+)" + YEAR + r"\b", n_month_year, _month_ok)
