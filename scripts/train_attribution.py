@@ -9,7 +9,10 @@ What is learned: for every (verb lemma, frame) pair -- the frame being the synta
 ``inverted``, ``as``, ``xcomp``, ``passive``, ``dobj``, ``prep``, ``none``; suffixed ``@q`` when the verb
 stands inside a quotation, where PolNeAR rarely marks "I think" and the like) -- how often a token with that
 lemma in that frame is (the head of) a gold cue: a smoothed rate (pos + 0.1) / (n + 1), kept when
-n >= 2 (with the low ones where a quoted variant exists). The result is ``src/reportedly/data/attribution_cues.tsv`` (a few KB). It is deterministic:
+n >= 2 (with the low ones where a quoted variant exists), in ``src/reportedly/data/attribution_cues.tsv``
+(the fallback scorer, and a readable summary); and a logistic regression over richer features of each
+verb candidate (lemma, frame, inside a quote or not, subject kind, dependency, neighbours), in
+``src/reportedly/models/attribution_cue.json`` (weights only; no scikit-learn at run time). It is deterministic:
 the same spaCy model and data give the same file.
 
     .venv/bin/python scripts/train_attribution.py            # parses train (cached in /tmp)
@@ -31,6 +34,7 @@ from reportedly.read.nlp import load_nlp  # noqa: E402
 
 CACHE = Path("/tmp/reportedly_polnear_cache")
 OUT = REPO / "src" / "reportedly" / "data" / "attribution_cues.tsv"
+MODEL = REPO / "src" / "reportedly" / "models" / "attribution_cue.json"
 
 
 def parsed_docs(split: str):
@@ -53,8 +57,78 @@ def parsed_docs(split: str):
     return list(zip(gold, docs))
 
 
+def _cue_examples(pairs):
+    X, y = [], []
+    for g, doc in pairs:
+        cue_chars = set()
+        for a in g.attrs:
+            for s, e in a.cue:
+                cue_chars.update(range(s, e))
+        ix = R.Index(doc, g.text)
+        for tok in doc:
+            if tok.pos_ != "VERB":
+                continue
+            fr = R.verb_frame(ix, tok)
+            if fr is None:
+                continue
+            X.append(R.cue_features(ix, tok, fr[0]))
+            y.append(1 if tok.idx in cue_chars else 0)
+    return X, y
+
+
+def train_cue_model(pairs, C: float = 0.3) -> dict:
+    """Logistic regression over the cue features (scikit-learn, liblinear, fixed seed); the decision
+    threshold is chosen on the last 15% of train (token-level F1) before refitting on all of it."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    cut = int(len(pairs) * 0.85)
+    Xa, ya = _cue_examples(pairs[:cut])
+    Xb, yb = _cue_examples(pairs[cut:])
+
+    def fit(X, y):
+        counts = Counter(f for x in X for f in x)
+        vec = DictVectorizer()
+        M = vec.fit_transform([{f: 1 for f in x if counts[f] >= 2} for x in X])
+        clf = LogisticRegression(C=C, solver="liblinear", random_state=0, max_iter=500)
+        M = M.tocsr()
+        M.indices = M.indices.astype(np.int32)
+        M.indptr = M.indptr.astype(np.int32)
+        clf.fit(M, y)
+        return vec, clf
+
+    vec, clf = fit(Xa, ya)
+    Mb = vec.transform([{f: 1 for f in x} for x in Xb]).tocsr()
+    Mb.indices = Mb.indices.astype(np.int32)
+    Mb.indptr = Mb.indptr.astype(np.int32)
+    pb = clf.predict_proba(Mb)[:, 1]
+    yb = np.array(yb)
+    best = (0.0, 0.5)
+    for t in np.arange(0.2, 0.8, 0.02):
+        pred = pb >= t
+        tp = int((pred & (yb == 1)).sum())
+        p = tp / max(pred.sum(), 1)
+        r = tp / max((yb == 1).sum(), 1)
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        if f > best[0]:
+            best = (f, float(t))
+    print(f"cue scorer: held-out token F1 {best[0]:.3f} at threshold {best[1]:.2f}")
+    vec, clf = fit(Xa + Xb, list(ya) + list(yb))
+    w = {name: round(float(v), 4) for name, v in zip(vec.feature_names_, clf.coef_[0]) if abs(v) >= 0.01}
+    return {"bias": round(float(clf.intercept_[0]), 4), "threshold": round(best[1], 3), "w": w,
+            "about": "attribution cue scorer: logistic regression over spaCy features of verb candidates, "
+                     "trained on PolNeAR train (no licence stated: research use) by scripts/train_attribution.py"}
+
+
 def main() -> None:
+    import json
+
     pairs = parsed_docs("train")
+    model = train_cue_model(pairs)
+    MODEL.parent.mkdir(parents=True, exist_ok=True)
+    MODEL.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {MODEL} ({len(model['w'])} weights)")
     n, pos = Counter(), Counter()
     for g, doc in pairs:
         cue_chars = set()

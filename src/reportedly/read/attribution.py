@@ -79,7 +79,7 @@ def source_kind(parsed: Parsed, raw: R.Raw, report: Report, entity) -> str:
     hl = head.lemma_.lower()
     has_propn = any(t.pos_ == "PROPN" for t in span)
     ents = [en for en in doc.ents if en.start_char < e and s < en.end_char]
-    if not has_propn and (hl in R.UNNAMED_HEADS or _generic(words)) and head.pos_ != "PRON":
+    if (_generic(words) or (not has_propn and hl in R.UNNAMED_HEADS)) and head.pos_ != "PRON":
         return "unnamed"
     if has_propn and (words & R.OUTLET_WORDS) and not any(en.label_ == "PERSON" for en in ents):
         return "outlet"

@@ -46,6 +46,9 @@ HAND_CUES = {
     "acknowledged", "confess", "retort", "counter", "caution", "agree", "disagree",
 }
 
+CORE_CUES = {"say", "tell", "claim", "deny", "confirm", "admit", "assure", "recall", "report", "announce",
+             "insist", "acknowledge", "warn", "state", "allege", "concede", "reveal", "write", "add"}
+
 UNNAMED_HEADS = {
     "source", "official", "report", "media", "people", "expert", "analyst", "observer", "insider",
     "person", "aide", "diplomat", "investigator", "critic", "witness", "resident", "spokesman",
@@ -640,6 +643,10 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             score = 0.6 if (lemma in HAND_CUES and frame in ("ccomp", "quote", "inverted")) else 0.0
         if lemma in ("assure", "deny", "confirm", "admit", "claim", "recall") and frame in ("ccomp", "quote", "inverted", "passive", "prep", "dobj"):
             score = max(score, 0.6)
+        if lemma in CORE_CUES and frame in ("ccomp", "quote", "inverted") and _subject(tok) is not None and (
+            tok.dep_ == "ccomp" and tok.head.lemma_.lower() in HAND_CUES
+        ):
+            score = max(score, 0.6)  # a nested "X told him that ..." counts, though PolNeAR often skips it
         if frame == "ccomp" and not inq and STANCE.get(lemma) == "hedge" and score >= 0.3:
             score = max(score, threshold)  # beliefs are attributions too, though PolNeAR marks few
         if frame == "as" and lemma in HAND_CUES:
