@@ -641,10 +641,18 @@ REL_N = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next"
          "the next": 1, "the coming": 1, "the current": 0, "this current": 0, "the following": 1}
 
 
+_COMPARE = re.compile(r"\b(?:compared\s+with|compared\s+to|from|versus|against|than|a\s+year\s+earlier)\s+[^.;]{0,60}$", re.I)
+
+
 def n_rel_unit(m, ctx, c):
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = _unit(m["unit"])
     n = REL_N.get(rel, 0)
+    if unit == "Y" and rel == "last" and _COMPARE.search(ctx.text[max(0, c.start - 80):c.start]):
+        # "earnings of $5 million, compared with $3 million last year": the same quarter a year back
+        q = ctx.last_quarter(c.start, within=QUARTER_TALK)
+        if q is not None:
+            return "DATE", tv.shift(q.value, -1, "Y"), q.id, None
     if rel in ("the following", "the previous", "the preceding", "the prior") and unit in ("Y", "M", "W", "D", "Q"):
         # relative to the time in talk, when there is one
         prev = ctx.last_specific(c.start)
@@ -1131,7 +1139,7 @@ rule("year_quarter", r"\b" + YEAR + r"(?:'s)?\s+" + QORD + r"(?:[\s-]+quarter)?\
 rule("q_year", r"\b(?P<ord>Q[1-4])\s+'?" + YEAR + r"\b", n_quarter_year)
 rule("quarter", r"\b(?:(?P<rel>the|this|last|next|this\s+year's|last\s+year's|next\s+year's|the\s+year-ago|the\s+year-earlier|the\s+current|the\s+fiscal|fiscal|the\s+latest)[\s-]+)?(?:fiscal[\s-]+)?" + QORD + r"(?:[\s-]+fiscal)?[\s-]+(?:-\s*)?quarter\b(?:\s+(?:of\s+)?(?:this|the)\s+year)?", n_quarter)
 rule("the_quarter", r"\b(?:the|this|that|last|next)\s+(?:(?:latest|current|most\s+recent|recent|just[\s-]ended|previous|prior|preceding|same|comparable|year-ago|year-earlier|fiscal|first|latest\s+fiscal|coming|next)[\s-]+)*(?:quarter|period)\b(?:\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year))?", n_the_quarter)
-rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:year-ago|year-earlier|year\s+ago|year\s+earlier|prior-year|previous-year|last-year)(?:\s+(?:period|quarter|nine\s+months|six\s+months|time|level|month))?\b(?!\s+(?:earlier|ago))", n_year_ago_adj)
+rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:year-ago|year-earlier|year\s+ago|year\s+earlier|prior-year|previous-year|last-year)(?:\s+(?:period|quarter|time|level|month))?\b(?!\s+(?:earlier|ago)|\s+(?:\w+[\s-]+)?months)", n_year_ago_adj)
 rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of\s+)?" + YEAR + r"\b", n_half_year)
 rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
 # relative to the publication date
@@ -1153,7 +1161,7 @@ rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>sec
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?!\s+(?:yesterday|tomorrow))", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
-rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
+rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole|year-earlier|year-ago|comparable|corresponding)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
