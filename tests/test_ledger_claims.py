@@ -106,6 +106,9 @@ def test_sameness_groups_paraphrases_and_keeps_different_predicates_apart():
         ("Elon Musk spoke with Vladimir Putin", "Elon Musk had a great conversation with Vladimir Putin", True),
         ("Elon Musk spoke with Vladimir Putin", "it was clear then that Elon Musk bought into what Vladimir Putin was selling", False),
         ("The city will hold a special election in June", "Lloyd Austin approved a deal to buy Starlink terminals", False),
+        ("Hillary Clinton is lying about her support for a trade deal",
+         "Hillary Clinton is promoting her plans for public service", False),
+        ("Donald Trump is very confident of himself", "Donald Trump shows no respect for anybody", False),
     ]
     ents = {"Joe Quimby", "Elon Musk", "Vladimir Putin", "Lloyd Austin"}
     items = []
@@ -120,3 +123,28 @@ def test_sameness_groups_paraphrases_and_keeps_different_predicates_apart():
     for i, (a, b, same) in enumerate(pairs):
         got = same_score(feats[2 * i], feats[2 * i + 1]) is not None
         assert got == same, (a, b)
+
+
+def test_fragments_times_and_questions_are_no_claims():
+    spec = {
+        "meta": {"outlet": "Post"},
+        "text": ("6:05 p.m.\n"
+                 "The council approved the new budget on Tuesday evening.\n"
+                 "\"Will the budget pass the second reading?\" the mayor asked.\n"
+                 "Donald Trump\n"),
+        "attributions": [{"id": "A1", "source": {"text": "the mayor", "kind": "person"}, "cue": {"text": "asked", "lemma": "ask"},
+                          "content": ["Will the budget pass the second reading?"], "kind": "direct", "stance": "other"}],
+    }
+    assert [s.text for s in statements(build(spec))] == ["The council approved the new budget on Tuesday evening."]
+
+
+def test_denials_are_matched_more_leniently_than_assertions():
+    from reportedly.ledger.claims import EVIDENCE_HIGH, EVIDENCE_HIGH_DENIAL
+
+    items = [("Elon Musk spoke with Vladimir Putin", "spoke", ["Elon Musk", "Vladimir Putin"], ["spoke"]),
+             ("Elon Musk had negotiations with Vladimir Putin", "negotiations", ["Elon Musk", "Vladimir Putin"], ["negoti"])]
+    plain = featurise(items)
+    denied = featurise([items[0], items[1] + (True,)])
+    assert EVIDENCE_HIGH_DENIAL < EVIDENCE_HIGH
+    assert same_score(*plain) is None  # two assertions: other words, other claims
+    assert same_score(*denied) is not None  # a denial of "negotiations" answers "spoke with"

@@ -248,20 +248,21 @@ class Ledger:
             for aid, blob, n in s.execute(select(Article.id, Article.minhash, Article.shingles)):
                 copies.add(aid, independence.from_bytes(blob), n)
             rows = s.execute(
-                select(Mention.claim_id, Mention.norm, Mention.pred, Mention.entities, Mention.words,
-                       Mention.embedder, Mention.full_vec, Mention.pred_vec).order_by(Mention.id)
+                select(Mention.claim_id, Mention.norm, Mention.pred, Mention.entities, Mention.words, Mention.stance,
+                       Mention.negated, Mention.embedder, Mention.full_vec, Mention.pred_vec).order_by(Mention.id)
             ).all()
         feats: list[Optional[Features]] = []
         redo = []
         for i, r in enumerate(rows):
             if r.embedder == self.embedder:
-                feats.append(Features(_vec(r.full_vec), _vec(r.pred_vec),
-                                      frozenset(e.casefold() for e in r.entities), frozenset(r.words)))
+                feats.append(Features(_vec(r.full_vec), _vec(r.pred_vec), frozenset(e.casefold() for e in r.entities),
+                                      frozenset(r.words), r.stance == "deny" or r.negated))
             else:
                 feats.append(None)
                 redo.append(i)
         if redo:  # stored under another embedder: embed again, in memory
-            again = featurise([(rows[i].norm, rows[i].pred, rows[i].entities, rows[i].words) for i in redo], self.embedder)
+            again = featurise([(rows[i].norm, rows[i].pred, rows[i].entities, rows[i].words,
+                                rows[i].stance == "deny" or rows[i].negated) for i in redo], self.embedder)
             for i, f in zip(redo, again):
                 feats[i] = f
         index.extend([r.claim_id for r in rows], feats)  # type: ignore[arg-type]
@@ -287,7 +288,8 @@ class Ledger:
             report = report.model_copy(update={"meta": report.meta.model_copy(update={"published": published})})
         sig, n_sh = independence.signature(report.kept_text())
         stmts = statements(report)
-        feats = featurise([(st.norm, st.pred, st.entities, st.words) for st in stmts], self.embedder)
+        feats = featurise([(st.norm, st.pred, st.entities, st.words, st.stance == "deny" or st.negated) for st in stmts],
+                          self.embedder)
         try:
             return self._add(report, key, content, stmts, feats, sig, n_sh, hold)
         except IntegrityError:
