@@ -588,9 +588,23 @@ def n_quarter(m, ctx, c):
     return "DATE", f"{y:04d}-Q{q}", None, None
 
 
+_ENDED = re.compile(r"\s+(?:that\s+|which\s+)?(?:ended|ending|ends|through)\s+(?:on\s+)?" + MON + r"\s*" + DAYN + r"\b(?:,?\s+" + YEAR + r")?", re.I)
+
+
 def n_the_quarter(m, ctx, c):
     """the quarter / the latest quarter / the current quarter / the year-ago quarter."""
     w = re.sub(r"\s+", " ", m.group(0).lower())
+    ended = _ENDED.match(ctx.text, c.end)
+    if ended and "year-ago" not in w and "year-earlier" not in w and "year ago" not in w:
+        # "the quarter ended Sept. 30": the calendar quarter that closes on that day
+        mon = _mon(ended["mon"])
+        if ended["year"]:
+            y = int(ended["year"])
+        elif ctx.dct is not None:
+            y = _nearest_year(ctx.dct, lambda yy: dt.date(yy, mon, 1), "past")
+        else:
+            return "DATE", None, None, NO_DCT
+        return "DATE", f"{y:04d}-Q{(mon - 1) // 3 + 1}", None, None
     prev = ctx.last_quarter(c.start)
     if "current" in w or "this quarter" in w:
         return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", 0))
