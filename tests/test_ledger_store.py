@@ -208,3 +208,17 @@ def test_a_plain_path_is_a_sqlite_file(tmp_path, monkeypatch):
     assert default_url() == normalise_url(None) == "sqlite:///elsewhere.db"
     monkeypatch.delenv("REPORTEDLY_DB")
     assert normalise_url(None) == "sqlite:///reportedly.db"
+
+
+def test_articles_of_unknown_outlets_are_each_their_own_origin(ledger_url):
+    def anonymous(text: str) -> Report:
+        return Report.model_validate({"input": {"path": None, "url": None, "format": "text"}, "text": text})
+
+    with Ledger(ledger_url) as ledger:
+        ledger.add(anonymous("The Springfield city council approved the new budget on Tuesday evening."))
+        ledger.add(anonymous("On Tuesday evening, the Springfield city council approved the new budget."))
+        rows = ledger.claims(query="budget")
+        assert len(rows) == 1
+        c = ledger.claim(rows[0]["id"])
+    assert c["supporters"] == 2 and c["independent_sources"] == 2
+    assert {e["outlet"] for e in c["supported_by"]} == {"(unknown outlet)"}

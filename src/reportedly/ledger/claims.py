@@ -86,6 +86,7 @@ class Statement:
     entities: list[str] = field(default_factory=list)  # canonical names mentioned
     words: list[str] = field(default_factory=list)  # content-word stems outside entity names
     pred: str = ""  # norm less entity names and negation: what is said about them
+    times: list[str] = field(default_factory=list)  # TIMEX3 values of the time expressions inside it
 
     @property
     def stance_role(self) -> str:
@@ -156,14 +157,22 @@ def outlet_key(name: Optional[str]) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def publisher_name(report: Report) -> str:
+UNKNOWN_OUTLET = "(unknown outlet)"
+
+
+def outlet_of(report: Report) -> Optional[str]:
+    """The publishing outlet: the report's, else the URL's host; None when neither is known."""
     if report.meta.outlet:
         return report.meta.outlet
     url = report.meta.url or report.input.url
     if url:
         host = re.sub(r"^[a-z]+://", "", url).split("/")[0].lower()
-        return re.sub(r"^www\.", "", host)
-    return "unknown outlet"
+        return re.sub(r"^www\.", "", host) or None
+    return None
+
+
+def publisher_name(report: Report) -> str:
+    return outlet_of(report) or UNKNOWN_OUTLET
 
 
 class _Reader:
@@ -295,6 +304,7 @@ class _Reader:
             entities=sorted(set(names) | extra),
             words=sorted(set(words)),
             pred=" ".join(w for w in _WORD.findall(bare) if w.lower() not in _STOP and w.lower() not in _NEGATORS),
+            times=[t.value for t in self.r.times if t.value and any(s <= t.start and t.end <= e for s, e in spans)],
         )
 
     # --- claims ------------------------------------------------------------------------------

@@ -180,16 +180,21 @@ def claim_markdown(c: dict) -> str:
         lines.append(f"- relayed by: {', '.join(c['relayed_by'])}")
     lines.append(f"- denied by {c['deniers']} statement(s)" + (f" from {', '.join(c['denying_origins'])}" if c["denying_origins"] else ""))
     lines.append(f"- in {c['articles']} article(s), {c['first_seen'] or '?'} to {c['last_seen'] or '?'}")
+    if c["about"]:
+        lines.append(f"- about: {', '.join(c['about'])}")
     for title, key in (("Supporters", "supported_by"), ("Deniers", "denied_by"), ("Other statements", "other_statements")):
         if not c[key]:
             continue
-        lines += ["", f"## {title}", "", "| date | chain (outermost first) | stance | says | origin |", "| --- | --- | --- | --- | --- |"]
+        lines += ["", f"## {title}", "", "| date | chain (outermost first) | stance | says | about | origin |",
+                  "| --- | --- | --- | --- | --- | --- |"]
         for e in c[key]:
-            lines.append(f"| {e['date'] or ''} | {_md_cell(_chain(e))} | {e['stance']} | {_md_cell(e['text'])} | {_md_cell(e['origin'])} |")
+            lines.append(f"| {e['date'] or ''} | {_md_cell(_chain(e))} | {e['stance']} | {_md_cell(e['text'])} | "
+                         f"{', '.join(e['about'])} | {_md_cell(e['origin'])} |")
     if c["timeline"]:
         lines += ["", "## Timeline", ""]
         for t in c["timeline"]:
-            lines.append(f"- {t['date'] or 'undated'}: {t['outlet']}: {t['role']}: {' <- '.join(t['chain'])}: \"{t['text']}\"")
+            about = f" (about {', '.join(t['about'])})" if t["about"] else ""
+            lines.append(f"- {t['date'] or 'undated'}: {t['outlet']}: {t['role']}: {' <- '.join(t['chain'])}: \"{t['text']}\"{about}")
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from ..model import Report
 from . import independence
-from .claims import Features, Statement, featurise, generic_source, outlet_key, publisher_name, role_of, same_score, statements
+from .claims import UNKNOWN_OUTLET, Features, Statement, featurise, generic_source, outlet_key, outlet_of, role_of, same_score, statements
 
 DEFAULT_URL = "sqlite:///reportedly.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -96,6 +96,7 @@ class Mention(Base):
     entities: Mapped[list] = mapped_column(JSON)
     words: Mapped[list] = mapped_column(JSON)
     date: Mapped[Optional[str]] = mapped_column(String(10))
+    times: Mapped[list] = mapped_column(JSON)
     embedder: Mapped[str] = mapped_column(String(32))
     full_vec: Mapped[bytes] = mapped_column(LargeBinary)
     pred_vec: Mapped[bytes] = mapped_column(LargeBinary)
@@ -313,7 +314,7 @@ class Ledger:
             groups = sorted({s.scalar(select(Article.copy_group).where(Article.id == c)) for c in copies})
             art = Article(
                 key=key, url=report.meta.url or report.input.url, content_hash=content, title=report.meta.title,
-                outlet=publisher_name(report), published=report.meta.published, input_path=report.input.path,
+                outlet=outlet_of(report), published=report.meta.published, input_path=report.input.path,
                 minhash=independence.to_bytes(sig), shingles=n_sh, copy_group=groups[0] if groups else 0,
                 report=report.to_json(indent=None), ingested_at=now,
             )
@@ -351,7 +352,8 @@ class Ledger:
                         claim_id=claim.id, article_id=art.id, attribution=st.attribution, text=st.text, norm=st.norm,
                         pred=st.pred, start=st.start, end=st.end, stance=st.stance, negated=st.negated,
                         role=st.role_for(negated), chain=st.chain, cited_outlet=cited_outlet(st.chain),
-                        entities=st.entities, words=st.words, date=report.meta.published, embedder=self.embedder,
+                        entities=st.entities, words=st.words, date=report.meta.published, times=st.times,
+                        embedder=self.embedder,
                         full_vec=_blob(f.full), pred_vec=_blob(f.pred),
                     ))
                     pending.extend([claim.id], [f])
@@ -426,7 +428,7 @@ class Ledger:
             q = q.where(Claim.id.in_(claim_ids))
         claims = s.scalars(q).all()
         mq = select(Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet,
-                    Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution)
+                    Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times)
         if claim_ids is not None:
             mq = mq.where(Mention.claim_id.in_(claim_ids))
         by_claim: dict[int, list[dict]] = {}
@@ -491,10 +493,11 @@ class Ledger:
             a = arts[m["article_id"]]
             return {
                 "article": m["article_id"],
-                "outlet": a["outlet"],
+                "outlet": a["outlet"] or UNKNOWN_OUTLET,
                 "url": a["url"],
                 "title": a["title"],
                 "date": m["date"],
+                "about": m["times"],
                 "chain": [link["name"] for link in m["chain"]],
                 "chain_kinds": [link["kind"] for link in m["chain"]],
                 "speaker": m["chain"][-1]["name"] if m["chain"] else None,
@@ -508,14 +511,16 @@ class Ledger:
         row["supported_by"] = [entry(m) for m in ms if m["role"] == "support"]
         row["denied_by"] = [entry(m) for m in ms if m["role"] == "deny"]
         row["other_statements"] = [entry(m) for m in ms if m["role"] == "other"]
-        relayed = sorted({arts[m["article_id"]]["outlet"] for m in ms if m["role"] == "support"}
-                         - set(row["origins"]))
+        relayed = sorted({arts[m["article_id"]]["outlet"] or f"article {m['article_id']}" for m in ms
+                          if m["role"] == "support"} - set(row["origins"]))
         row["relayed_by"] = relayed
+        row["about"] = sorted({t for e in row["supported_by"] + row["denied_by"] for t in e["about"]})
         row["chains"] = sorted({" <- ".join(e["chain"]) for e in row["supported_by"] + row["denied_by"]})
         timeline = sorted(row["supported_by"] + row["denied_by"] + row["other_statements"],
                           key=lambda e: (e["date"] or "9999", e["article"]))
         row["timeline"] = [
-            {"date": e["date"], "outlet": e["outlet"], "role": role, "chain": e["chain"], "text": e["text"]}
+            {"date": e["date"], "about": e["about"], "outlet": e["outlet"], "role": role, "chain": e["chain"],
+             "text": e["text"]}
             for e in timeline
             for role in [("support" if e in row["supported_by"] else "deny" if e in row["denied_by"] else "other")]
         ]

@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("entities", sa.JSON, nullable=False),
         sa.Column("words", sa.JSON, nullable=False),
         sa.Column("date", sa.String(10)),
+        sa.Column("times", sa.JSON, nullable=False),
         sa.Column("embedder", sa.String(32), nullable=False),
         sa.Column("full_vec", sa.LargeBinary, nullable=False),
         sa.Column("pred_vec", sa.LargeBinary, nullable=False),
