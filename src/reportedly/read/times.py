@@ -1003,6 +1003,18 @@ def _set_every_ok(m, text) -> bool:
     return bool(_AMOUNT.search(before)) and not re.search(r"\b(?:for|in|within|about|than|after|before|over|nearly|almost|only|just)\s*$", before, re.I)
 
 
+def _in_name(m, text) -> bool:
+    """A word of a name: "USA TODAY", "Breitbart News Daily" (capitalised after a capitalised word,
+    or in capitals amid lower case)."""
+    w = text[m.start():m.end()]
+    if w.isupper() and len(w) > 2 and not text[max(0, m.start() - 40):m.end() + 40].isupper():
+        return True
+    if w[:1].isupper():
+        before = text[max(0, m.start() - 30):m.start()]
+        return bool(re.search(r"\b[A-Z][\w.'’-]*\s+$", before)) and not re.search(r"[.!?:\"“]\s*$", before)
+    return False
+
+
 def _season_ok(m, text) -> bool:
     if m["seas"].lower() != "fall":
         return True
@@ -1157,7 +1169,7 @@ rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:
 rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of\s+)?" + YEAR + r"\b", n_half_year)
 rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
 # relative to the publication date
-rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today)
+rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today, lambda m, t: not _in_name(m, t))
 rule("last_night", r"\blast\s+night\b", n_last_night)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
@@ -1173,14 +1185,14 @@ rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s
 # ago / later / earlier
 rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
-rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?!\s+(?:yesterday|tomorrow))", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
+rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
 rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole|year-earlier|year-ago|comparable|corresponding)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
-rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set)
+rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, lambda m, t: not _in_name(m, t))
 rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|or|and|before|after|of)\b)", n_set, _set_every_ok)
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_wd_ok(m, t) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, _wd_ok)
