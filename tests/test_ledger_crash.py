@@ -55,7 +55,7 @@ def check_consistent(url: str) -> int:
 def test_killed_ingest_resumes_without_loss_or_duplicates(ledger_url, tmp_path):
     files = write_inputs(tmp_path)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(ingest_cmd(ledger_url, files, "--pause", "0.5"), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(ingest_cmd(ledger_url, files, "--pause", "0.3"), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     stored = 0
     deadline = time.monotonic() + 60

@@ -222,3 +222,15 @@ def test_articles_of_unknown_outlets_are_each_their_own_origin(ledger_url):
         c = ledger.claim(rows[0]["id"])
     assert c["supporters"] == 2 and c["independent_sources"] == 2
     assert {e["outlet"] for e in c["supported_by"]} == {"(unknown outlet)"}
+
+
+def test_ingest_takes_jsonl_of_reports_and_skips_failure_lines(ledger_url, tmp_path):
+    jl = tmp_path / "batch.jsonl"
+    lines = [report(n).to_json(indent=None) for n in NAMES[:3]]
+    lines.insert(1, json.dumps({"input": "gone.txt", "error": "not found"}))
+    jl.write_text("\n".join(lines) + "\n")
+    res = CliRunner().invoke(commands.app(), ["ingest", "--db", ledger_url, str(jl)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.count("stored\t") == 3
+    with Ledger(ledger_url) as ledger:
+        assert ledger.counts()["articles"] == 3
