@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -32,7 +33,7 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 _W = re.compile(r"\w+")
 MIN_WORDS = 5
-RECALL_TRIGGER = 1.0  # recall pass when the default kept fewer words than the page's <p> hold
+RECALL_TRIGGER = 1.0  # recall pass when the default kept fewer words than the page's <p>, <h2-4> hold
 RECALL_ACCEPT = 1.1  # ... and taken when this much longer
 
 
@@ -57,11 +58,18 @@ def _parse(html: str | bytes) -> HtmlElement:
     return tree
 
 
+_CHROME = {"nav", "header", "footer", "aside", "form"}
+
+
 def _page_words(tree: HtmlElement) -> int:
-    """Words of running text in the page (paragraph-like elements), a yardstick for recall."""
+    """Words of running text in the page (paragraphs and section headings), a yardstick for
+    how much a pass should have kept."""
     n = 0
     for el in tree.iter("p"):
         n += _words(el.text_content())
+    for el in tree.iter("h2", "h3", "h4"):
+        if not any(a.tag in _CHROME for a in el.iterancestors()):
+            n += _words(el.text_content())
     return n
 
 
@@ -229,8 +237,53 @@ def pick_authors(pm: PageMeta, traf_author: str | None) -> list[str]:
     return []
 
 
-def pick_published(pm: PageMeta, traf_date: str | None) -> str | None:
-    return _own_date(pm) or iso_date(traf_date)
+def _date_forms(d: str) -> list[str]:
+    x = date.fromisoformat(d)
+    month, mon, day, y, m = x.strftime("%B"), x.strftime("%b"), x.day, x.year, x.month
+    suf = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return [
+        d, f"{y}/{m:02d}/{day:02d}", f"{y}/{m}/{day}",
+        f"{month} {day}, {y}", f"{mon} {day}, {y}", f"{mon}. {day}, {y}", f"{month} {day:02d}, {y}",
+        f"{mon} {day:02d}, {y}", f"{month} {day} {y}", f"{mon} {day} {y}", f"{month} {day}{suf}, {y}",
+        f"{day} {month} {y}", f"{day} {mon} {y}", f"{day:02d} {month} {y}", f"{day:02d} {mon} {y}",
+        f"{day}{suf} {month} {y}", f"{day}. {month} {y}",
+        f"{m:02d}/{day:02d}/{y}", f"{m}/{day}/{y}", f"{day:02d}/{m:02d}/{y}", f"{day}/{m}/{y}",
+        f"{day:02d}.{m:02d}.{y}", f"{day}.{m}.{y}", f"{m:02d}-{day:02d}-{y}", f"{day:02d}-{m:02d}-{y}",
+    ]
+
+
+def _shown(d: str, tree: HtmlElement, url: str | None) -> bool:
+    """Whether a date is displayed in the page's visible text (or in its URL)."""
+    try:
+        forms = [f.lower() for f in _date_forms(d)]
+    except ValueError:
+        return False
+    if url and any(f in url for f in forms[:3]):
+        return True
+    body = tree.find("body")
+    if body is None:
+        return False
+    parts = []
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template") and el.text:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    txt = " ".join(" ".join(parts).split()).lower()
+    return any(f in txt for f in forms)
+
+
+def pick_published(pm: PageMeta, traf_date: str | None, tree: HtmlElement | None = None, url: str | None = None) -> str | None:
+    """The page's machine-readable publication date (OpenGraph/<meta>, JSON-LD); else the
+    date htmldate finds in the page, kept only when it is displayed there (a bare copyright
+    year or a date buried in scripts is not a publication date)."""
+    own = _own_date(pm)
+    if own:
+        return own
+    found = iso_date(traf_date)
+    if found and tree is not None and not _shown(found, tree, url):
+        return None
+    return found
 
 
 def _site_names(pm: PageMeta, traf_site: str | None, url: str | None) -> list[str]:
@@ -243,7 +296,7 @@ def _site_names(pm: PageMeta, traf_site: str | None, url: str | None) -> list[st
     return [n for n in names if n]
 
 
-def build_meta(pm: PageMeta, doc, url: str | None) -> Meta:
+def build_meta(pm: PageMeta, doc, url: str | None, tree: HtmlElement | None = None) -> Meta:
     traf = doc if doc is not None else None
     sites = _site_names(pm, getattr(traf, "sitename", None), url)
     outlet = next((s for s in (pm.og.get("og:site_name"), pm.ld_publisher, pm.ld_site, getattr(traf, "sitename", None)) if s), None)
@@ -257,7 +310,7 @@ def build_meta(pm: PageMeta, doc, url: str | None) -> Meta:
     return Meta(
         title=pick_title(pm, getattr(traf, "title", None), sites),
         authors=pick_authors(pm, getattr(traf, "author", None)),
-        published=pick_published(pm, getattr(traf, "date", None)),
+        published=pick_published(pm, getattr(traf, "date", None), tree, url),
         outlet=outlet,
         section=clean(section) if section else None,
         url=url or pm.canonical or pm.og.get("og:url") or getattr(traf, "url", None),
@@ -278,7 +331,7 @@ def extract_html(html: str | bytes, url: str | None = None, path: str | None = N
     if _words(text) < MIN_WORDS:
         raise InputError("no text extracted from the HTML")
     doc = traf_metadata(tree, url, need_date=_own_date(pm) is None)
-    meta = build_meta(pm, doc, url)
+    meta = build_meta(pm, doc, url, tree)
     description = pm.og.get("og:description") or pm.og.get("description")
     removed = find_furniture(text, description=description, title=meta.title)
     warnings: list[str] = []

@@ -54,10 +54,14 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
 )
+_NAME = r"[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|da|del|der|la|le|bin|al))*"
+BYLINE_NAME = re.compile(  # case-sensitive: names are capitalised ("By the end of..." is not a byline)
+    rf"^(?i:(?:written |reported |words |story |text |posted )?by)\s+{_NAME}"
+    rf"(?:\s*(?:,|(?i:and)|&)\s+{_NAME}){{0,4}}\s*(?:[,|•·–—-].{{0,80}})?$"
+)
 BYLINE = re.compile(
     r"^(?:"
-    r"(?:written |reported |words |story |text )?by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:(?:,|\s+and|\s*&)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}){0,3}\s*(?:[,|•·–—-].{0,80})?$"
-    rf"|(?:published|posted|updated|last updated|last modified|first published|modified|date)\s*(?:on|:)?\s*{_DATE}.{{0,60}}$"
+    rf"(?:published|posted|updated|last updated|last modified|first published|modified|date)\s*(?:on|:)?\s*{_DATE}.{{0,60}}$"
     rf"|{_DATE}\s*(?:[|•·,–—-]\s*)?(?:(?:\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?\s*(?:[A-Z]{{2,4}})?)|by\s+.{{1,60}}|\d+\s+min(?:ute)?s?\s+read)?\s*$"
     r"|\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}$"
     r"|(?:reading time|read time)\s*:?\s*\d+\s*min.{0,20}$"
@@ -129,15 +133,15 @@ def find_furniture(text: str, *, description: str | None = None, title: str | No
                 in_related = True
             elif nw <= 40 and RELATED.match(body):
                 reason = "related"
-            elif nw <= 40 and PROMO.match(body):
+            elif nw <= 25 and PROMO.match(body):
                 reason = "promo"
             elif nw <= 20 and NAV.match(body):
                 reason = "navigation"
-            elif nw <= 25 and BYLINE.match(body):
+            elif nw <= 25 and (BYLINE.match(body) or BYLINE_NAME.match(body)):
                 reason = "byline"
             elif nw <= 30 and CAPTION.search(body):
                 reason = "caption"
-            elif key and len(key) >= 40 and key in seen:
+            elif key and len(key) >= 40 and key in seen and not s.startswith(("|", "- ")):
                 reason = "duplicate"
             elif ntitle and key == ntitle and i < 3:
                 reason = "duplicate"
