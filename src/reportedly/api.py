@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
+from .engine_ray import run_on_ray
 from .errors import InputError
 from .intake import Document, expand, from_bytes, is_url, load, read_text
 from .model import Report
@@ -89,11 +90,19 @@ def _init_worker() -> None:
 
 
 def iter_reports(inputs: Iterable[str], published: str | None = None, url: str | None = None,
-                 jobs: int | None = None, allow_private: bool = False) -> Iterator[Report | Failure]:
+                 jobs: int | None = None, allow_private: bool = False, engine: str = "local",
+                 ray_address: str | None = None) -> Iterator[Report | Failure]:
     """Reports for many inputs (files, folders, URLs, `-`), each a Report or a Failure.
     With ``jobs`` > 1 the inputs are read in that many worker processes, and reports arrive in
-    the order they finish; with ``jobs=1`` they arrive in input order."""
+    the order they finish; with ``jobs=1`` they arrive in input order. ``engine="ray"`` spreads
+    them over a Ray cluster (``ray_address``: None starts a local one, "auto" joins a running one)."""
     specs = expand(list(inputs))
+    if engine == "ray":
+        for out in run_on_ray(specs, (published, url, allow_private), address=ray_address, parallelism=jobs):
+            yield Failure(**out["failure"]) if "failure" in out else Report.model_validate(out["report"])
+        return
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}: use 'local' or 'ray'")
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1:
         yield from _serial(specs, published, url, allow_private)

@@ -48,8 +48,12 @@ def analyze(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of standard output"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="worker processes for many inputs (default: the machine's cores)"),
     allow_private: bool = typer.Option(False, "--allow-private", help="let URLs reach private, loopback and link-local addresses"),
+    engine: str = typer.Option("local", "--engine", help="local (worker processes) | ray (a Ray cluster)"),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray cluster to join ('auto', 'ray://host:10001'); default: start a local one"),
 ) -> None:
     """Read articles and print their reports."""
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"unknown engine {engine!r}: use local or ray", param_hint="--engine")
     from .api import Failure, iter_reports
 
     out_stream = open(output, "w", encoding="utf-8") if output else sys.stdout
@@ -64,7 +68,7 @@ def analyze(
         _say_error(" ".join(inputs), "no .txt, .html, .htm or .html.gz files found")
         raise typer.Exit(2)
     single = len(specs) == 1
-    njobs = 1 if single else (jobs or os.cpu_count() or 1)
+    njobs = 1 if single and engine == "local" else (jobs or os.cpu_count() or 1)
     failures = 0
     writer = Writer(out_stream, fmt.value, single)
     progress = _progress() if (sys.stderr.isatty() and not single) else None
@@ -72,7 +76,8 @@ def analyze(
         if progress:
             progress.start()
             task = progress.add_task("reading", total=len(specs))
-        for item in iter_reports(specs, published=published, url=url, jobs=njobs, allow_private=allow_private):
+        for item in iter_reports(specs, published=published, url=url, jobs=njobs, allow_private=allow_private,
+                                 engine=engine, ray_address=ray_address):
             if isinstance(item, Failure):
                 failures += 1
                 _say_error(item.input, item.error)
