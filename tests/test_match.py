@@ -94,6 +94,32 @@ def test_trained_reranker_file_is_well_formed():
     model = M.load_reranker()
     if model is None:
         pytest.skip("no trained re-ranker shipped")
-    assert model["features"] == list(M.FEATURES)
-    assert len(model["mean"]) == len(M.FEATURES) == len(model["scale"])
-    assert np.all(np.array(model["scale"]) > 0)
+    assert "wordllama" in model["backends"]
+    for m in model["backends"].values():
+        assert m["features"] == list(M.FEATURES)
+        assert len(m["mean"]) == len(M.FEATURES) == len(m["scale"]) == len(m["coef"])
+        assert np.all(np.array(m["scale"]) > 0)
+
+
+def test_near_duplicate_claims_are_listed_once():
+    claims = [("1", 'He said "we will win" on TV.', "Win?"), ("2", "He said 'we will win' on TV.", "Win?"),
+              ("3", "Cats can see in the dark.", "Cats")]
+    hits = M.Matcher(claims, backend="wordllama").rank("he said we will win, on TV", top=3)
+    assert [c for c, _ in hits][:1] == ["1"]
+    assert "2" not in [c for c, _ in hits]
+
+
+def test_fallback_blend_without_reranker_still_ranks():
+    matcher = M.Matcher(M.read_tsv(CLAIMS), backend="wordllama", reranker=None)
+    assert matcher.reranker is None
+    assert matcher.rank("Obama banned the pledge of allegiance", top=1)[0][0] == "c4"
+
+
+def test_module_entry_point_writes_trec_lines(tmp_path):
+    out = tmp_path / "run.txt"
+    rc = M.main(["--claims", str(CLAIMS), "--queries", str(QUERIES), "--top", "2",
+                 "--backend", "bm25", "-o", str(out)])
+    lines = out.read_text().splitlines()
+    assert rc == 0 and len(lines) == 8 and all(TREC.match(ln) for ln in lines)
+    assert lines[0].startswith("q1 Q0 c3 1 ")
+    assert M.main(["--claims", str(FIX / "missing.tsv"), "--queries", str(QUERIES)]) == 2

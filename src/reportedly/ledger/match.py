@@ -242,6 +242,10 @@ class Matcher:
         self.doc_names = [_names(t) | _names(ti) for t, ti in zip(self.texts, self.titles)]
         self._bm25 = _BM25(self.doc_tokens)
         n = len(self.records)
+        # Near-duplicate claims (the same words, other quote marks or case) are one claim: only the
+        # first listed is ranked, so the same check is not shown twice.
+        first: dict[str, int] = {}
+        self.canonical = np.array([first.setdefault(_dup_key(t), i) == i for i, t in enumerate(self.texts)], dtype=bool)
         # Cheap dense vectors over every claim, for first-stage recall.
         self._wl = self._embed(self.docs, backend="wordllama") if n else np.zeros((0, 1), np.float32)
         # MiniLM vectors, computed lazily for candidate claims only.
@@ -251,8 +255,10 @@ class Matcher:
             reranker = load_reranker()
         elif isinstance(reranker, str):
             reranker = load_reranker(reranker)
-        if reranker is not None and reranker.get("backend") != self.backend:
-            reranker = None
+        if reranker is not None and "backends" in reranker:
+            reranker = reranker["backends"].get(self.backend)
+        if reranker is not None and list(reranker.get("features", FEATURES)) != list(FEATURES):
+            reranker = None  # trained on other features: do not misapply
         self.reranker = reranker
 
     # -- public ---------------------------------------------------------------------------------
@@ -289,13 +295,15 @@ class Matcher:
         few best of each alone."""
         n = len(self.records)
         wl_all = q_wl @ self._wl.T
+        wl_all[:, ~self.canonical] = -1.0
         cands, bm = [], []
         for qi, q in enumerate(q_clean):
             b = self._bm25.scores(tokens(q))
+            b[~self.canonical] = 0.0
             bm.append(b)
             s1 = b / max(b.max(), 1e-9) + FIRST_STAGE_WL * wl_all[qi]
             c = np.union1d(np.union1d(_top(s1, self.pool), _top(b, 5)), _top(wl_all[qi], 5))
-            cands.append(c)
+            cands.append(c[self.canonical[c]])
         return cands, bm, wl_all
 
     def features(self, queries: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -365,6 +373,10 @@ def _rank_of(scores: np.ndarray, idx: np.ndarray) -> np.ndarray:
     the best rank, so equal scores give equal features."""
     s = scores[idx]
     return (scores[None, :] > s[:, None]).sum(axis=1).astype(np.float64)
+
+
+def _dup_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.lower()) or text
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
