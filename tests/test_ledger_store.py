@@ -234,3 +234,22 @@ def test_ingest_takes_jsonl_of_reports_and_skips_failure_lines(ledger_url, tmp_p
     assert res.stdout.count("stored\t") == 3
     with Ledger(ledger_url) as ledger:
         assert ledger.counts()["articles"] == 3
+
+
+def test_merged_claims_keep_answering_under_their_old_id(ledger_url):
+    from sqlalchemy import select
+
+    from reportedly.ledger.store import Claim
+
+    with Ledger(ledger_url) as ledger:
+        # the denial and the rewrite first: "has resigned" and "stepped down after a scandal" start apart,
+        # then the original's sentence shows they are one claim
+        for name in reversed(NAMES):
+            ledger.add(report(name))
+        with ledger.Session() as s:
+            gone = s.scalars(select(Claim.id).where(Claim.merged_into.is_not(None))).all()
+        assert gone, "expected a merge in this order"
+        kept = resignation(ledger)
+        for g in gone:
+            assert ledger.resolve(g) in {r["id"] for r in ledger.claims()}
+        assert any(ledger.claim(g)["id"] == kept["id"] for g in gone)

@@ -489,6 +489,11 @@ class Ledger:
             row = rows[0]
         ms, arts = row.pop("_mentions"), row.pop("_arts")
 
+        cited: dict[tuple[int, str], str] = {}  # the outlet an article cites for the claim, by role
+        for m in ms:
+            if m["cited_outlet"]:
+                cited.setdefault((m["article_id"], m["role"]), m["cited_outlet"])
+
         def entry(m: dict) -> dict:
             a = arts[m["article_id"]]
             return {
@@ -504,7 +509,7 @@ class Ledger:
                 "stance": m["stance"],
                 "text": m["text"],
                 "attribution": m["attribution"],
-                "origin": m["cited_outlet"] or a["origin"],
+                "origin": m["cited_outlet"] or cited.get((m["article_id"], m["role"])) or a["origin"],
                 "copy_of": a["original"] if a["original"] != a["id"] else None,
             }
 

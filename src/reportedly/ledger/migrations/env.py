@@ -1,8 +1,9 @@
 """Alembic environment of the claim ledger.
 
-Run programmatically by ``reportedly.ledger.store.migrate`` (the connection comes in through
-``config.attributes["connection"]``), or by hand: ``alembic -x url=sqlite:///reportedly.db
--c /dev/null upgrade head`` with ``script_location`` pointing here.
+Run by ``reportedly.ledger.store.migrate(engine)`` whenever a ledger is opened (the connection comes
+in through ``config.attributes["connection"]``); with no connection given, the URL comes from
+``-x url=...`` or the ``sqlalchemy.url`` option. The version table is ``reportedly_ledger_version``,
+so the ledger can share a database with other applications' Alembic histories.
 """
 from alembic import context
 from sqlalchemy import create_engine
