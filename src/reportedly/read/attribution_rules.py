@@ -466,6 +466,7 @@ def verb_frame(ix: Index, tok):
                 return "quote", _content_of_quote(ix, q), c
             if c.i < tok.i:
                 return "inverted", [span], c
+            span = _extend_ccomp(ix, tok, c, span, clip)
             return "ccomp", [span], c
     q, where = _adjacent_quote(ix, tok, sent)
     if q:
@@ -523,6 +524,30 @@ ADV_NOT_IN_CUE = {"when", "however", "where", "how", "why", "so", "then", "thus"
 CUE_PREPS = {"to", "about", "against", "of", "for", "on", "over"}
 
 
+EXTEND_QUOTE = True
+EXTEND_CONJ = False
+
+
+def _extend_ccomp(ix: Index, tok, c, span, clip):
+    """A reported clause goes on (a) to the end of a quotation it opens and (b) over a clause
+    coordinated with the cue verb that has its own subject (``said A, but he feels B``)."""
+    s, e = span
+    t = ix.text
+    if EXTEND_QUOTE:
+        q = ix.quote_at(e - 1)
+        if q and q[0] >= s and q[1] > e and ix.line_of(q[1] - 1) == ix.line_of(s):
+            e = q[1]
+    if EXTEND_CONJ:
+        for k in tok.children:
+            if k.dep_ == "conj" and k.i > c.i and k.pos_ in ("VERB", "AUX") and _child(k, ("nsubj", "nsubjpass")) is not None \
+                    and k.lemma_.lower() not in HAND_CUES:
+                sp = tokens_span(ix, list(k.subtree), clip)
+                if sp:
+                    e = max(e, sp[1])
+                break
+    return (s, e)
+
+
 def cue_span(ix: Index, tok, frame: str = "", chead=None) -> tuple[int, int]:
     """The verb with the auxiliaries, negation and adverbs right before it (``has also said``,
     ``did not deny``), a particle after it (``pointed out``), and the preposition that introduces
@@ -546,7 +571,28 @@ def cue_span(ix: Index, tok, frame: str = "", chead=None) -> tuple[int, int]:
         p = chead.head
         if p.i == j:
             e = p.idx + len(p.text)
+            j += 1
+    # "said in a statement (Saturday)": the medium belongs to the cue
+    if j < len(doc) and j in kids and kids[j].dep_ == "prep" and kids[j].lower_ == "in":
+        pobj = _child(kids[j], ("pobj",))
+        if USE_MEDIUM and pobj is not None and pobj.lemma_.lower() in MEDIUM_NOUNS:
+            last = max(w.i for w in kids[j].subtree)
+            e = doc[last].idx + len(doc[last].text)
+            j = last + 1
+            if j < len(doc) and j in kids and kids[j].dep_ == "npadvmod":
+                e = kids[j].idx + len(kids[j].text)
+                j += 1
+    # "continued: ..." keeps its colon when a quotation follows
+    if CUE_COLON and j < len(doc) and doc[j].text == ":" and doc[j].idx == e and frame == "quote":
+        e += 1
     return s, e
+
+
+CUE_COLON = True
+XCOMP_CHAIN = False
+USE_MEDIUM = False  # PolNeAR marks "said in a statement" both ways; the bare verb scores a little better
+MEDIUM_NOUNS = {"statement", "interview", "part", "letter", "email", "e-mail", "tweet", "post", "op-ed",
+                "speech", "release", "memo", "response", "video", "message", "column", "essay", "editorial"}
 
 
 def source_span(ix: Index, tok, clip):
@@ -659,7 +705,14 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         src_tok = _agent(tok) if passive else _subject(tok)
         if frame == "passive" and src_tok is None:
             src_tok = None
-        r = Raw(cue=cue_span(ix, tok, frame, chead), cue_lemma=lemma, cue_head=tok.i, content=content, frame=frame, score=score)
+        cspan = cue_span(ix, tok, frame, chead)
+        if XCOMP_CHAIN and frame == "xcomp" and chead is not None and chead.pos_ == "VERB":
+            fr2 = verb_frame(ix, chead)
+            if fr2 is not None and fr2[0] in ("dobj", "ccomp", "prep", "quote") and fr2[1]:
+                s2, e2 = cue_span(ix, chead, fr2[0], fr2[2])
+                cspan = (cspan[0], e2)
+                content = fr2[1]
+        r = Raw(cue=cspan, cue_lemma=lemma, cue_head=tok.i, content=content, frame=frame, score=score)
         r.negated = any(c.dep_ == "neg" for c in tok.children)
         if src_tok is not None:
             r.source = source_span(ix, src_tok, clip)
@@ -675,7 +728,7 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
     t = ix.text
     end = tok.sent.end_char
     # the cue clause may end with a comma instead of a full stop: "..., he said, "...""
-    last = max(w.idx + len(w.text) for w in tok.subtree if not w.is_space)
+    last = max(w.idx + len(w.text) for w in tok.subtree if not w.is_space and not w.is_punct)
     for k0 in (last, end):
         k = k0
         while k < len(t) and t[k] in " .,:;\u00a0":
