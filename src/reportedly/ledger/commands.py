@@ -36,7 +36,20 @@ def _open(db: Optional[str], embedder: str = "wordllama"):
     try:
         return Ledger(db, embedder=embedder)
     except Exception as exc:  # a bad URL, a server that is not there, a missing driver
-        _fail(f"cannot open the ledger {db or '(default)'}: {type(exc).__name__}: {exc}")
+        first = (str(exc).strip().splitlines() or [""])[0]
+        _fail(f"cannot open the ledger {_shown(db)}: {type(exc).__name__}: {first}")
+
+
+def _shown(db: Optional[str]) -> str:
+    """The ledger's URL with any password masked."""
+    from sqlalchemy.engine import make_url
+
+    from .store import normalise_url
+
+    try:
+        return make_url(normalise_url(db)).render_as_string(hide_password=True)
+    except Exception:
+        return "(the given --db)"
 
 
 def _report_file(path: Path) -> bool:
