@@ -155,7 +155,7 @@ def duration(n: Optional[float], unit: str) -> str:
 
 _FUT = re.compile(
     r"\b(?:will|won't|wo n't|shall|'ll|going to|gonna|plans? to|planned to|intends? to|expects? to|"
-    r"expected to|scheduled|due to|set to|is to|are to|would|aims? to|hopes? to|next|upcoming|coming)\b", re.I)
+    r"expected to|scheduled|due to|set to|is to|are to|would|aims? to|hopes? to|next|upcoming|coming|as soon as)\b", re.I)
 _PAST = re.compile(
     r"\b(?:said|was|were|had|did|told|ago|last|earlier|previously|rose|fell|took|came|went|made|gave|"
     r"began|won|lost|sold|bought|left|met|saw|became|held|paid|got|found|thought|ran|brought|kept|"
@@ -164,6 +164,9 @@ _PAST = re.compile(
 _NOT_PAST = {"expected", "scheduled", "planned", "proposed", "united", "limited", "red", "need", "indeed",
              "speed", "feed", "seed", "bed", "embed", "hundred", "shed", "bred", "breed", "based", "related",
              "proceed", "succeed", "exceed", "weed", "greed", "shred", "sled", "wed", "fred", "ted", "ned", "med"}
+_STATIVE = {"be", "have", "say", "tell", "report", "announce", "state", "note", "add", "seem", "remain", "appear",
+            "know", "believe", "think", "want", "need", "hold", "own", "include", "continue", "claim", "argue",
+            "insist", "show", "suggest", "mean", "stand", "trade", "close", "rise", "fall", "show"}
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
 _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
 _SENT_END = re.compile(r"[.!?]['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
@@ -204,7 +207,7 @@ class Tense:
                 d = d * 1.0 if m.end() <= start else d * 1.05
                 if name == "future" and w in ("next", "coming", "upcoming"):
                     d += 30
-                if w in _REPORTING:
+                if w in _REPORTING and m.start() >= end:
                     d += 12  # "... will happen on Friday, he said": the report frames the event
                 if d < best_d:
                     best, best_d = name, d
@@ -246,7 +249,11 @@ class Tense:
         if tok.tag_ == "VBG" and any(a.lemma_ == "be" and a.tag_ in ("VBZ", "VBP") for a in auxes):
             return "future"
         if tok.tag_ in ("VBZ", "VBP"):
-            return "present"
+            # "meets on Monday", "takes effect on 1 January": a present event verb with a date is a
+            # schedule; "says", "is" are not
+            if tok.lemma_ in _STATIVE or tok.lower_ in _REPORTING:
+                return "present"
+            return "future"
         if tok.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in tok.children):
             return "future"  # "planned to leave on Thursday": the infinitive's time is ahead of its head
         if tok.tag_ == "VB":
@@ -362,7 +369,7 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
     if rel == "this":
         return d + dt.timedelta(days=diff)
     t = ctx.tense.at(start, end)
-    if t == "future":
+    if t == "future" and not ctx.text.startswith(("'s", "’s"), end):  # "Wednesday's ruling" has been
         return d + dt.timedelta(days=(wd - d.isoweekday()) % 7)
     return d - dt.timedelta(days=(d.isoweekday() - wd) % 7)
 
