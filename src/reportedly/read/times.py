@@ -73,7 +73,6 @@ NUM = r"(?P<num>" + NUM_BODY + r")"
 UNIT = r"(?P<unit>second|sec|minute|min|hour|hr|day|week|fortnight|month|quarter|year|yr|decade|centur(?:y|ie)|weekend)s?"
 DAYN = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)"
-MOD = r"(?P<mod>early|earlier|mid|middle|late|later|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning|start)"
 APPROX = r"(?:(?:about|around|roughly|approximately|nearly|almost|some|over|more\s+than|less\s+than|at\s+least|at\s+most|up\s+to|no\s+more\s+than|only|just|barely|fewer\s+than|under)\s+)"
 
 
@@ -307,7 +306,6 @@ class Cand:
         self.start, self.end, self.rule, self.m, self.prio = start, end, rule, m, prio
 
 
-Result = tuple  # (type, value, anchor-id or None, note or None)
 
 
 def _need_dct(ctx: Ctx, typ: str, fn: Callable[[dt.date], Optional[str]]) -> Result:
@@ -466,10 +464,6 @@ def _unit(s: str) -> str:
     if s.endswith("s") and s[:-1] in UNITS:
         s = s[:-1]
     return UNITS.get(s, UNITS.get(s.rstrip("s"), "D"))
-
-
-def _nonspec(v: Optional[str]) -> bool:
-    return v is None or not tv.granularity(v)
 
 
 # --- normalisers: each takes (match, ctx, cand) and returns (type, value, anchor, note)
@@ -925,12 +919,6 @@ def n_recent_units(m, ctx, c):
     return "DURATION", duration(None, unit), None, None
 
 
-def n_fixed(value: str, typ: str = "DATE"):
-    def f(m, ctx, c):
-        return typ, value, None, None
-    return f
-
-
 def n_set(m, ctx, c):
     w = m.group(0).lower()
     if m.re.groupindex.get("wd") and m["wd"]:
@@ -952,18 +940,6 @@ def n_set(m, ctx, c):
 
 def n_fiscal_year(m, ctx, c):
     return "DATE", f"{_year2(m['year']):04d}", None, None
-
-
-def n_mod_year(m, ctx, c):
-    return "DATE", m["year"], None, None
-
-
-def n_dct_year(m, ctx, c):
-    return _need_dct(ctx, "DATE", lambda d: f"{d.year:04d}")
-
-
-def n_month_mod(m, ctx, c):
-    return n_month(m, ctx, c)
 
 
 # ---------------------------------------------------------------- patterns
@@ -1140,8 +1116,6 @@ def rule(name: str, rx: str, norm: Callable, check: Optional[Callable] = None):
     _RULES.append((name, rx, norm, check))
 
 
-REL = r"(?P<rel>last|next|this|past|previous|coming|this\s+past|this\s+coming|current)"
-THE = r"(?:the\s+)?"
 
 # full dates
 rule("full_mdy", r"\b(?:" + WD_ + r",?\s+)?" + MON + r"\s*" + DAYN + r"(?:,\s*|\s+)(?P<year>(?:1[6-9]|20)\d\d)\b", n_full_date, _month_ok)
@@ -1325,14 +1299,6 @@ assert set(_RULE_CLASSES) >= {r[0] for r in _RULES}, set(r[0] for r in _RULES) -
 # rules whose match alone is not worth keeping when something longer overlaps it
 _WEAK = {"present", "past", "future", "year", "dur_bare", "recent_units"}
 
-_QUICK = re.compile(
-    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|year|month|week|day|"
-    r"hour|minute|second|quarter|decade|centur|now|current|recent|past|future|soon|noon|night|spring|summer|"
-    r"autumn|fall|winter|ago|earlier|later|previous|formerly|lately|tonight|tomorrow|yesterday|annual|hourly|"
-    r"morning|evening|afternoon|shortly|period|half|fiscal|term|present|once|time|'\d",
-    re.I)
-
-
 def _windows(positions: list[int], n: int) -> list[tuple[int, int]]:
     out: list[list[int]] = []
     for p in positions:
@@ -1385,10 +1351,6 @@ def _select(cands: list[Cand]) -> list[Cand]:
         keep.append(c)
     keep.sort(key=lambda c: c.start)
     return keep
-
-
-def _strip_prep(text: str, s: int, e: int) -> tuple[int, int]:
-    return s, e
 
 
 def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeExpr]:

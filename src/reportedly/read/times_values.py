@@ -61,8 +61,8 @@ def quarter_of(d: dt.date) -> int:
 
 
 def season_of(d: dt.date) -> tuple[int, str]:
-    """(year, season) the date falls in; December belongs to the next year's winter? No: TimeML
-    news use the calendar year of the start, so December 2022 is 2022-WI, Jan-Feb 2023 2022-WI."""
+    """(year, season) the date falls in; a winter is named by the year it starts in, so December
+    2022 and January-February 2023 are both 2022-WI."""
     m = d.month
     if m in (3, 4, 5):
         return d.year, "SP"
@@ -126,7 +126,7 @@ def shift(value: Optional[str], n: int, unit: str, keep: bool = True) -> Optiona
         return month(*add_months(y, int(mm["m"]), n * per))
     if g == "W":
         monday = dt.date.fromisocalendar(y, int(mm["w"]), 1)
-        out = week(add_to_date(monday, n, unit)) if unit in ("W",) else week(add_to_date(monday, n, unit))
+        out = week(add_to_date(monday, n, unit))
         return out + ("-WE" if mm["we"] else "")
     d = dt.date(y, int(mm["m"]), int(mm["d"]))
     out = day(add_to_date(d, n, unit))
