@@ -103,3 +103,15 @@ def test_tense_from_spacy_doc():
     text = "The board voted on Thursday."
     times = find_times(text, dt.date(2021, 3, 10), doc=nlp(text))
     assert times[0].value == "2021-03-04"
+
+
+def test_value_arithmetic():
+    from reportedly.read import times_values as tv
+
+    assert tv.shift("1989-Q3", -1, "Y") == "1988-Q3"
+    assert tv.shift("2022-FA", -1, "Y") == "2021-FA"
+    assert tv.shift("2020-W52", 2, "W") == "2021-W01"
+    assert tv.shift("2022-09-03", 1, "W") == "2022-09-10"
+    assert tv.shift("2022-09", 1, "W") is None  # a week after a month is not known
+    assert tv.coarsen("2022-09-03", "Q") == "2022-Q3"
+    assert tv.granularity("2022-09-03T10:30") == "T"
