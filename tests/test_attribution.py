@@ -136,7 +136,7 @@ def test_constructs(fx):
         assert a is not None, f"no attribution with cue {exp['cue']!r}: {[x.cue.text for x in report.attributions]}"
         assert a.source is not None and a.source.text == exp["source"], a
         if "content" in exp:
-            assert [c.text for c in a.content] == [exp["content"]], a
+            assert [c.text for c in a.content] == _as_list(exp["content"]), a
         for key in ("kind", "stance"):
             if key in exp:
                 assert getattr(a, key) == exp[key], (key, a)

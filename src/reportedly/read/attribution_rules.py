@@ -719,7 +719,39 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             r.source_head = src_tok.i
         raws.append(r)
         _citing(ix, tok, r, raws, None)
+    if FLOATING:
+        _floating_quotes(ix, raws)
     return raws
+
+
+FLOATING = True
+
+
+def _floating_quotes(ix: Index, raws: list[Raw]) -> None:
+    """A paragraph that is only a quotation, with no cue of its own, right after a paragraph whose
+    last attribution quoted someone: the same speaker goes on (the quote joins that content)."""
+    t = ix.text
+    cue_lines = {}
+    for r in raws:
+        cue_lines.setdefault(ix.line_of(r.cue[0]), []).append(r)
+    pos = 0
+    last_quoting = None
+    for k, line in enumerate(t.split("\n")):
+        ls, le = pos, pos + len(line)
+        pos = le + 1
+        if not line.strip():
+            continue
+        if k in cue_lines:
+            rs = sorted(cue_lines[k], key=lambda r: r.cue[0])
+            last_quoting = rs[-1] if rs[-1].frame == "quote" and rs[-1].source else None
+            continue
+        start = ls + (len(line) - len(line.lstrip()))
+        end = ls + len(line.rstrip())
+        qr = ix.quote_at(start)
+        if last_quoting is not None and qr and qr[0] == start and qr[1] >= end - 1:
+            last_quoting.content.append((qr[0], qr[1]))
+            continue
+        last_quoting = None
 
 
 def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
