@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
+from html import unescape
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -135,7 +136,9 @@ def traf_metadata(tree: HtmlElement, url: str | None, need_date: bool):
         if not md.url:
             md.url = tmeta.extract_url(tree, url)
         if need_date:
-            params = set_date_params(True)
+            # no extensive search: its free-text date parsing (dateparser) is slow, and a date
+            # in the text is looked for below among the dates the page displays
+            params = set_date_params(False)
             params["url"] = md.url
             md.date = find_date(tree, **params)
         if not md.sitename:
@@ -205,7 +208,21 @@ def pick_title(pm: PageMeta, traf_title: str | None, sites: list[str]) -> str | 
     return h1s[0] if h1s else None
 
 
-_AUTHOR_JUNK = re.compile(r"^(?:by|written by|author|the author|posted by|admin|administrator|staff|editor|unknown)$", re.I)
+_AUTHOR_JUNK = re.compile(
+    r"^(?:by|written by|author|the author|posted by|admin|administrator|staff|editor|unknown|undefined|null|none|guest)$",
+    re.I,
+)
+_AUTHOR_PREFIX = re.compile(r"^(?:(?:written |posted |reviewed )?by|author|authors|written by)\s*[:\-–]?\s+", re.I)
+_AUTHOR_TAIL = re.compile(
+    r"\s+(?:(?:last\s+)?updated|published|posted)\b.*$|\s+on\s+(?:\w+\.?\s+)?\d.*$|\s*\|.*$", re.I
+)
+
+
+def _clean_author(a: str) -> str:
+    a = clean(unescape(a)) or ""
+    a = _AUTHOR_PREFIX.sub("", a)
+    a = _AUTHOR_TAIL.sub("", a)
+    return a.strip(" ,;:-–—")
 
 
 def _split_authors(s: str) -> list[str]:
@@ -213,21 +230,27 @@ def _split_authors(s: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _ok_author(a: str) -> bool:
-    return bool(a) and not a.startswith(("http", "www.")) and not _AUTHOR_JUNK.match(a) and len(a) <= 100 and "@" not in a
+def _ok_author(a: str, sites: list[str]) -> bool:
+    if not a or len(a) > 100 or _AUTHOR_JUNK.match(a) or a.startswith(("http", "www.")):
+        return False
+    if "@" in a or (" " not in a and re.search(r"\d", a)) or re.fullmatch(r"[a-z]+[._][a-z]+", a):
+        return False  # user names, e-mail addresses, handles
+    return True
 
 
-def pick_authors(pm: PageMeta, traf_author: str | None) -> list[str]:
+def pick_authors(pm: PageMeta, traf_author: str | None, sites: list[str] | None = None) -> list[str]:
+    sites = sites or []
     cands: list[list[str]] = []
     if pm.ld_authors:
-        cands.append([re.sub(r"^by\s+", "", a, flags=re.I) for a in pm.ld_authors])
+        cands.append(pm.ld_authors)
     meta_author = pm.og.get("author") or pm.og.get("article:author") or pm.og.get("parsely-author") or pm.og.get("sailthru.author")
     if meta_author and not meta_author.startswith("http"):
-        cands.append([re.sub(r"^by\s+", "", meta_author, flags=re.I)])
+        cands.append([meta_author])
     if traf_author:
         cands.append(_split_authors(traf_author))
     for c in cands:
-        c = [a.strip(" ,") for a in c if _ok_author(a.strip(" ,"))]
+        c = [_clean_author(a) for a in c]
+        c = [a for a in c if _ok_author(a, sites)]
         if c:
             out: list[str] = []
             for a in c:
@@ -252,7 +275,21 @@ def _date_forms(d: str) -> list[str]:
     ]
 
 
-def _shown(d: str, tree: HtmlElement, url: str | None) -> bool:
+def visible_text(tree: HtmlElement) -> str:
+    """The page's displayed text (no scripts or styles), lower-cased, whitespace collapsed."""
+    body = tree.find("body")
+    if body is None:
+        return ""
+    parts = []
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template") and el.text:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    return " ".join(" ".join(parts).split()).lower()
+
+
+def _shown(d: str, shown_text: str, url: str | None) -> bool:
     """Whether a date is displayed in the page's visible text (or in its URL)."""
     try:
         forms = [f.lower() for f in _date_forms(d)]
@@ -260,30 +297,50 @@ def _shown(d: str, tree: HtmlElement, url: str | None) -> bool:
         return False
     if url and any(f in url for f in forms[:3]):
         return True
-    body = tree.find("body")
-    if body is None:
-        return False
-    parts = []
-    for el in body.iter():
-        if isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template") and el.text:
-            parts.append(el.text)
-        if el.tail:
-            parts.append(el.tail)
-    txt = " ".join(" ".join(parts).split()).lower()
-    return any(f in txt for f in forms)
+    return any(f in shown_text for f in forms)
+
+
+_MON = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_TEXT_DATE = re.compile(
+    rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?\s+(\d{{4}})\b"
+    r"|\b(\d{4})-(\d{2})-(\d{2})\b"
+)
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def first_shown_date(shown_text: str) -> str | None:
+    """The first full date (English month names or ISO) displayed in the page."""
+    today = date.today()
+    for m in _TEXT_DATE.finditer(shown_text[:20000]):
+        try:
+            if m.group(1):
+                d = date(int(m.group(3)), _MONTHS.index(m.group(1)[:3]) + 1, int(m.group(2)))
+            elif m.group(5):
+                d = date(int(m.group(6)), _MONTHS.index(m.group(5)[:3]) + 1, int(m.group(4)))
+            else:
+                d = date(int(m.group(7)), int(m.group(8)), int(m.group(9)))
+        except ValueError:
+            continue
+        if 1995 <= d.year and d <= today:
+            return d.isoformat()
+    return None
 
 
 def pick_published(pm: PageMeta, traf_date: str | None, tree: HtmlElement | None = None, url: str | None = None) -> str | None:
     """The page's machine-readable publication date (OpenGraph/<meta>, JSON-LD); else the
-    date htmldate finds in the page, kept only when it is displayed there (a bare copyright
-    year or a date buried in scripts is not a publication date)."""
+    date htmldate finds in the markup or URL, kept only when the page displays it (a bare
+    copyright year is not a publication date); else the first full date the page displays."""
     own = _own_date(pm)
     if own:
         return own
     found = iso_date(traf_date)
-    if found and tree is not None and not _shown(found, tree, url):
-        return None
-    return found
+    if tree is None:
+        return found
+    shown = visible_text(tree)
+    if found and _shown(found, shown, url):
+        return found
+    return first_shown_date(shown)
 
 
 def _site_names(pm: PageMeta, traf_site: str | None, url: str | None) -> list[str]:
@@ -309,7 +366,7 @@ def build_meta(pm: PageMeta, doc, url: str | None, tree: HtmlElement | None = No
         section = cats[0] if isinstance(cats, list) else None
     return Meta(
         title=pick_title(pm, getattr(traf, "title", None), sites),
-        authors=pick_authors(pm, getattr(traf, "author", None)),
+        authors=pick_authors(pm, getattr(traf, "author", None), sites),
         published=pick_published(pm, getattr(traf, "date", None), tree, url),
         outlet=outlet,
         section=clean(section) if section else None,

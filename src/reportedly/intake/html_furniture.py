@@ -17,7 +17,10 @@ PROMO = re.compile(
     r"(?:please\s+)?(?:follow|like|find|join)\s+(?:us|@\w+|[\w .&'-]{1,40}?)\s+(?:on|at|in)\s+(?:facebook|twitter|x\b|instagram|linkedin|youtube|tiktok|threads|bluesky|telegram|whatsapp|google news|social media|flipboard)"
     r"|(?:sign\s*up|subscribe|register)\b.{0,80}\b(?:newsletter|updates|inbox|alerts|free|today|now|here)"
     r"|(?:get|receive)\s+(?:our|the|daily|weekly|breaking|the latest|all the)\b.{0,60}\b(?:newsletter|in your inbox|delivered|straight to your|alerts)"
-    r"|.{0,80}\bdelivered\s+(?:straight\s+)?to\s+your\s+inbox"
+    r"|.{0,80}\b(?:delivered\s+)?(?:straight|right|directly)?\s*to\s+your\s+inbox\W*$"
+    r"|.{0,40}\byou(?:'|’)?re (?:now )?subscribed\b"
+    r"|(?:want to learn more|interested in learning more)\b[^.]{0,80}[?!]\s*$"
+    r"|learn more about\b[^.!?:]{0,60}$"
     r"|(?:download|get)\s+(?:the|our)\s+(?:free\s+)?(?:[\w' ]{1,30}\s)?app\b"
     r"|(?:share|tweet|email)\s+(?:this|the)\s+(?:article|story|post|page)"
     r"|share\s+(?:on|via)\s+\w+"
@@ -41,6 +44,7 @@ RELATED = re.compile(
     r"^(?:"
     r"(?:read|see|watch|listen)\s+(?:more|also|next|the full \w+)\s*[:：>»|-]"
     r"|(?:also|further)\s+read\s*[:：]"
+    r"|read more (?:news|stories|articles|posts)\b.{0,60}$"
     r"|(?:related|recommended|trending|popular|most read|don'?t miss|editor'?s picks?|more from|more on|more stories|you may also like|you might also like|up next|further reading)\s*(?:[:：>»|-].*|(?:stories|articles|posts|content|news|reading|topics|coverage|links|videos)?\s*[:：]?)$"
     r")",
     _I,
@@ -65,6 +69,7 @@ BYLINE = re.compile(
     rf"|{_DATE}\s*(?:[|•·,–—-]\s*)?(?:(?:\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?\s*(?:[A-Z]{{2,4}})?)|by\s+.{{1,60}}|\d+\s+min(?:ute)?s?\s+read)?\s*$"
     r"|\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b.{0,40}$"
     r"|(?:reading time|read time)\s*:?\s*\d+\s*min.{0,20}$"
+    r"|\(?(?:with inputs from|additional reporting by|reporting by|edited by|compiled by)\s+[^.]{1,60}\)?\.?$"
     r")",
     _I,
 )
@@ -83,7 +88,7 @@ NAV = re.compile(
     r"^(?:"
     r"(?:home|news)\s*(?:[>»/›|]\s*[\w&',. -]{1,40}){1,6}$"
     r"|skip to (?:main )?(?:content|navigation)"
-    r"|back to (?:top|home|news)\b.{0,20}$"
+    r"|back to (?:top|home|news|blogs?|articles?|all \w+)\b.{0,20}$"
     r"|(?:previous|next) (?:article|post|story)\b.{0,120}$"
     r"|(?:tags?|topics?|filed under|categories|category)\s*[:：].{0,200}$"
     r"|(?:table of contents|contents|in this article|jump to|on this page)\s*:?$"
@@ -111,6 +116,16 @@ def find_furniture(text: str, *, description: str | None = None, title: str | No
         if s:
             lstrip = len(raw) - len(raw.lstrip())
             lines.append((start + lstrip, start + lstrip + len(s), s))
+    # a table of contents: list items that come back later as the section headings
+    later_plain: dict[str, int] = {}
+    for i, (_a, _b, s) in enumerate(lines):
+        if not s.startswith(("-", "•", "*")):
+            later_plain[_norm_line(s)] = i
+    toc = {
+        i for i, (_a, _b, s) in enumerate(lines)
+        if s.startswith(("-", "•", "*")) and len(s.split()) <= 20
+        and later_plain.get(_norm_line(s.lstrip("-•* ")), -1) > i and len(s.split()) >= 3
+    }
     seen: dict[str, int] = {}
     ntitle = _norm_line(title) if title else ""
     in_related = False
@@ -127,6 +142,8 @@ def find_furniture(text: str, *, description: str | None = None, title: str | No
                 reason = "related"
             else:
                 in_related = False
+        if reason is None and i in toc:
+            reason = "navigation"
         if reason is None:
             if nw <= 12 and RELATED_HEAD.match(body):
                 reason = "related"
