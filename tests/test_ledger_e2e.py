@@ -38,6 +38,7 @@ def test_seed_through_the_pipeline_gives_the_gold_ledger(seed_report, tmp_path):
     assert c["supporters"] >= 3
     assert any(e["chain"][1] == "The New Yorker" for e in c["supported_by"])
     assert any(e["stance"] == "deny" and e["chain"][-1] == "Elon Musk" for e in c["denied_by"])
+    assert any("before Russia's full-scale invasion" in e["text"] for e in c["disputed_by"])
     assert c["independent_sources"] == gold["independent_primary_outlets"]
     assert c["origins"] == gold["primary_outlets"]
 

@@ -101,7 +101,7 @@ def test_reopening_keeps_everything_and_the_schema_is_at_head(ledger_url):
         from sqlalchemy import text
 
         with ledger.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM reportedly_ledger_version")).scalar() == "0001_ledger"
+            assert conn.execute(text("SELECT version_num FROM reportedly_ledger_version")).scalar() == "0002_merges_and_times"
         assert resignation(ledger)["independent_sources"] == 2
 
 
@@ -163,6 +163,8 @@ def test_seed_ledger_matches_the_gold(ledger_url):
     assert any(e["chain"][-1] == "Elon Musk" and e["stance"] == "admit" for e in c["supported_by"])
     # Musk's denial of "negotiations" attaches as a denial
     assert [(e["chain"], e["stance"]) for e in c["denied_by"]] == [(["Obozrevatel", "Elon Musk"], "deny")]
+    # ... and his own account right after it ("he had spoken to the Russian president before ... invasion")
+    assert [(e["speaker"], e["text"][:26]) for e in c["disputed_by"]] == [("Elon Musk", "he had spoken to the Russi")]
     # one independent primary outlet, The New Yorker; Obozrevatel relays it
     assert c["independent_sources"] == gold["independent_primary_outlets"] == 1
     assert c["origins"] == gold["primary_outlets"]
@@ -253,3 +255,33 @@ def test_merged_claims_keep_answering_under_their_old_id(ledger_url):
         for g in gone:
             assert ledger.resolve(g) in {r["id"] for r in ledger.claims()}
         assert any(ledger.claim(g)["id"] == kept["id"] for g in gone)
+
+
+def test_upgrading_an_older_ledger_keeps_its_rows(ledger_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from reportedly.ledger.store import MIGRATIONS, make_engine
+
+    engine = make_engine(ledger_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001_ledger")
+    now = "2024-03-04 10:00:00"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO ledger_article (id, key, content_hash, minhash, shingles, copy_group, report, ingested_at) "
+                          "VALUES (1, 'k', 'h', :mh, 0, 1, '{}', :now)"), {"mh": b"\0" * 8, "now": now})
+        conn.execute(text("INSERT INTO ledger_claim (id, text, text_role, created_at) VALUES (1, 'a claim', 'plain', :now)"), {"now": now})
+        conn.execute(text(
+            "INSERT INTO ledger_mention (id, claim_id, article_id, text, norm, pred, start, \"end\", stance, negated, role, "
+            "chain, entities, words, embedder, full_vec, pred_vec) VALUES (1, 1, 1, 'a claim', 'a claim', 'claim', 0, 7, "
+            "'assert', false, 'support', '[]', '[]', '[]', 'wordllama', :v, :v)"), {"v": b"\0" * 8})
+    engine.dispose()
+    with Ledger(ledger_url) as ledger:  # opening upgrades to head
+        assert ledger.counts() == {"articles": 1, "claims": 1, "statements": 1}
+        with ledger.engine.connect() as conn:
+            assert conn.execute(text("SELECT times FROM ledger_mention")).scalar() in ("[]", [])
+            assert conn.execute(text("SELECT merged_into FROM ledger_claim")).scalar() is None

@@ -195,6 +195,9 @@ def claim_markdown(c: dict) -> str:
     lines.append(f"- in {c['articles']} article(s), {c['first_seen'] or '?'} to {c['last_seen'] or '?'}")
     if c["about"]:
         lines.append(f"- about: {', '.join(c['about'])}")
+    if c["disputed_by"]:
+        lines.append("- the deniers' own account: " + "; ".join(
+            f"{e['speaker']}: \"{e['text']}\" (claim {e['claim']})" for e in c["disputed_by"]))
     for title, key in (("Supporters", "supported_by"), ("Deniers", "denied_by"), ("Other statements", "other_statements")):
         if not c[key]:
             continue

@@ -30,6 +30,7 @@ from . import independence
 from .claims import UNKNOWN_OUTLET, Features, Statement, featurise, generic_source, outlet_key, outlet_of, role_of, same_score, statements
 
 DEFAULT_URL = "sqlite:///reportedly.db"
+DISPUTE_REACH = 300  # characters after a denial where the denier's own account may follow
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -73,7 +74,7 @@ class Claim(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     text_role: Mapped[str] = mapped_column(String(16))
-    merged_into: Mapped[Optional[int]] = mapped_column(ForeignKey("ledger_claim.id"), index=True)
+    merged_into: Mapped[Optional[int]] = mapped_column(Integer, index=True)  # -> ledger_claim.id
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -110,9 +111,19 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:  # a table rebuilt by a migration must not cascade deletes to the rows pointing at it
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def make_engine(url: str) -> Engine:
@@ -428,7 +439,8 @@ class Ledger:
             q = q.where(Claim.id.in_(claim_ids))
         claims = s.scalars(q).all()
         mq = select(Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet,
-                    Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times)
+                    Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times,
+                    Mention.start, Mention.end)
         if claim_ids is not None:
             mq = mq.where(Mention.claim_id.in_(claim_ids))
         by_claim: dict[int, list[dict]] = {}
@@ -455,6 +467,30 @@ class Ledger:
                 "_mentions": ms,
                 "_arts": arts,
             })
+        return out
+
+    @staticmethod
+    def _disputes(s: Session, claim_id: int, denials: list[dict]) -> list[dict]:
+        """What a denier goes on to say right after the denial, through the same chain ("Musk denied
+        'negotiations' with Putin. He claimed he had spoken to him before the invasion"): the
+        speaker's own account, a claim of its own, shown with the denial."""
+        out, seen = [], set()
+        for d in denials:
+            rows = s.execute(
+                select(Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet,
+                       Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times,
+                       Mention.start, Mention.end)
+                .where(Mention.article_id == d["article_id"], Mention.claim_id != claim_id,
+                       Mention.start >= d["end"], Mention.start <= d["end"] + DISPUTE_REACH)
+                .order_by(Mention.start)
+            ).all()
+            for r in rows:
+                m = dict(r._mapping)
+                if [link["name"] for link in m["chain"]] != [link["name"] for link in d["chain"]]:
+                    break  # someone else speaks: the denial is over
+                if m["role"] == "support" and m["id"] not in seen:
+                    seen.add(m["id"])
+                    out.append(m)
         return out
 
     def claims(self, query: Optional[str] = None) -> list[dict]:
@@ -487,7 +523,8 @@ class Ledger:
             if not rows:
                 return None
             row = rows[0]
-        ms, arts = row.pop("_mentions"), row.pop("_arts")
+            ms, arts = row.pop("_mentions"), row.pop("_arts")
+            disputes = self._disputes(s, claim_id, [m for m in ms if m["role"] == "deny"])
 
         cited: dict[tuple[int, str], str] = {}  # the outlet an article cites for the claim, by role
         for m in ms:
@@ -519,6 +556,7 @@ class Ledger:
         relayed = sorted({arts[m["article_id"]]["outlet"] or f"article {m['article_id']}" for m in ms
                           if m["role"] == "support"} - set(row["origins"]))
         row["relayed_by"] = relayed
+        row["disputed_by"] = [dict(entry(m), claim=m["claim_id"]) for m in disputes]
         row["about"] = sorted({t for e in row["supported_by"] + row["denied_by"] for t in e["about"]})
         row["chains"] = sorted({" <- ".join(e["chain"]) for e in row["supported_by"] + row["denied_by"]})
         timeline = sorted(row["supported_by"] + row["denied_by"] + row["other_statements"],

@@ -35,7 +35,6 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("text_role", sa.String(16), nullable=False),
-        sa.Column("merged_into", sa.Integer, sa.ForeignKey("ledger_claim.id"), index=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
@@ -57,7 +56,6 @@ def upgrade() -> None:
         sa.Column("entities", sa.JSON, nullable=False),
         sa.Column("words", sa.JSON, nullable=False),
         sa.Column("date", sa.String(10)),
-        sa.Column("times", sa.JSON, nullable=False),
         sa.Column("embedder", sa.String(32), nullable=False),
         sa.Column("full_vec", sa.LargeBinary, nullable=False),
         sa.Column("pred_vec", sa.LargeBinary, nullable=False),
