@@ -616,6 +616,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
     lexicon = learned_cues() if lexicon is None else lexicon
     model = cue_model() if use_model else None
     ix = Index(doc, text)
+    t_ = text
     raws: list[Raw] = []
     for tok in doc:
         if tok.is_space or tok.is_punct:
@@ -639,6 +640,12 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             before = [w for w in toks if w.i < tok.i]
             part = after if len(after) >= len(before) else before
             content = content_span(ix, part, clip)
+            if KEEP_PUNCT_BEFORE_ACCORDING and content and part is before:
+                k = content[1]
+                while k < tok.idx and t_[k] in " ":
+                    k += 1
+                if k < tok.idx and t_[k] in ",—–-":
+                    content = (content[0], k + 1)
             raws.append(Raw(cue=(tok.idx, to.idx + len(to.text)), cue_lemma="according to", cue_head=tok.i,
                             source=src, source_head=pobj.i if pobj is not None else -1,
                             content=[content] if content else [], frame="according",
@@ -719,9 +726,50 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             r.source_head = src_tok.i
         raws.append(r)
         _citing(ix, tok, r, raws, None)
+    if COLON_CREDITS:
+        raws.extend(_colon_credits(ix, raws))
     if FLOATING:
         _floating_quotes(ix, raws)
     return raws
+
+
+COLON_CREDITS = True
+KEEP_PUNCT_BEFORE_ACCORDING = False
+_COLON_LINE = re.compile(r"(?P<src>[A-Z][\w.'’&-]*(?: [\w.'’&-]+){0,4}):\s+(?P<claim>\S.*\S)\s*$")
+
+
+def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
+    """``Kerry: "By law, ..."`` and, on the title line, ``Graham: Trump's Rhetoric Destroying GOP``:
+    a name, a colon, and what the name says."""
+    t = ix.text
+    out = []
+    taken = {ix.line_of(r.cue[0]) for r in raws}
+    pos = 0
+    for k, line in enumerate(t.split("\n")):
+        ls = pos
+        pos += len(line) + 1
+        lead = len(line) - len(line.lstrip())
+        m = _COLON_LINE.match(line, lead)
+        if not m:
+            continue
+        src_s, src_e = ls + m.start("src"), ls + m.end("src")
+        cs, ce = ls + m.start("claim"), ls + m.end("claim")
+        toks = [w for w in ix.doc if src_s <= w.idx < src_e]
+        if not toks or any(w.pos_ in ("VERB", "AUX", "PRON", "ADP", "SCONJ", "NUM") for w in toks):
+            continue
+        if sum(1 for w in toks if w.text[:1].isupper()) < max(1, len(toks) - 1):
+            continue
+        q = ix.quote_at(cs)
+        if q and q[0] == cs:
+            content = [q]
+        elif k == 0 and k not in taken:
+            content = [_trim(ix, cs, ce - 1 if t[ce - 1] == "." else ce) or (cs, ce)]
+        else:
+            continue
+        colon = ls + m.end("src")
+        out.append(Raw(cue=(colon, colon + 1), cue_lemma=":", cue_head=-1, source=(src_s, src_e),
+                       content=content, frame="colon"))
+    return out
 
 
 FLOATING = True
