@@ -101,8 +101,19 @@ def test_reopening_keeps_everything_and_the_schema_is_at_head(ledger_url):
         from sqlalchemy import text
 
         with ledger.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM reportedly_ledger_version")).scalar() == "0002_merges_and_times"
+            assert conn.execute(text("SELECT version_num FROM reportedly_ledger_version")).scalar() == migrations_head()
         assert resignation(ledger)["independent_sources"] == 2
+
+
+def migrations_head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from reportedly.ledger.store import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def test_commands_ingest_claims_and_claim(ledger_url, tmp_path):
