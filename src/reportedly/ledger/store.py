@@ -9,7 +9,6 @@ by its URL, else by the hash of its text).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from ..model import Report
 from . import independence
-from .claims import UNKNOWN_OUTLET, Features, Statement, featurise, generic_source, outlet_key, outlet_of, role_of, same_score, statements
+from .claims import UNKNOWN_OUTLET, Features, featurise, generic_source, outlet_key, outlet_of, role_of, same_score, statements
 
 DEFAULT_URL = "sqlite:///reportedly.db"
 DISPUTE_REACH = 300  # characters after a denial where the denier's own account may follow
