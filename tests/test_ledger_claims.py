@@ -24,6 +24,8 @@ def test_sentences_split_after_terminal_punctuation_and_keep_closing_quotes():
     text = 'He said "no." Then he left. Mr. Smith stayed!\nA new line'
     got = [text[s:e] for s, e in sentences(text)]
     assert got == ['He said "no."', "Then he left.", "Mr. Smith stayed!", "A new line"]
+    text = "- 86% of buyers drink tea.\n2) Prices rose by 5 percent."
+    assert [text[s:e] for s, e in sentences(text)] == ["86% of buyers drink tea.", "Prices rose by 5 percent."]
 
 
 def test_own_voice_claims_skip_removed_questions_conditionals_and_attributed_sentences():

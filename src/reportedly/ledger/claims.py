@@ -428,6 +428,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def _push(out, line, line_start, s, e):
     seg = line[s:e]
+    bullet = re.match(r"\s*(?:[-–—•*·▪]+|\d{1,2}[.)])\s+", seg)  # list markers are not part of a sentence
+    if bullet and bullet.end() < len(seg):
+        s, seg = s + bullet.end(), seg[bullet.end():]
     lead = len(seg) - len(seg.lstrip())
     trail = len(seg) - len(seg.rstrip())
     if seg.strip():
