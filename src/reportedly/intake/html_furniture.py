@@ -97,6 +97,11 @@ NAV = re.compile(
     _I,
 )
 
+BIO_HEAD = re.compile(
+    r"^(?:about the (?:author|authors|writer|reporter|contributor)s?|author bio(?:graphy)?|meet the (?:author|writer)|written by|posted by|author)\s*:?$",
+    _I,
+)
+
 _W = re.compile(r"\w+")
 
 
@@ -129,7 +134,9 @@ def find_furniture(text: str, *, description: str | None = None, title: str | No
     seen: dict[str, int] = {}
     ntitle = _norm_line(title) if title else ""
     in_related = False
+    bio_left = 0
     n = len(lines)
+    reasons: list[str | None] = []
     for i, (a, b, s) in enumerate(lines):
         words = s.split()
         nw = len(words)
@@ -142,6 +149,16 @@ def find_furniture(text: str, *, description: str | None = None, title: str | No
                 reason = "related"
             else:
                 in_related = False
+        if reason is None and bio_left > 0:
+            if nw <= 80:
+                reason = "byline"
+                bio_left -= 1
+            else:
+                bio_left = 0
+        if reason is None and nw <= 8 and BIO_HEAD.match(body):
+            reason = "byline"
+            bio_left = 2
+            in_related = False
         if reason is None and i in toc:
             reason = "navigation"
         if reason is None:
@@ -164,6 +181,17 @@ def find_furniture(text: str, *, description: str | None = None, title: str | No
                 reason = "duplicate"
         if reason is None and key:
             seen.setdefault(key, i)
+        reasons.append(reason)
+    # a block printed twice: short lines (headings, list items) repeated next to marked repeats
+    # (a forward then a backward sweep carry the mark along a run of such lines)
+    for order in (range(n), range(n - 1, -1, -1)):
+        for i in order:
+            k = _norm_line(lines[i][2])
+            if reasons[i] is None and k in seen and seen[k] < i and (
+                (i > 0 and reasons[i - 1] == "duplicate") or (i + 1 < n and reasons[i + 1] == "duplicate")
+            ):
+                reasons[i] = "duplicate"
+    for (a, b, _s), reason in zip(lines, reasons):
         if reason:
             out.append(Removed(start=a, end=b, text=text[a:b], reason=reason))
     return out

@@ -525,6 +525,8 @@ CUE_PREPS = {"to", "about", "against", "of", "for", "on", "over"}
 
 
 EXTEND_QUOTE = True
+CUT_NONRESTRICTIVE = False
+CUT_ADVCL = False
 EXTEND_CONJ = False
 
 
@@ -533,6 +535,16 @@ def _extend_ccomp(ix: Index, tok, c, span, clip):
     coordinated with the cue verb that has its own subject (``said A, but he feels B``)."""
     s, e = span
     t = ix.text
+    if CUT_NONRESTRICTIVE:
+        # ", which ..." / ", who ..." / ", referring to ..." at the end is the writer's gloss, not the report
+        for w in c.subtree:
+            if w.i + 1 < len(w.doc) and w.text == "," and w.idx > s:
+                nxt = w.doc[w.i + 1]
+                if (nxt.lower_ in ("which", "who", "whose", "where") and nxt.head.dep_ == "relcl") or (
+                        CUT_ADVCL and nxt.dep_ in ("advcl", "acl") and nxt.tag_ == "VBG" and nxt.head.i == c.i):
+                    if not ix.quote_at(w.idx):
+                        e = min(e, w.idx)
+                        break
     if EXTEND_QUOTE:
         q = ix.quote_at(e - 1)
         if q and q[0] >= s and q[1] > e and ix.line_of(q[1] - 1) == ix.line_of(s):

@@ -52,6 +52,24 @@ SAY_VERBS = frozenset("say tell announce state add claim insist argue warn repor
 ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd")
 MOD_DEPS = ("compound", "amod", "nmod", "npadvmod", "nummod", "advmod")
 DETS = ("the", "this", "that")
+# Nouns that relate a person to another ("his wife", "her rival"): never learnt as a role word.
+RELATIONAL = frozenset(
+    "wife husband daughter son father mother brother sister child children parent friend ally partner "
+    "rival opponent challenger supporter fan member runner winner frontrunner front-runner delegate mate "
+    "colleague boss employee client successor predecessor widow girlfriend boyfriend family relative".split()
+)
+PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|eon|ee|ive|ic|at|ary|ier|yst)$")
+
+
+def _personish(lemma: str) -> bool:
+    """A noun that can name a person's role: a role-lexicon word or a person-like suffix
+    (strategist, pollster, neurosurgeon), not a relational noun (wife, rival)."""
+    return lemma in lex.roles() or (bool(PERSON_SUFFIX.search(lemma)) and lemma not in RELATIONAL)
+
+
+TITLE_POS = frozenset(("NOUN", "PROPN", "ADJ", "ADV", "NUM", "ADP", "DET", "PART", "PUNCT"))
+GENERIC_MODS = frozenset("next future new first winning ideal right perfect eventual likely possible "
+                         "potential average typical only same other".split())
 # Common nouns spaCy sometimes calls names; never an entity on their own.
 GENERIC = frozenset("media sources source reports report government police officials authorities news "
                     "breaking update updated world opinion analysis".split())
@@ -87,6 +105,8 @@ class Ent:
     affs: set = field(default_factory=set)
     nats: set = field(default_factory=set)
     sal: dict = field(default_factory=lambda: defaultdict(dict))  # sentence -> factor -> weight
+    last: dict = field(default_factory=dict)  # sentence -> head token of the last mention in it
+    subj_of: dict = field(default_factory=lambda: defaultdict(set))  # sentence -> verbs it is subject of
     args: dict = field(default_factory=lambda: defaultdict(set))  # sentence -> arg verbs
 
 
@@ -463,7 +483,13 @@ def _learn(doc, i0, i1, skip: range | None = None):
         elif t.ent_type_ in ("ORG", "FAC", "LOC") or (t.pos_ == "PROPN" and t.lower_ not in lex.roles()):
             affs.add(t.lower_)
         if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("NORP", "GPE", "ORG", "FAC", "LOC"):
-            roles.add(t.lemma_.lower())
+            lem = t.lemma_.lower()
+            # the head of the title ("real estate magnate") or a known role word, not every noun
+            if lem in lex.roles() or (
+                (not (i0 <= t.head.i < i1) or t.head.i == t.i)
+                and t.pos_ == "NOUN" and t.text.isalpha() and t.text.islower() and _personish(lem)
+            ):
+                roles.add(lem)
     return roles, affs, nats
 
 
@@ -481,8 +507,11 @@ def _titles(doc, ents: list[Ent]) -> list[Mention]:
             # premodifiers: "American billionaire Elon Musk", "US Secretary of Defence Lloyd Austin"
             left = [c for t in doc[m.i0:m.i1] for c in t.lefts if c.i < m.i0 and c.dep_ in MOD_DEPS]
             if left:
-                s = min(c.left_edge.i for c in left)
-                while s < m.i0 and (doc[s].is_punct or doc[s].pos_ in ("ADP", "DET", "CCONJ") or doc[s].is_space):
+                lo = min(c.left_edge.i for c in left)
+                s = m.i0
+                while s - 1 >= lo and doc[s - 1].pos_ in TITLE_POS and "\n" not in doc[s - 1].text:
+                    s -= 1
+                while s < m.i0 and (doc[s].is_punct or doc[s].pos_ in ("ADP", "DET", "CCONJ", "PART") or doc[s].is_space):
                     s += 1
                 seg = doc[s:m.i0]
                 if s < m.i0 and not any("\n" in t.text or (t.is_punct and t.text not in "-") for t in seg) and any(
@@ -494,7 +523,8 @@ def _titles(doc, ents: list[Ent]) -> list[Mention]:
                     e.nats |= n
                     m.i0, m.start = s, doc[s].idx
             # apposition, name second: "the now former Deputy Chief of Staff of the Pentagon, Colin Kahl"
-            if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i < m.i0 and head.head.ent_type_ != "PERSON":
+            if (head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i < m.i0
+                    and head.head.ent_type_ != "PERSON" and _title_head(head.head)):
                 h = head.head
                 s, end = h.left_edge.i, m.i0
                 while end > s and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -503,13 +533,25 @@ def _titles(doc, ents: list[Ent]) -> list[Mention]:
                     extra.append(_desc_mention(doc, s, end, h.i, ei, e))
             # apposition, name first: "Colin Kahl, the former official, said"
             for c in head.children:
-                if c.dep_ == "appos" and c.i > m.i1 and c.pos_ == "NOUN" and c.ent_type_ == "":
-                    s, end = c.left_edge.i, c.right_edge.i + 1
+                if c.dep_ == "appos" and c.i > m.i1 and c.pos_ == "NOUN" and c.ent_type_ == "" and _title_head(c):
+                    s, end = c.left_edge.i, c.i + 1
+                    for r in c.rights:  # "the head of the agency", not "..., who said ..."
+                        if r.dep_ == "prep":
+                            end = r.right_edge.i + 1
+                        else:
+                            break
                     while end > s and (doc[end - 1].is_punct or doc[end - 1].is_space):
                         end -= 1
                     if end > s and not any("\n" in t.text for t in doc[s:end]):
                         extra.append(_desc_mention(doc, s, end, c.i, ei, e))
     return extra
+
+
+def _title_head(tok) -> bool:
+    """An apposition's head that names a role: "Deputy Chief", "a retired admiral", not "a race"."""
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        return True
+    return _personish(tok.lemma_.lower())
 
 
 def _desc_mention(doc, s, end, head, ei, e) -> Mention:
@@ -540,6 +582,11 @@ def _descriptions(doc, ents, covered: set[int], person_toks: set[int], name_toks
         lefts = [c for c in t.lefts]
         if not lefts or lefts[0].lower_ not in DETS or lefts[0].dep_ != "det":
             continue
+        predicate = t.dep_ in ("attr", "oprd") and not any(
+            c.dep_ == "nsubj" and c.lower_ in ("it", "this", "that") for c in t.head.children
+        ) and not any(c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in t.rights)
+        if predicate or any(c.lower_ in GENERIC_MODS for c in lefts):
+            continue  # "is the candidate with...", "the next president": not a reference
         if any(c.dep_ == "poss" for c in lefts):
             continue
         s = lefts[0].i
@@ -631,25 +678,50 @@ def _quote_speakers(doc, names: list[Mention]) -> dict[int, int]:
 
 def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
     speakers = _quote_speakers(doc, [m for m in mentions if m.kind == "name" and m.ent >= 0])
-    sent_of = {}
+    # salience decays per sentence of narrative: sentences (almost) wholly inside a quotation do
+    # not push earlier mentions back ('He added, "..."' after a long quote)
+    text = doc.text
+    quoted = bytearray(len(text) + 1)
+    for q in QUOTE_RE.finditer(text):
+        quoted[q.start():q.end()] = b"\x01" * (q.end() - q.start())
+    sent_of, eff, k, has_q = {}, {}, -1, []
     for si, s in enumerate(doc.sents):
+        has_q.append(any(ch in text[s.start_char:s.end_char] for ch in '"“”'))
+        chars = [c for c in range(s.start_char, s.end_char) if not text[c].isspace()]
+        inq = sum(quoted[c] for c in chars)
+        if k < 0 or not chars or inq < 0.7 * len(chars):
+            k += 1
         for j in range(s.start, s.end):
             sent_of[j] = si
+            eff[j] = k
     by_head: dict[int, Mention] = {}
+    last_speaker: list = [None, -99]  # entity that last spoke a quotation, effective sentence
+
+    def says_quote(tok) -> bool:
+        v = tok.head
+        if tok.dep_ != "nsubj" or v.lemma_ not in SAY_VERBS:
+            return False
+        return has_q[sent_of[tok.i]] or v.i < tok.i
 
     def note(m: Mention, e: Ent):
         tok = doc[m.head]
-        si = sent_of[m.head]
+        si = eff[m.head]
+        if says_quote(tok):
+            last_speaker[:] = [m.ent, si]
         f = e.sal[si]
         for k, v in _factors(tok).items():
             f[k] = max(f.get(k, 0), v)
         av = _arg_verb(tok)
         if av is not None:
-            e.args[si].add(av)
+            e.args[sent_of[m.head]].add(av)
+        e.last[sent_of[m.head]] = m.head
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            e.subj_of[sent_of[m.head]].add(tok.head.i)
         by_head[m.head] = m
 
     for m in mentions:
         si = sent_of[m.head]
+        ei_ = eff[m.head]
         if m.ent >= 0:
             note(m, ents[m.ent])
             continue
@@ -689,14 +761,20 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         continue  # "He has no plan," Rivera said: he is not Rivera
                     if role not in ("poss", "refl") and av is not None and av in e.args.get(si, ()):
                         continue  # binding: not a co-argument of the same verb
-                    sc = _salience(e, si)
+                    sc = _salience(e, ei_)
                     if sc < floor:
                         continue
-                    if gender in ("pl", "n") and not _recent_subject(doc, e, m, si, sent_of):
+                    if gender in ("pl", "n") and not _recent_subject(doc, e, m, ei_, eff):
                         continue
                     if gender in ("m", "f"):
                         v = e.gvotes[gender] - e.gvotes["f" if gender == "m" else "m"]
+                        if v <= -1:
+                            continue  # a clearly male name (or pronouns) is not "she"
                         sc *= 0.25 ** min(2.0, -v) if v < 0 else 1 + 0.25 * min(2.0, v)
+                    # "President Obama and his Justice Department": a mention just before, same sentence
+                    near = e.last.get(si)
+                    if near is not None and 0 < m.head - near <= 6:
+                        sc += 60
                     # within the sentence, the subject of the clause above the pronoun's clause
                     gov = tok.head
                     while gov.pos_ not in ("VERB", "AUX") and gov.head.i != gov.i:
@@ -706,6 +784,9 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         for c in up.children:
                             if c.dep_ in ("nsubj", "nsubjpass") and c.i in by_head and by_head[c.i].ent == ei:
                                 sc += 30
+                    # '"...," he said': the one who spoke the last quotation, if lately
+                    if last_speaker[0] == ei and ei_ - last_speaker[1] <= 4 and says_quote(tok):
+                        sc += 150
                     if sc > best_score:
                         best, best_score = ei, sc
                 target = best
@@ -718,6 +799,11 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                 note(m, e)
             continue
         # a definite description
+        clause = tok.head
+        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+            clause = clause.head
+        clause_up = clause.head.i if clause.dep_ == "conj" else None  # "Sanders has cast ... and holds"
+        clause = clause.i if clause.pos_ in ("VERB", "AUX") else None
         best, best_score = None, 0.0
         for ei, e in enumerate(ents):
             if not e.sal:
@@ -730,12 +816,14 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                 continue
             if av is not None and av in e.args.get(si, ()):
                 continue
+            if clause is not None and (clause in e.subj_of.get(si, ()) or clause_up in e.subj_of.get(si, ())):
+                continue  # "Sanders holds a lead against the former secretary": not Sanders
             if m.gender and e.gender and m.gender != e.gender:
                 continue
             if m.nats and e.nats and not (m.nats & e.nats):
                 continue
             # the description must not name the entity's own affiliation as a separate thing
-            sc = _salience(e, si)
+            sc = _salience(e, ei_)
             learnt = bool(m.roles & e.roles) or bool(m.affs & e.affs)
             if m.roles & e.roles:
                 sc += 400

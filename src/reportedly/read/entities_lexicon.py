@@ -67,8 +67,8 @@ def first_name_gender(name: str) -> tuple[str | None, float]:
     if det is None or not name[:1].isupper() or not name.isalpha():
         return None, 0.0
     g = det.get_gender(name)
-    return {"male": ("m", 1.0), "mostly_male": ("m", 0.5), "female": ("f", 1.0),
-            "mostly_female": ("f", 0.5)}.get(g, (None, 0.0))
+    return {"male": ("m", 1.0), "mostly_male": ("m", 0.25), "female": ("f", 1.0),
+            "mostly_female": ("f", 0.25)}.get(g, (None, 0.0))
 
 
 def is_first_name(name: str) -> bool:

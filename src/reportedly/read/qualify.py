@@ -229,7 +229,10 @@ def _negations(doc: "Doc", text: str, voices: _Voices) -> list[tuple[int, int, s
             continue
         if not aux and t.lower_ != "never":
             continue
-        if v.tag_ not in ("VBD", "VBN", "VB") and not (v.lemma_ == "be" and v.tag_ == "VBD"):
+        # past events only: "did not", "was not", "had not", "has not" + participle, "never" + past
+        past = any(a.tag_ == "VBD" for a in aux) or v.tag_ == "VBD" or (
+            v.tag_ == "VBN" and any(a.lemma_ == "have" for a in aux))
+        if not past:
             continue
         if any(x.text == "?" for x in v.sent):
             continue

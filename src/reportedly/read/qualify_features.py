@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 _OPEN_CLOSE = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
 
 
+NEIGHBOUR_DIMS = 16  # leading embedding dimensions also given for the previous and next word
+
+
 def quoted_regions(text: str) -> list[tuple[int, int]]:
     """Stretches of ``text`` inside quotation marks (the marks included), paragraph by paragraph.
 
@@ -111,8 +114,9 @@ class WordClusters:
     """Word -> (fine, coarse) cluster ids: the nearest of k-means centroids (fitted by the training
     script) to the word's WordLlama embedding (the wordllama package's bundled weights)."""
 
-    def __init__(self, fine, coarse):
+    def __init__(self, fine, coarse, proj=None):
         self.fine, self.coarse = fine, coarse  # numpy arrays (k, dim), rows unit length
+        self.proj = proj  # optional (dim, d) projection: the word's embedding as d real-valued features
         self._wl = None
 
     def _model(self):
@@ -137,7 +141,10 @@ class WordClusters:
         E = self.embed(words)
         f = (E @ self.fine.T).argmax(axis=1)
         c = (E @ self.coarse.T).argmax(axis=1)
-        return {w: (int(a), int(b)) for w, a, b in zip(words, f, c)}
+        if self.proj is None:
+            return {w: (int(a), int(b), None) for w, a, b in zip(words, f, c)}
+        V = E @ self.proj
+        return {w: (int(a), int(b), [round(float(x), 3) for x in v]) for w, a, b, v in zip(words, f, c, V)}
 
 
 def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> list[tuple[list["Token"], list[list[str]]]]:
@@ -185,13 +192,18 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
             if t.ent_type_:
                 f.append("e=" + t.ent_type_)
             if lw in cl:
-                a, b = cl[lw]
+                a, b, vec = cl[lw]
                 f.append(f"cf={a}")
                 f.append(f"cc={b}")
+                if vec is not None:
+                    f.extend((f"x{k}", x) for k, x in enumerate(vec))
             for k in (-1, 1):
                 j = i + k
                 if 0 <= j < n and lowers[j] in cl:
                     f.append(f"{k}cc={cl[lowers[j]][1]}")
+                    nvec = cl[lowers[j]][2]
+                    if nvec is not None:
+                        f.extend((f"{k}x{d}", x) for d, x in enumerate(nvec[:NEIGHBOUR_DIMS]))
             if t.is_title and i > 0:
                 f.append("ti")
             if t.is_upper and len(t) > 1:
@@ -221,6 +233,13 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
             feats.append(f)
         out.append((toks, feats))
     return out
+
+
+def crf_item(feats: list) -> list | dict:
+    """A token's features as python-crfsuite takes them: names, or names with real values."""
+    if feats and any(isinstance(x, tuple) for x in feats):
+        return dict(x if isinstance(x, tuple) else (x, 1.0) for x in feats)
+    return feats
 
 
 def sentence_features(toks: list["Token"]) -> list[str]:

@@ -13,7 +13,7 @@ import math
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .qualify_features import WordClusters, add_sentence_scores, sentence_features, sequences
+from .qualify_features import WordClusters, add_sentence_scores, crf_item, sentence_features, sequences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -89,7 +89,8 @@ def load_clusters() -> WordClusters | None:
 
         with (_model_dir() / CLUSTER_FILE).open("rb") as fh:
             z = np.load(fh)
-            wc = WordClusters(z["fine"].astype(np.float32), z["coarse"].astype(np.float32))
+            proj = z["proj"].astype(np.float32) if "proj" in z.files else None
+            wc = WordClusters(z["fine"].astype(np.float32), z["coarse"].astype(np.float32), proj)
         wc._model()
         return wc
     except Exception:  # noqa: BLE001 - no clusters: the tagger runs without those features
@@ -101,7 +102,7 @@ def token_probs(tagger, seqs) -> list[list[float]]:
     out = []
     labels = set(tagger.labels())
     for _, feats in seqs:
-        tagger.set(feats)
+        tagger.set([crf_item(f) for f in feats])
         probs = []
         for i in range(len(feats)):
             p_o = tagger.marginal("O", i) if "O" in labels else 0.0

@@ -171,6 +171,9 @@ _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currentl
 _SENT_END = re.compile(r"[.!?]['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
 
 
+TENSE_REACH = 300
+
+
 class Tense:
     """The tense around a character offset: from the spaCy parse when given, else from words."""
 
@@ -194,6 +197,7 @@ class Tense:
 
     def _from_words(self, start: int, end: int) -> Optional[str]:
         s, e = self.sentence(start, end)
+        s, e = max(s, start - TENSE_REACH), min(e, end + TENSE_REACH)  # bounded: no quadratic run-ons
         best, best_d = None, 10**9
         for rx, name in ((_FUT, "future"), (_PAST, "past"), (_PRES, "present")):
             for m in rx.finditer(self.text, s, e):
@@ -1340,14 +1344,15 @@ def _candidates(text: str) -> list[Cand]:
     return out
 
 
-def _select(cands: list[Cand]) -> list[Cand]:
+def _select(cands: list[Cand], n: int) -> list[Cand]:
+    """Non-overlapping candidates, longest first (vague references give way to anything)."""
     cands.sort(key=lambda c: (-(c.end - c.start) + (1000 if c.rule in _WEAK else 0), c.prio, c.start))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(n)
     keep = []
     for c in cands:
-        if any(c.start < e and s < c.end for s, e in taken):
+        if taken.find(1, c.start, c.end) != -1:
             continue
-        taken.append((c.start, c.end))
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         keep.append(c)
     keep.sort(key=lambda c: c.start)
     return keep
@@ -1357,7 +1362,7 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
     """Every time expression of ``text`` with its TIMEX3 type and value (see module doc)."""
     if not text:
         return []
-    cands = _select(_candidates(text))
+    cands = _select(_candidates(text), len(text))
     ctx = Ctx(text, published, Tense(text, doc))
     for c in cands:
         norm = _NORM[c.rule]
