@@ -142,3 +142,33 @@ def test_wcxb_page_if_present():
     first = " ".join(gt["main_content"].split("\n")[0].split()[:4])  # ASCII-only words
     assert first.replace("'", "\u2019") in doc.text or first in doc.text
     assert doc.meta.title and doc.meta.url == d["url"]
+
+
+def test_fragment_and_xml_declaration_are_read():
+    para = "The council met on Tuesday to discuss the budget for the coming year, officials said."
+    doc = extract_html(f"<p>{para}</p><p>Members agreed to raise spending on roads by ten percent.</p>")
+    assert para in kept(doc)
+    doc = extract_html(f'<?xml version="1.0" encoding="utf-8"?><html><body><article><p>{para}</p></article></body></html>')
+    assert para in kept(doc)
+
+
+def test_block_printed_twice_marked_with_its_short_lines():
+    a = "The first long paragraph of the story explains what happened at the meeting on Tuesday."
+    b = "The second long paragraph gives the reaction of the residents who attended the meeting."
+    text = "\n".join(["What happened", a, "Reactions", b, "What happened", a, "Reactions", b])
+    removed = find_furniture(text)
+    assert [r.reason for r in removed] == ["duplicate"] * 4
+    assert removed[0].start == text.index("What happened", 1)
+    kept_text = Report(input={"format": "html"}, text=text, removed=removed).kept_text()
+    assert kept_text.count(a) == 1 and kept_text.count("Reactions") == 1
+
+
+def test_author_bio_marked_as_byline():
+    text = "\n".join([
+        "The mayor said the bridge would open next spring, after two years of work.",
+        "About the author",
+        "Maria Lopez covers local government for the Gazette.",
+    ])
+    removed = find_furniture(text)
+    assert [r.reason for r in removed] == ["byline", "byline"]
+    assert removed[-1].text.startswith("Maria Lopez covers")

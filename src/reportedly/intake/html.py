@@ -42,13 +42,24 @@ def _words(s: str | None) -> int:
     return len(_W.findall(s or ""))
 
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+
+
 def _parse(html: str | bytes) -> HtmlElement:
-    if isinstance(html, bytes) and not html.strip():
+    if not isinstance(html, (str, bytes)):
+        raise InputError(f"HTML must be str or bytes, not {type(html).__name__}")
+    if not html.strip():
         raise InputError("empty input")
-    if isinstance(html, str) and not html.strip():
-        raise InputError("empty input")
+    if isinstance(html, str):
+        html = _XML_DECL.sub("", html, count=1)  # lxml refuses str input with an encoding declaration
     try:
         tree = load_html(html)
+        if tree is None or (tree.tag != "html" and tree.find("body") is None):
+            # a fragment (no <html>/<body>): parse it inside a page
+            frag = html if isinstance(html, str) else html.decode("utf-8", errors="replace")
+            if _TAG.search(frag[:5000]):
+                tree = load_html(f"<html><body>{frag}</body></html>")
     except (TypeError, ValueError) as exc:  # pragma: no cover - load_html is lenient
         raise InputError(f"unreadable HTML: {exc}") from exc
     if tree is None:
