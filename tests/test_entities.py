@@ -204,3 +204,14 @@ def test_gender_and_binding():
 
 def test_no_entities_in_empty_text():
     assert _report("   ").entities == []
+
+
+def test_unnamed_person_keeps_her_pronouns():
+    r = _report(
+        "Reporter Jane Miles interviewed voters in Ohio. The woman she met first was angry. "
+        "The woman said she had lost her job."
+    )
+    jane = next(e for e in r.entities if e.name == "Jane Miles")
+    said_she = _occ(r.text, "she had")
+    assert not any(m.start == said_she[0] for m in jane.mentions)  # the woman's, not Jane's
+    assert not any(e.name.lower().startswith("the woman") for e in r.entities)  # unnamed: not reported

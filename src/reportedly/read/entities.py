@@ -68,6 +68,15 @@ def _personish(lemma: str) -> bool:
 
 
 TITLE_POS = frozenset(("NOUN", "PROPN", "ADJ", "ADV", "NUM", "ADP", "DET", "PART", "PUNCT"))
+# Nouns for people that a description can introduce ("the woman ... she"): never a named
+# entity's mention unless the entity was described so before; otherwise a discourse entity.
+PEOPLE_NOUNS = {
+    "woman": "f", "man": "m", "girl": "f", "boy": "m", "lady": "f", "gentleman": "m", "mother": "f",
+    "father": "m", "wife": "f", "husband": "m", "daughter": "f", "son": "m", "sister": "f",
+    "brother": "m", "widow": "f", "grandmother": "f", "grandfather": "m", "person": "-",
+    "driver": "-", "student": "-", "teenager": "-", "resident": "-", "patient": "-", "worker": "-",
+    "gunman": "m", "shooter": "-", "soldier": "-", "child": "-", "baby": "-",
+}
 GENERIC_MODS = frozenset("next future new first winning ideal right perfect eventual likely possible "
                          "potential average typical only same other".split())
 # Common nouns spaCy sometimes calls names; never an entity on their own.
@@ -575,7 +584,7 @@ def _descriptions(doc, ents, covered: set[int], person_toks: set[int], name_toks
         lem = t.lemma_.lower()
         if lem in lex.ORG_NOUNS:
             label = lex.ORG_NOUNS[lem]
-        elif lem in roles or lem in learnt:
+        elif lem in roles or lem in learnt or lem in PEOPLE_NOUNS:
             label = "PERSON"
         else:
             continue
@@ -606,7 +615,7 @@ def _descriptions(doc, ents, covered: set[int], person_toks: set[int], name_toks
                 a |= a2
                 n |= n2
         m.affs, m.nats = a, n
-        gender = roles.get(lem)
+        gender = roles.get(lem) or PEOPLE_NOUNS.get(lem)
         m.gender = gender if gender in ("m", "f") else None
         out.append(m)
     return out
@@ -823,8 +832,10 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
             if m.nats and e.nats and not (m.nats & e.nats):
                 continue
             # the description must not name the entity's own affiliation as a separate thing
-            sc = _salience(e, ei_)
             learnt = bool(m.roles & e.roles) or bool(m.affs & e.affs)
+            if not learnt and m.roles & PEOPLE_NOUNS.keys() and not m.roles & lex.roles().keys():
+                continue  # "the woman" is a named woman only if she was called so before
+            sc = _salience(e, ei_)
             if m.roles & e.roles:
                 sc += 400
             if m.affs & e.affs:
@@ -841,6 +852,14 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
             e.nats |= m.nats
             if m.gender and e.gender is None:
                 e.gender = m.gender
+            e.mentions.append(m)
+            note(m, e)
+        else:
+            # a discourse entity: not reported (it has no name) but it takes its pronouns,
+            # so "the woman ... she" does not go to a named woman
+            e = Ent(label=m.label, gender=m.gender, roles=set(m.roles), affs=set(m.affs), nats=set(m.nats))
+            ents.append(e)
+            m.ent = len(ents) - 1
             e.mentions.append(m)
             note(m, e)
 
