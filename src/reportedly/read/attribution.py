@@ -175,7 +175,7 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         spans = [r.cue] + ([r.source] if r.source else []) + list(r.content)
         if r is not credit and any(_overlaps(s, x) for s in spans for x in removed):
             continue
-        if r.cue in seen or not r.content:
+        if r.cue in seen or (not r.content and not r.source):
             continue
         seen.add(r.cue)
         index_map[i] = len(kept)
