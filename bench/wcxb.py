@@ -34,8 +34,6 @@ import os
 import pickle
 import platform
 import re
-import statistics
-import subprocess
 import sys
 import time
 import unicodedata

@@ -400,8 +400,7 @@ def extract_html(html: str | bytes, url: str | None = None, path: str | None = N
         raise InputError("no text extracted from the HTML")
     doc = traf_metadata(tree, url, need_date=_own_date(pm) is None)
     meta = build_meta(pm, doc, url, tree)
-    description = pm.og.get("og:description") or pm.og.get("description")
-    removed = find_furniture(text, description=description, title=meta.title)
+    removed = find_furniture(text, title=meta.title)
     warnings: list[str] = []
     kept = len(text) - sum(r.end - r.start for r in removed)
     if kept < 0.2 * len(text):

@@ -109,7 +109,7 @@ def _norm_line(s: str) -> str:
     return " ".join(_W.findall(s.lower()))
 
 
-def find_furniture(text: str, *, description: str | None = None, title: str | None = None) -> list[Removed]:
+def find_furniture(text: str, *, title: str | None = None) -> list[Removed]:
     """Removed stretches (whole lines) of the extracted ``text``."""
     out: list[Removed] = []
     lines: list[tuple[int, int, str]] = []
