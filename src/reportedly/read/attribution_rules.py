@@ -624,9 +624,11 @@ def source_span(ix: Index, tok, clip):
     return span
 
 
-def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHOLD, use_model: bool = True) -> list[Raw]:
+def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHOLD, use_model: bool = True,
+         model: dict | None = None) -> list[Raw]:
     lexicon = learned_cues() if lexicon is None else lexicon
-    model = cue_model() if use_model else None
+    if model is None:
+        model = cue_model() if use_model else None
     ix = Index(doc, text)
     t_ = text
     raws: list[Raw] = []
