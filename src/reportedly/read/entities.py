@@ -407,10 +407,14 @@ def _cluster(doc, names: list[Mention], meta) -> list[Ent]:
             if not cands:
                 cands = [e for ft, e in persons_full if ft[0] == w]
             if cands:
-                m.ent = cands[-1] if len(set(cands)) > 1 else cands[0]
-                if len(set(cands)) > 1:  # several people share it: the last one named before here
-                    before = [e for e in cands if any(x.start < m.start for x in names if x.ent == e)]
-                    m.ent = before[-1] if before else cands[0]
+                m.ent = cands[0]
+                if len(set(cands)) > 1:
+                    # several people share it (Jeb Bush, George W. Bush): the one named in full more
+                    # often, then the one named last before here
+                    def rank(e):
+                        full = [x.start for x in names if x.ent == e]
+                        return (len(full), max([x for x in full if x < m.start], default=-1))
+                    m.ent = max(set(cands), key=rank)
                 continue
             k = ("P", " ".join(toks).lower())
         else:
@@ -635,8 +639,9 @@ def _pronouns(doc) -> list[Mention]:
 
 def _salience(e: Ent, sent: int) -> float:
     total = 0.0
-    for s, f in e.sal.items():
-        if s <= sent and sent - s < 8:
+    for s in range(max(0, sent - 7), sent + 1):
+        f = e.sal.get(s)
+        if f:
             total += sum(f.values()) * (0.5 ** (sent - s))
     return total
 
@@ -675,6 +680,14 @@ def _quote_speakers(doc, names: list[Mention]) -> dict[int, int]:
         inside = range(sp.start, sp.end)
         verbs = {t.head.i for t in sp if t.head.i not in inside and t.head.pos_ in ("VERB", "AUX")}
         speaker = None
+        # 'McCrummen reports: "..."': the saying verb just before the opening quote
+        j = sp.start - 1
+        while j >= 0 and doc[j].is_space:
+            j -= 1
+        if j >= 1 and doc[j].text in (":", ","):
+            v = doc[j - 1]
+            if v.lemma_ in SAY_VERBS:
+                verbs.add(v.i)
         for v in verbs:
             for c in doc[v].children:
                 if c.dep_ in ("nsubj", "nsubjpass") and c.i in name_at:
