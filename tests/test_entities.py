@@ -215,3 +215,18 @@ def test_unnamed_person_keeps_her_pronouns():
     said_she = _occ(r.text, "she had")
     assert not any(m.start == said_she[0] for m in jane.mentions)  # the woman's, not Jane's
     assert not any(e.name.lower().startswith("the woman") for e in r.entities)  # unnamed: not reported
+
+
+def test_outlet_cues_and_short_names():
+    r = _report(
+        "The Daily Planet newspaper said on Monday that the mayor had resigned. Mayor Tom Reed told the "
+        "Metro Courier that he would not comment. The New York Post reported the same. The Post has learned "
+        "that the Federal Bureau of Investigation is looking into it, and the FBI declined to comment."
+    )
+    assert entity_at(r.entities, *_occ(r.text, "Daily Planet")).type == "OUTLET"  # "X newspaper"
+    assert entity_at(r.entities, *_occ(r.text, "Metro Courier")).type == "OUTLET"  # "told X"
+    post = entity_at(r.entities, *_occ(r.text, "New York Post"))
+    assert post.type == "OUTLET" and entity_at(r.entities, *_occ(r.text, "Post has")) is post
+    fbi = entity_at(r.entities, *_occ(r.text, "FBI"))
+    assert fbi.name == "Federal Bureau of Investigation" and fbi.type == "ORG"
+    assert _who(r, "he would") == "Tom Reed"

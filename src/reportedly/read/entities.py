@@ -265,6 +265,22 @@ def _name_mentions(doc, meta) -> list[Mention]:
         if i0 is not None and not any(taken[i0:i1]) and doc[i0].pos_ in ("PROPN", "NOUN", "ADJ"):
             add(i0, i1, gaz[m.group(0)], "gaz")
 
+    # names spaCy missed next to an outlet noun: "the Daily Planet newspaper", "the magazine Vox Populi"
+    for t in doc:
+        if t.lemma_.lower() not in lex.OUTLET_NOUNS or t.pos_ != "NOUN" or t.lower_ in ("agency", "network", "station"):
+            continue
+        j = t.i
+        while j - 1 >= 0 and doc[j - 1].pos_ == "PROPN" and _is_cap(doc[j - 1]) and not taken[j - 1]:
+            j -= 1
+        if j < t.i:
+            add(j, t.i, "OUTLET", "cue")
+            continue
+        k = t.i + 1
+        while k < len(doc) and doc[k].pos_ == "PROPN" and _is_cap(doc[k]) and not taken[k]:
+            k += 1
+        if k > t.i + 1 and t.i > 0 and doc[t.i - 1].lower_ == "the":
+            add(t.i + 1, k, "OUTLET", "cue")
+
     # honorifics ("Mr. Smith") join the name and give its gender
     for m in out:
         if m.label == "PERSON" and m.i0 > 0:
