@@ -104,6 +104,8 @@ def source_kind(parsed: Parsed, raw: R.Raw, report: Report, entity) -> str:
         return "unnamed"
     if hl in R.DOCUMENT_HEADS:
         return "document"
+    if hl in R.ORG_HEADS:
+        return "organization"
     return "unnamed" if head.tag_ in ("NNS",) else "person"
 
 

@@ -56,6 +56,14 @@ UNNAMED_HEADS = {
     "outlet", "journalist", "reporter", "correspondent", "colleague", "one", "they", "participant",
     "member", "staffer", "advisor", "adviser", "lawyer", "attorney",
 }
+ORG_HEADS = {
+    "ministry", "government", "department", "agency", "company", "firm", "party", "office", "committee",
+    "commission", "council", "campaign", "administration", "court", "police", "army", "military", "embassy",
+    "kremlin", "parliament", "senate", "house", "congress", "cabinet", "union", "bank", "board", "authority",
+    "authorities", "service", "prosecutor's", "organization", "organisation", "group", "team", "university",
+    "school", "hospital", "foundation", "institute", "center", "centre", "corporation", "regime", "state",
+    "city", "county", "country", "nation", "side", "headquarters", "command", "staff", "secretariat",
+}
 DOCUMENT_HEADS = {
     "report", "study", "document", "poll", "survey", "statement", "letter", "data", "memo",
     "email", "e-mail", "filing", "lawsuit", "complaint", "transcript", "record", "paper", "analysis",
@@ -665,6 +673,11 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
                             content=[content] if content else [], frame="according",
                             score=lexicon.get(("according to", "according"), 1.0)))
             continue
+        if NOUN_CUES and tok.pos_ == "NOUN" and tok.lemma_.lower() in CUE_NOUNS:
+            r = _noun_cue(ix, tok, clip)
+            if r is not None:
+                raws.append(r)
+            continue
         if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and tok.lemma_ in ("say",)):
             continue
         lemma = tok.lemma_.lower()
@@ -859,6 +872,43 @@ def _colon_after(tok) -> bool:
         if w.is_punct or w.is_space or w.pos_ in ("VERB", "AUX") or w.is_quote:
             return False
     return False
+
+
+NOUN_CUES = True
+CUE_NOUNS = {"claim", "statement", "assertion", "allegation", "announcement", "denial", "admission",
+             "warning", "accusation", "suggestion", "insistence", "argument", "contention", "belief",
+             "promise", "pledge", "prediction", "report", "reports", "assurance", "acknowledgment"}
+
+
+def _noun_cue(ix: Index, tok, clip) -> Raw | None:
+    """``Musk's claim that he ...``, ``the statement by the ministry that ...``: a reporting noun
+    with a that-clause; the possessor or the ``by`` agent is the source."""
+    clause = None
+    for c in tok.children:
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+            clause = c
+            break
+    if clause is None:
+        return None
+    content = tokens_span(ix, list(clause.subtree), clip)
+    if not content:
+        return None
+    src = None
+    for c in tok.children:
+        if c.dep_ == "poss":
+            src = c
+        elif c.dep_ == "prep" and c.lower_ in ("by", "from") and c.i < clause.i:
+            src = _child(c, ("pobj",)) or src
+    r = Raw(cue=(tok.idx, tok.idx + len(tok.text)), cue_lemma=tok.lemma_.lower(), cue_head=tok.i,
+            content=[content], frame="noun")
+    if src is not None:
+        sp = tokens_span(ix, list(src.subtree), clip)
+        if sp and ix.text[sp[1] - 2:sp[1]] in ("'s", "’s"):
+            sp = (sp[0], sp[1] - 2)
+        r.source = sp
+        r.source_head = src.i
+    return r
 
 
 def _citing(ix: Index, tok, parent: Raw, raws: list[Raw], dobj_tok) -> None:
