@@ -48,6 +48,10 @@ PRONOUNS = {
 PRONOUN_TYPES = {
     "m": ("PERSON",), "f": ("PERSON",), "pl": ("ORG", "OUTLET", "NORP"), "n": ("ORG", "OUTLET", "GPE", "PRODUCT"),
 }
+HEADLINE_VERBS = frozenset(
+    "says said tells told claims warns urges slams blasts rips asks calls vows wins loses backs defends "
+    "denies admits hits attacks accuses praises endorses responds reacts".split()
+)
 SAY_VERBS = frozenset("say tell announce state add claim insist argue warn report confirm deny write note".split())
 ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd")
 MOD_DEPS = ("compound", "amod", "nmod", "npadvmod", "nummod", "advmod")
@@ -164,6 +168,11 @@ def _factors(tok) -> dict:
     return f
 
 
+def _glued_hyphen(doc, i) -> bool:
+    """A hyphen inside a word ("full-scale", "Pro-Kremlin"), not a dash ("WASHINGTON - President")."""
+    return doc[i].text == "-" and not doc[i].whitespace_ and i > 0 and not doc[i - 1].whitespace_
+
+
 def _is_cap(tok) -> bool:
     return tok.text[:1].isupper()
 
@@ -214,6 +223,11 @@ def _name_mentions(doc, meta) -> list[Mention]:
                 i0 += 1
         if i0 >= i1:
             continue
+        if doc[i0].lower_ in ("pro", "anti", "non", "post", "pre") and i1 - i0 > 1 and _glued_hyphen(doc, i0 + 1):
+            continue  # "Pro-Kremlin", "Anti-Trump": an adjective, not a name
+        if label == "PERSON":  # headline verbs glued to a name: "Obama Says", "Trump Slams"
+            while i1 - i0 > 1 and (doc[i1 - 1].pos_ in ("VERB", "AUX") or doc[i1 - 1].lower_ in HEADLINE_VERBS):
+                i1 -= 1
         key = _norm(doc[i0:i1].text)
         # a person inside a longer non-person name ("Defence Lloyd Austin")
         if label != "PERSON" and i1 - i0 >= 2 and key not in outlets and doc[i0:i1].text not in gaz:
@@ -538,12 +552,14 @@ def _titles(doc, ents: list[Ent]) -> list[Mention]:
             if left:
                 lo = min(c.left_edge.i for c in left)
                 s = m.i0
-                while s - 1 >= lo and doc[s - 1].pos_ in TITLE_POS and "\n" not in doc[s - 1].text:
+                while s - 1 >= lo and doc[s - 1].pos_ in TITLE_POS and "\n" not in doc[s - 1].text and not (
+                    doc[s - 1].is_punct and not _glued_hyphen(doc, s - 1)
+                ):
                     s -= 1
                 while s < m.i0 and (doc[s].is_punct or doc[s].pos_ in ("ADP", "DET", "CCONJ", "PART") or doc[s].is_space):
                     s += 1
                 seg = doc[s:m.i0]
-                if s < m.i0 and not any("\n" in t.text or (t.is_punct and t.text not in "-") for t in seg) and any(
+                if s < m.i0 and not any("\n" in t.text or (t.is_punct and not _glued_hyphen(doc, t.i)) for t in seg) and any(
                     t.pos_ in ("NOUN", "PROPN", "ADJ") for t in seg
                 ):
                     r, a, n = _learn(doc, s, m.i0)
@@ -903,7 +919,8 @@ def _name_of(doc, e: Ent, meta) -> str:
         def core(m):
             return [t for t in doc[m.n0:m.n1] if t.lower_ not in lex.HONORIFICS]
         best = max(names, key=lambda m: (len(core(m)), -m.start))
-        return " ".join(t.text for t in core(best))
+        toks = core(best)
+        return doc[toks[0].i:toks[-1].i + 1].text if toks else doc[best.n0:best.n1].text
     counts = Counter(doc[m.n0:m.n1].text for m in names)
     return max(counts, key=lambda k: (counts[k], len(k)))
 
