@@ -737,6 +737,9 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             continue
         passive = any(c.dep_ == "auxpass" for c in tok.children)
         src_tok = _agent(tok) if passive else _subject(tok)
+        if src_tok is not None and (src_tok.dep_ == "expl" or (
+                src_tok.lower_ == "it" and lemma in ("seem", "appear", "emerge", "transpire", "turn"))):
+            src_tok = None  # "it appears that ...": no source in the text
         if frame == "passive" and src_tok is None:
             src_tok = None
         cspan = cue_span(ix, tok, frame, chead)
