@@ -172,3 +172,15 @@ def test_author_bio_marked_as_byline():
     removed = find_furniture(text)
     assert [r.reason for r in removed] == ["byline", "byline"]
     assert removed[-1].text.startswith("Maria Lopez covers")
+
+
+def test_byline_in_text_gives_authors_when_metadata_has_none():
+    from reportedly.intake.html import byline_authors
+    from reportedly.model import Removed
+
+    line = "By Anna Smith and Bob Jones, Staff Writers | March 3, 2024"
+    text = line + "\nThe council met on Tuesday."
+    removed = [r for r in find_furniture(text) if r.reason == "byline"]
+    assert removed and removed[0].text == line
+    assert byline_authors(text, removed) == ["Anna Smith", "Bob Jones"]
+    assert byline_authors("x", [Removed(start=0, end=1, text="x", reason="promo")]) == []

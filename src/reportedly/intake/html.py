@@ -26,7 +26,7 @@ from trafilatura.utils import load_html
 from ..errors import InputError
 from ..model import Meta
 from .document import Document
-from .html_furniture import find_furniture
+from .html_furniture import BYLINE_NAME, find_furniture
 from .html_meta import PageMeta, clean, iso_date, read_page_meta
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -128,7 +128,7 @@ def _own_date(pm: PageMeta) -> str | None:
     return None
 
 
-def traf_metadata(tree: HtmlElement, url: str | None, need_date: bool):
+def traf_metadata(tree: HtmlElement, url: str | None, need_date: bool, need_section: bool = True):
     """trafilatura's metadata (``extract_metadata``), htmldate only when ``need_date``: the
     same steps in the same order, so a page stating its date in <meta>/JSON-LD skips the
     costly date search in the text."""
@@ -158,7 +158,7 @@ def traf_metadata(tree: HtmlElement, url: str | None, need_date: bool):
             md.sitename = md.sitename.lstrip("@")
             if md.sitename and "." not in md.sitename and not md.sitename[0].isupper():
                 md.sitename = md.sitename.title()
-        if not md.categories:
+        if not md.categories and need_section:
             md.categories = tmeta.extract_catstags("category", tree)
         md.clean_and_trim()
         return md
@@ -268,6 +268,40 @@ def pick_authors(pm: PageMeta, traf_author: str | None, sites: list[str] | None 
                 if a not in out:
                     out.append(a)
             return out
+    return []
+
+
+_BY = re.compile(r"^[-•*\s]*(?i:(?:written |reported |words |story |text |posted )?by)\s+")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’-]*\.?|[A-Z]\.|de|van|von|da|del|der|la|le|bin|al)$")
+
+
+_ROLE = re.compile(
+    r"\b(?:writer|editor|reporter|correspondent|staff|contributor|columnist|photographer|team|desk|news|editorial)s?\b",
+    re.I,
+)
+
+
+def byline_authors(text: str, removed) -> list[str]:
+    """Names from a "By Jane Doe and John Roe | date" line marked as byline in the text."""
+    for r in removed:
+        if r.reason != "byline" or r.start > 2000:
+            continue
+        line = r.text.strip()
+        if not BYLINE_NAME.match(line.lstrip("-•* ")):
+            continue
+        rest = _BY.sub("", line)
+        rest = re.split(r"\s[|•·–—-]\s|\s[|•·]|\s+on\s+|\d", rest)[0]
+        names = []
+        for part in re.split(r"\s*(?:,|&|\band\b)\s*", rest):
+            toks = []
+            for t in part.split():
+                if not _NAME_TOKEN.match(t) or len(toks) >= 3 and not t.endswith("."):
+                    break
+                toks.append(t)
+            if len(toks) >= 2 and not _ROLE.search(" ".join(toks)):
+                names.append(" ".join(toks))
+        if names:
+            return names
     return []
 
 
@@ -398,9 +432,13 @@ def extract_html(html: str | bytes, url: str | None = None, path: str | None = N
     text = extract_text(tree, url).strip()
     if _words(text) < MIN_WORDS:
         raise InputError("no text extracted from the HTML")
-    doc = traf_metadata(tree, url, need_date=_own_date(pm) is None)
+    doc = traf_metadata(
+        tree, url, need_date=_own_date(pm) is None, need_section=not (pm.og.get("article:section") or pm.ld_section)
+    )
     meta = build_meta(pm, doc, url, tree)
     removed = find_furniture(text, title=meta.title)
+    if not meta.authors:
+        meta.authors = byline_authors(text, removed)
     warnings: list[str] = []
     kept = len(text) - sum(r.end - r.start for r in removed)
     if kept < 0.2 * len(text):
