@@ -696,6 +696,19 @@ def _recent_subject(doc, e: Ent, m: Mention, si: int, sent_of) -> bool:
 QUOTE_RE = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”')
 
 
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quotations: closed ones within a line, and a quotation opened and not closed in its paragraph
+    (multi-paragraph quotations leave the closing mark off), up to the line end."""
+    spans = [(q.start(), q.end()) for q in QUOTE_RE.finditer(text)]
+    pos = 0
+    for line in text.split("\n"):
+        body = line.lstrip()
+        if body[:1] == '"' and line.count('"') % 2 == 1 or body[:1] == "“" and line.count("“") > line.count("”"):
+            spans.append((pos + len(line) - len(body), pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
 def _quote_speakers(doc, names: list[Mention]) -> dict[int, int]:
     """token index -> the entity that speaks the quotation the token stands in (when a named
     speaker is the subject of the verb the quotation hangs on): a third-person pronoun in a quote
@@ -705,8 +718,8 @@ def _quote_speakers(doc, names: list[Mention]) -> dict[int, int]:
         for j in range(m.i0, m.i1):
             name_at[j] = m.ent
     out = {}
-    for q in QUOTE_RE.finditer(doc.text):
-        sp = doc.char_span(q.start(), q.end(), alignment_mode="expand")
+    for qs, qe in _quote_spans(doc.text):
+        sp = doc.char_span(qs, qe, alignment_mode="expand")
         if sp is None:
             continue
         inside = range(sp.start, sp.end)
@@ -736,8 +749,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
     # not push earlier mentions back ('He added, "..."' after a long quote)
     text = doc.text
     quoted = bytearray(len(text) + 1)
-    for q in QUOTE_RE.finditer(text):
-        quoted[q.start():q.end()] = b"\x01" * (q.end() - q.start())
+    for qs, qe in _quote_spans(text):
+        quoted[qs:qe] = b"\x01" * (qe - qs)
     sent_of, eff, k, has_q = {}, {}, -1, []
     for si, s in enumerate(doc.sents):
         has_q.append(any(ch in text[s.start_char:s.end_char] for ch in '"“”'))
