@@ -7,8 +7,15 @@ fifth (bench/ptc_data.py: sorted ids, index % 5 == 4) is never read here.
     .venv/bin/python scripts/train_propaganda.py            # tune on 'tune', then fit on all 'train'
     .venv/bin/python scripts/train_propaganda.py --no-final # tuning figures only
 
-Deterministic: crfsuite L-BFGS from zero weights, fixed feature order. Parses are cached in
-/tmp/reportedly_ptc_parses (a DocBin) to save re-parsing on re-runs.
+Model: a linear-chain CRF (python-crfsuite, BIO labels, L1+L2) over word, lemma, tag, dependency,
+neighbour, valence-lexicon (VADER words, MIT), quotation and repetition features, plus word
+clusters (k-means, 256 and 64) and a PCA projection of WordLlama word embeddings (the wordllama
+package's bundled l2_supercat_256 weights) as real-valued features. Shipped files, all in
+src/reportedly/models/: propaganda_crf.bin (the CRF), propaganda_clusters.npz (centroids and
+projection), propaganda_crf.json (decoding settings chosen on the tuning part, and provenance).
+
+Deterministic: crfsuite L-BFGS from zero weights, k-means/PCA with a fixed seed, fixed feature
+order. Parses are cached in /tmp/reportedly_ptc_parses (a DocBin) to save re-parsing on re-runs.
 """
 from __future__ import annotations
 
@@ -26,7 +33,7 @@ from ptc_data import article_text, gold_spans, si_score, split  # noqa: E402
 
 from reportedly.read.nlp import load_nlp  # noqa: E402
 from reportedly.read.qualify_features import (  # noqa: E402
-    WordClusters, add_sentence_scores, sentence_features, sequences, valence)
+    WordClusters, add_sentence_scores, crf_item, sentence_features, sequences, valence)
 from reportedly.read.qualify_model import (  # noqa: E402
     CLUSTER_FILE, CONFIG_FILE, MODEL_FILE, SENT_FILE, SentenceScorer, decode, token_probs)
 
@@ -101,6 +108,12 @@ def fit_clusters(ids, docs, k_fine=256, k_coarse=64, seed=0) -> WordClusters:
         C = km.cluster_centers_.astype(np.float32)
         cents.append(C / np.linalg.norm(C, axis=1, keepdims=True))
     wc.fine, wc.coarse = cents
+    if DENSE:
+        from sklearn.decomposition import PCA
+
+        pca = PCA(n_components=DENSE, random_state=seed).fit(E)
+        # scaled so a word's coordinates are about unit size
+        wc.proj = (pca.components_.T / np.sqrt(pca.explained_variance_)[None, :]).astype(np.float32) * 0.3
     print(f"clusters: {len(vocab)} words -> {k_fine}/{k_coarse}", flush=True)
     return wc
 
@@ -116,6 +129,7 @@ def featurize(ids, docs, clusters=None):
 
 
 SENT_C = 0.5
+DENSE = 32  # dimensions of the word embedding given to the CRF as real-valued features (0: none)
 FOLDS = 5
 
 
@@ -146,7 +160,7 @@ def set_sentence_scores(data, ids, scorer: SentenceScorer | None = None):
     for a in ids:
         for _, feats in data[a][1]:
             for f in feats:
-                f[:] = [x for x in f if not x.startswith("sp=")]
+                f[:] = [x for x in f if not (isinstance(x, str) and x.startswith("sp="))]
     if scorer is not None:
         for a in ids:
             seqs = data[a][1]
@@ -165,7 +179,7 @@ def fit(data, ids, path: Path):
     for a in ids:
         _, seqs, labels = data[a]
         for (_, feats), lab in zip(seqs, labels):
-            tr.append(feats, lab)
+            tr.append([crf_item(f) for f in feats], lab)
     tr.set_params(PARAMS)
     tr.train(str(path))
 
@@ -184,7 +198,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-final", action="store_true")
     ap.add_argument("--no-clusters", action="store_true")
-    ap.add_argument("--no-sentences", action="store_true")
+    ap.add_argument("--sentences", action="store_true",
+                    help="stack a sentence-level scorer (did not help on the tuning part; off by default)")
     ap.add_argument("--out", default=str(ROOT / "src" / "reportedly" / "models"))
     args = ap.parse_args(argv)
     import pycrfsuite
@@ -199,7 +214,7 @@ def main(argv=None):
 
     tmp = Path("/tmp/reportedly_ptc_tune.crf")
     t0 = time.time()
-    if not args.no_sentences:
+    if args.sentences:
         set_sentence_scores(data, sp["fit"])
         set_sentence_scores(data, sp["tune"], fit_sentences(data, sp["fit"]))
     fit(data, sp["fit"], tmp)
@@ -223,8 +238,10 @@ def main(argv=None):
     if clusters is not None:
         import numpy as np
 
-        np.savez(out / CLUSTER_FILE, fine=clusters.fine.astype(np.float16), coarse=clusters.coarse.astype(np.float16))
-    if not args.no_sentences:
+        extra = {"proj": clusters.proj.astype(np.float16)} if clusters.proj is not None else {}
+        np.savez(out / CLUSTER_FILE, fine=clusters.fine.astype(np.float16), coarse=clusters.coarse.astype(np.float16),
+                 **extra)
+    if args.sentences:
         scorer = fit_sentences(data, ids)
         (out / SENT_FILE).write_text(json.dumps({"bias": scorer.bias, "weights": scorer.weights}, sort_keys=True)
                                      + "\n", encoding="utf-8")

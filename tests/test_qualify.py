@@ -189,3 +189,18 @@ def test_si_score_partial_credit():
     assert sc["R"] == pytest.approx(1.0 / 2)
     assert sc["F1"] == pytest.approx(0.5)
     assert si({"a": []}, gold)["F1"] == 0.0
+
+
+def test_shipped_tagger_marks_loaded_language():
+    from reportedly.read.qualify_model import load_tagger, propaganda_spans
+
+    if load_tagger() is None:
+        pytest.fail("the shipped propaganda tagger (models/propaganda_crf.bin) does not load")
+    loaded = "The corrupt, treasonous thugs and their disgusting lies are destroying our great nation!"
+    plain = "The committee will meet on Tuesday at ten o'clock in the town hall."
+    text = plain + "\n\n" + loaded
+    parsed = parse(text, [], Meta())
+    spans = propaganda_spans(parsed.doc, text)
+    start = len(plain) + 2
+    assert any(s >= start for s, _, _ in spans)
+    assert not any(e <= len(plain) for _, e, _ in spans)
