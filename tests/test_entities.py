@@ -230,3 +230,12 @@ def test_outlet_cues_and_short_names():
     fbi = entity_at(r.entities, *_occ(r.text, "FBI"))
     assert fbi.name == "Federal Bureau of Investigation" and fbi.type == "ORG"
     assert _who(r, "he would") == "Tom Reed"
+
+
+def test_cataphora_and_subject_parallelism():
+    r = _report(
+        "Senator Lindsey Graham called both Donald Trump and Ted Cruz unfit. He joked about it later. "
+        "In her speech on Monday, Nancy Pelosi answered him."
+    )
+    assert _who(r, "He joked") == "Lindsey Graham"
+    assert _who(r, "her speech") == "Nancy Pelosi"

@@ -762,6 +762,7 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
             sent_of[j] = si
             eff[j] = k
     by_head: dict[int, Mention] = {}
+    name_head = {m.head: m.ent for m in mentions if m.kind == "name" and m.ent >= 0}
     last_speaker: list = [None, -99]  # entity that last spoke a quotation, effective sentence
 
     def says_quote(tok) -> bool:
@@ -797,6 +798,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
         if m.kind == "pron":
             word = tok.lower_
             gender, role = PRONOUNS[word]
+            if word == "her" and (tok.tag_ == "PRP$" or tok.dep_ == "poss"):
+                role = "poss"
             types = PRONOUN_TYPES[gender]
             target = None
             if role == "refl":
@@ -808,6 +811,17 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         target = by_head[subj[0].i].ent
                 if target is not None and ents[target].label not in types:
                     target = None
+            if target is None and role == "poss" and gender in ("m", "f"):
+                # cataphora: "Before his death, Ali rebuked ...", "In her speech, Clinton said ..."
+                v = tok.head
+                while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
+                    v = v.head
+                if v.i > tok.i:
+                    for c in v.children:
+                        if c.dep_ == "nsubj" and c.i > tok.i and c.i in name_head:
+                            e = ents[name_head[c.i]]
+                            if e.label == "PERSON" and (e.gender in (None, gender)) and e.gvotes[gender] >= e.gvotes["f" if gender == "m" else "m"]:
+                                target = name_head[c.i]
             if target is None and gender in ("n", "pl") and tok.dep_ in ("nsubj", "nsubjpass"):
                 # "The union said it would ...": the subject of the saying verb above
                 gov = tok.head
@@ -851,6 +865,9 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         for c in up.children:
                             if c.dep_ in ("nsubj", "nsubjpass") and c.i in by_head and by_head[c.i].ent == ei:
                                 sc += 30
+                    # a subject pronoun prefers the last sentence's subject (parallelism)
+                    if tok.dep_ in ("nsubj", "nsubjpass") and "subj" in e.sal.get(ei_ - 1, {}):
+                        sc += 80
                     # '"...," he said': the one who spoke the last quotation, if lately
                     if last_speaker[0] == ei and ei_ - last_speaker[1] <= 4 and says_quote(tok):
                         sc += 150
