@@ -129,9 +129,10 @@ def _own_date(pm: PageMeta) -> str | None:
 
 
 def traf_metadata(tree: HtmlElement, url: str | None, need_date: bool, need_section: bool = True):
-    """trafilatura's metadata (``extract_metadata``), htmldate only when ``need_date``: the
-    same steps in the same order, so a page stating its date in <meta>/JSON-LD skips the
-    costly date search in the text."""
+    """trafilatura's metadata (the steps of ``extract_metadata``, in its order), with htmldate
+    run only when ``need_date`` (the page states no date in <meta>/JSON-LD) and without its
+    extensive free-text search (slow; ``pick_published`` looks for a displayed date instead),
+    and categories only when ``need_section``."""
     try:
         md = tmeta.examine_meta(tree)
         if md.author and " " not in md.author:
