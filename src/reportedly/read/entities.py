@@ -617,6 +617,8 @@ def _descriptions(doc, ents, covered: set[int], person_toks: set[int], name_toks
     for t in doc:
         if t.pos_ != "NOUN" or t.tag_ != "NN" or t.dep_ in ("compound", "amod", "nmod") or t.i in covered:
             continue
+        if "Plur" in t.morph.get("Number") or (t.text.endswith("s") and t.lemma_.lower() != t.lower_):
+            continue  # "justices" tagged NN
         lem = t.lemma_.lower()
         if lem in lex.ORG_NOUNS:
             label = lex.ORG_NOUNS[lem]
@@ -910,13 +912,17 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
             learnt = bool(m.roles & e.roles) or bool(m.affs & e.affs)
             if not learnt and m.roles & PEOPLE_NOUNS.keys() and not m.roles & lex.roles().keys():
                 continue  # "the woman" is a named woman only if she was called so before
+            if m.gender and e.gvotes["f" if m.gender == "m" else "m"] - e.gvotes[m.gender] >= 1:
+                continue  # "the businessman" is not Hillary Clinton
             sc = _salience(e, ei_)
+            if not learnt and sc < 60:
+                continue
+            if not learnt and e.label == "PERSON" and e.roles:
+                sc *= 0.5  # described as something else before ("neurosurgeon" for "the businessman")
             if m.roles & e.roles:
                 sc += 400
             if m.affs & e.affs:
                 sc += 300
-            if not learnt and sc < 60:
-                continue
             if sc > best_score:
                 best, best_score = ei, sc
         if best is not None:
