@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import re
 import subprocess
 import sys
@@ -144,16 +145,16 @@ def polnear(split: str, n_speed: int, sample: int):
                 cov[kind] += 1
                 if kind == "pronoun":
                     pron_resolved_to[ent.type] += 1
-                    if len(samples) < sample and k % 3 == 0:
-                        ctx = text[max(0, s - 220):e + 60].replace("\n", " ")
-                        samples.append(f"[{path.stem}] {src!r} -> {ent.name} ({ent.type})\n    ...{ctx}...")
+                    ctx = text[max(0, s - 220):e + 60].replace("\n", " ")
+                    samples.append(f"[{path.stem}] {src!r} -> {ent.name} ({ent.type})\n    ...{ctx}...")
     return {
         "split": split, "docs": len(texts), "n_speed": min(n_speed, len(texts)),
         "parse_ms": t_parse * 1000 / max(1, min(n_speed, len(texts))),
         "entities_ms": t_ent * 1000 / max(1, min(n_speed, len(texts))),
         "coverage": {k: (cov[k], tot[k]) for k in ("name", "pronoun", "description")},
         "pron_types": dict(pron_resolved_to), "entities_per_doc": n_ents / len(texts),
-        "mentions_per_doc": n_mentions / len(texts), "samples": samples,
+        "mentions_per_doc": n_mentions / len(texts),
+        "samples": random.Random(0).sample(samples, min(sample, len(samples))),
     }
 
 
