@@ -1,4 +1,4 @@
-"""Learn the attribution cue lexicon from the PolNeAR train split.
+"""Learn the attribution cue scorer (and a readable cue lexicon) from the PolNeAR train split.
 
 Data: PolNeAR (networkdynamics/PolNeAR, Newell, Margolin & Ruths 2018), read from
 ``../shared/data/polnear/train`` (never copied into the repo). No licence is stated for PolNeAR:

@@ -760,6 +760,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         raws.extend(_colon_credits(ix, raws))
     if FLOATING:
         _floating_quotes(ix, raws)
+    for r in raws:
+        r.content = sorted(set(r.content))
     return raws
 
 
