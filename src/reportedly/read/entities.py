@@ -244,8 +244,6 @@ def _name_mentions(doc, meta) -> list[Mention]:
             label, src = "OUTLET", "outlet"
         elif txt in gaz and not (label == "PERSON" and i1 - i0 > 1):
             label, src = gaz[txt], "gaz"
-        if label in ("NORP",) and i1 - i0 == 1 and doc[i0].pos_ == "ADJ" and False:
-            continue
         add(i0, i1, label, src)
 
     def char_tokens(s, e):
@@ -665,8 +663,6 @@ def _pronouns(doc) -> list[Mention]:
         p = PRONOUNS.get(t.lower_)
         if p is None or t.pos_ not in ("PRON", "DET"):
             continue
-        if t.lower_ == "her" and t.tag_ == "PRP$":
-            pass
         out.append(Mention(t.idx, t.idx + len(t.text), t.i, t.i + 1, t.i, "pron", p[0], src="pron"))
     return out
 
