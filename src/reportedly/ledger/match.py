@@ -46,7 +46,7 @@ class Record:
 
     @property
     def title(self) -> str:
-        return self.extra.get("title", "")
+        return self.extra.get("title") or self.extra.get("headline") or ""
 
 
 def read_tsv(path: str | Path) -> list[Record]:
@@ -215,6 +215,11 @@ class Matcher:
 
     ``claims``: :class:`Record` objects or ``(id, text)`` / ``(id, text, title)`` tuples.
     ``backend``: ``auto``, ``minilm`` or ``wordllama`` (the dense scorer of the re-ranking stage).
+
+    ``rank(text, top)`` returns ``[(claim_id, score)]``, best first. With the trained re-ranker the
+    score is a logit: above 0 means the model rates the pair more likely a match than not (among
+    first-stage candidates); use a threshold of about 0 to decide "already checked".
+    Near-duplicate claims (same words up to quote marks and case) are listed once, the first given.
     """
 
     def __init__(
