@@ -225,6 +225,8 @@ def _name_mentions(doc, meta) -> list[Mention]:
             continue
         if doc[i0].lower_ in ("pro", "anti", "non", "post", "pre") and i1 - i0 > 1 and _glued_hyphen(doc, i0 + 1):
             continue  # "Pro-Kremlin", "Anti-Trump": an adjective, not a name
+        if label != "PERSON" and i1 - i0 >= 3 and any(doc[j].lower_ in HEADLINE_VERBS for j in range(i0 + 1, i1)):
+            continue  # a title-case headline taken for a name: "Obama Says Museum Tells Story"
         if label == "PERSON":  # headline verbs glued to a name: "Obama Says", "Trump Slams"
             while i1 - i0 > 1 and (doc[i1 - 1].pos_ in ("VERB", "AUX") or doc[i1 - 1].lower_ in HEADLINE_VERBS):
                 i1 -= 1
