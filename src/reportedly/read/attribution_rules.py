@@ -615,10 +615,22 @@ MEDIUM_NOUNS = {"statement", "interview", "part", "letter", "email", "e-mail", "
                 "speech", "release", "memo", "response", "video", "message", "column", "essay", "editorial"}
 
 
-def source_span(ix: Index, tok, clip):
-    """The span of a source head token: its subtree in the cue's line, without a trailing
-    relative clause when the head is a relative pronoun's antecedent."""
+SOURCE_TRIM = True
+
+
+def source_span(ix: Index, tok, clip, cue_tok=None):
+    """The span of a source head token: its subtree in the cue's line, less a time phrase hanging on
+    it (``Trump last week``, ``the report on Wednesday``), and never running into the cue."""
     toks = list(tok.subtree)
+    if SOURCE_TRIM:
+        drop = set()
+        for c in tok.children:
+            if c.i > tok.i and (c.dep_ == "npadvmod" or (c.dep_ == "prep" and any(
+                    g.ent_type_ in ("DATE", "TIME") for g in c.children if g.dep_ == "pobj"))):
+                drop.update(w.i for w in c.subtree)
+        if cue_tok is not None and tok.i < cue_tok.i:
+            drop.update(w.i for w in toks if w.i >= cue_tok.i)
+        toks = contiguous([w for w in toks if w.i not in drop], tok) if drop else toks
     span = tokens_span(ix, toks, clip)
     if span:
         s, e = span
@@ -752,7 +764,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         r = Raw(cue=cspan, cue_lemma=lemma, cue_head=tok.i, content=content, frame=frame, score=score)
         r.negated = any(c.dep_ == "neg" for c in tok.children)
         if src_tok is not None:
-            r.source = source_span(ix, src_tok, clip)
+            r.source = source_span(ix, src_tok, clip, tok)
             r.source_head = src_tok.i
         raws.append(r)
         _citing(ix, tok, r, raws, None)
