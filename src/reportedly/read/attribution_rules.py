@@ -770,6 +770,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         _citing(ix, tok, r, raws, None)
     if COLON_CREDITS:
         raws.extend(_colon_credits(ix, raws))
+        raws.extend(_dash_credits(ix, raws))
     if FLOATING:
         _floating_quotes(ix, raws)
     for r in raws:
@@ -780,6 +781,33 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
 COLON_CREDITS = True
 KEEP_PUNCT_BEFORE_ACCORDING = False
 _COLON_LINE = re.compile(r"(?P<src>[A-Z][\w.'’&-]*(?: [\w.'’&-]+){0,4}):\s+(?P<claim>\S.*\S)\s*$")
+
+
+_DASH_CREDIT = re.compile(r"([”\"’])[ \t]*([―—])[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
+
+
+def _dash_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
+    """``"..." ― Sonya Herridge``: a quotation signed with a dash and a name."""
+    t = ix.text
+    out = []
+    cues = {r.cue for r in raws}
+    for m in _DASH_CREDIT.finditer(t):
+        close = m.start(1)
+        q = ix.quote_at(close)
+        if q and q[1] == close + 1:
+            start = q[0]
+        else:
+            ls, _ = ix.line_bounds(close)
+            k = max(t.rfind(c, ls, close) for c in "“”\"")
+            if k < 0 or close - k < 4:
+                continue
+            start = k
+        cue = (m.start(2), m.end(2))
+        if cue in cues:
+            continue
+        out.append(Raw(cue=cue, cue_lemma="―", cue_head=-1, source=(m.start(3), m.end(3)),
+                       content=[(start, close + 1)], frame="dash"))
+    return out
 
 
 def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
