@@ -920,6 +920,7 @@ def _colon_after(tok) -> bool:
 
 
 NOUN_CUES = True
+NOUN_OF = False
 CUE_NOUNS = {"claim", "statement", "assertion", "allegation", "announcement", "denial", "admission",
              "warning", "accusation", "suggestion", "insistence", "argument", "contention", "belief",
              "promise", "pledge", "prediction", "report", "reports", "assurance", "acknowledgment"}
@@ -934,6 +935,12 @@ def _noun_cue(ix: Index, tok, clip) -> Raw | None:
                 m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
             clause = c
             break
+    if clause is None and NOUN_OF:
+        if any(c.dep_ == "poss" for c in tok.children):
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("of", "about", "on") and c.i > tok.i:
+                    clause = _child(c, ("pobj", "pcomp"))
+                    break
     if clause is None:
         return None
     content = tokens_span(ix, list(clause.subtree), clip)
@@ -949,8 +956,6 @@ def _noun_cue(ix: Index, tok, clip) -> Raw | None:
             content=[content], frame="noun")
     if src is not None:
         sp = tokens_span(ix, list(src.subtree), clip)
-        if sp and ix.text[sp[1] - 2:sp[1]] in ("'s", "’s"):
-            sp = (sp[0], sp[1] - 2)
         r.source = sp
         r.source_head = src.i
     return r
