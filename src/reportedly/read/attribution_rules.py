@@ -497,7 +497,11 @@ def verb_frame(ix: Index, tok):
             return "as", [span], tok.head
     x = _child(tok, ("xcomp",))
     if x is not None and x.i > tok.i:
-        span = tokens_span(ix, list(x.subtree), clip)
+        toks = list(x.subtree)
+        o = _child(tok, ("dobj",))
+        if XCOMP_OBJECT and o is not None and tok.i < o.i < x.i:
+            toks = list(o.subtree) + toks  # "urged voters to ...": the object and its infinitive
+        span = tokens_span(ix, toks, clip)
         if span:
             return "xcomp", [span], x
     if any(c.dep_ == "auxpass" for c in tok.children):
@@ -920,6 +924,7 @@ def _colon_after(tok) -> bool:
 
 
 NOUN_CUES = True
+XCOMP_OBJECT = True
 NOUN_OF = False
 CUE_NOUNS = {"claim", "statement", "assertion", "allegation", "announcement", "denial", "admission",
              "warning", "accusation", "suggestion", "insistence", "argument", "contention", "belief",
