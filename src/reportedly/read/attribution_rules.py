@@ -483,7 +483,9 @@ def verb_frame(ix: Index, tok):
     before = tok.doc[first - 1] if first > 0 else None
     if tok.dep_ in ("parataxis", "ccomp") and tok.head.i < tok.i and _subject(tok) is not None and not any(
         c.dep_ in ("dobj", "xcomp", "mark") for c in tok.children
-    ) and before is not None and (before.text in (",", "—", "–", "-") or before.text in _CLOSERS):
+    ) and before is not None and (before.text in (",", "—", "–", "-") or before.text in _CLOSERS) and (
+        not STRICT_INVERTED or _short_tail(tok)
+    ):
         head = tok.head
         toks = [w for w in sent if w.i < min(x.i for x in tok.subtree)]
         span = content_span(ix, toks, clip)
@@ -570,6 +572,24 @@ def _extend_ccomp(ix: Index, tok, c, span, clip):
                     e = max(e, sp[1])
                 break
     return (s, e)
+
+
+STRICT_INVERTED = False
+_TAIL_DEPS = {"nsubj", "npadvmod", "advmod", "punct", "prep", "dative", "aux", "neg", "cc"}
+_TAIL_PREPS = {"in", "on", "at", "during", "after", "to", "with", "of", "before", "from", "by"}
+
+
+def _short_tail(tok) -> bool:
+    """``..., he said (in an interview on Monday).``: after an inverted cue comes at most its subject
+    and where or when it was said, not a content of its own."""
+    for c in tok.children:
+        if c.i < tok.i:
+            continue
+        if c.dep_ not in _TAIL_DEPS:
+            return False
+        if c.dep_ == "prep" and c.lower_ not in _TAIL_PREPS:
+            return False
+    return True
 
 
 def cue_span(ix: Index, tok, frame: str = "", chead=None) -> tuple[int, int]:
