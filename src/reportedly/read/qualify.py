@@ -86,6 +86,9 @@ def _patterns() -> dict[str, re.Pattern]:
 # ---------------------------------------------------------------- voice
 
 
+NEAR = 300  # how far from a quotation its speaker's cue may be (characters)
+
+
 class _Voices:
     """Who speaks at a stretch of the text: the outlet, an attribution, or an unknown quoted speaker."""
 
@@ -107,6 +110,23 @@ class _Voices:
             ov = min(e, ce) - max(s, cs)
             if ov > 0 and ov * 2 >= (e - s):
                 return aid
+        return None
+
+    def quote_speaker(self, s: int, e: int) -> str | None:
+        """The attribution a quotation overlapping s..e belongs to: one whose content overlaps the
+        quotation, else the one whose cue is nearest to it (within ``NEAR`` characters, not inside
+        another quotation)."""
+        for qs, qe in self.quoted(s, e):
+            for cs, ce, aid in self.contents:
+                if cs < qe and qs < ce:
+                    return aid
+            best = None
+            for cs, ce, aid in self.cues:
+                d = qs - ce if ce <= qs else cs - qe if cs >= qe else 0
+                if d <= NEAR and not any(a <= cs < b for a, b in self.quotes) and (best is None or d < best[0]):
+                    best = (d, aid)
+            if best is not None:
+                return best[1]
         return None
 
     def quoted(self, s: int, e: int) -> list[tuple[int, int]]:
@@ -139,7 +159,8 @@ class _Voices:
 def _impersonal(a) -> bool:
     """"it appears that ...", "it seems ...": no speaker but the outlet itself."""
     src = (a.source.text.lower() if a.source else "")
-    return src in ("it", "there") and a.cue.lemma.lower() in ("appear", "seem", "look", "emerge", "transpire", "turn out")
+    return src in ("", "it", "there") and a.cue.lemma.lower() in (
+        "appear", "seem", "look", "emerge", "transpire", "turn out")
 
 
 def _trim(text: str, s: int, e: int, chars: str = " \n\t.,:;\"'\u201c\u201d\u2018\u2019") -> tuple[int, int]:
@@ -397,9 +418,21 @@ def read_qualify(parsed: Parsed, report: Report) -> dict:
 
     candidates = _rule_editorial(doc, parsed)
     rules = [(c.start, c.end) for c in candidates]
+    pieces = []
     for s, e, _p in propaganda_spans(doc, text):
-        if any(rs < e and s < re_ for rs, re_ in rules):
-            continue
+        # what the rules already name stays theirs; the rest of the tagger's span is kept
+        cur = [(s, e)]
+        for rs, re_ in rules:
+            cur = [q for a, b in cur for q in ((a, min(b, rs)), (max(a, re_), b)) if q[1] > q[0]] \
+                if any(rs < b and a < re_ for a, b in cur) else cur
+        for a, b in cur:
+            a, b = _trim(text, a, b)
+            if b - a >= 3 and any(ch.isalpha() for ch in text[a:b]):
+                pieces.append((a, b))
+    for s, e in pieces:
+        words = [t for t in doc.char_span(s, e, alignment_mode="expand") or [] if t.is_alpha]
+        if not words or all(t.pos_ == "PROPN" for t in words):
+            continue  # a bare name is not framing
         kind, technique = _technique(doc, s, e)
         candidates.append(Editorial(start=s, end=e, text=text[s:e], kind=kind, technique=technique))
 
@@ -408,6 +441,10 @@ def read_qualify(parsed: Parsed, report: Report) -> dict:
         if not parsed.masked[c.start:c.end].strip():
             continue
         aid = voices.attribution_at(c.start, c.end)
+        if aid is None:
+            inside = sum(min(c.end, qe) - max(c.start, qs) for qs, qe in voices.quoted(c.start, c.end))
+            if inside * 2 >= c.end - c.start:
+                aid = voices.quote_speaker(c.start, c.end)
         if aid is not None:
             editorial.append(c.model_copy(update={"voice": aid}))
             continue

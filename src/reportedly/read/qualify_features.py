@@ -102,8 +102,12 @@ def _vb(v: float | None) -> str:
 
 
 def _shape(t: "Token") -> str:
-    s = t.shape_
-    return re.sub(r"(.)\1+", r"\1", s)[:4]
+    return _squeeze(t.shape_)
+
+
+@functools.lru_cache(maxsize=4096)
+def _squeeze(shape: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", shape)[:4]
 
 
 def _bucket(n: int) -> str:
@@ -134,28 +138,36 @@ class WordClusters:
 
         return np.asarray(self._model().embed(list(words), norm=True), dtype=np.float32)
 
-    def assign(self, words) -> dict[str, tuple[int, int]]:
+    def assign(self, words) -> dict[str, tuple]:
+        """word -> (fine id, coarse id, its own dense features, as previous word, as next word)."""
+        import numpy as np
+
         words = sorted(set(words))
         if not words:
             return {}
         E = self.embed(words)
-        f = (E @ self.fine.T).argmax(axis=1)
-        c = (E @ self.coarse.T).argmax(axis=1)
+        f = (E @ self.fine.T).argmax(axis=1).tolist()
+        c = (E @ self.coarse.T).argmax(axis=1).tolist()
         if self.proj is None:
-            return {w: (int(a), int(b), None) for w, a, b in zip(words, f, c)}
-        V = E @ self.proj
-        return {w: (int(a), int(b), [round(float(x), 3) for x in v]) for w, a, b, v in zip(words, f, c, V)}
+            return {w: (a, b, None, None, None) for w, a, b in zip(words, f, c)}
+        V = np.round(E @ self.proj, 3).tolist()
+        own = [f"x{k}" for k in range(self.proj.shape[1])]
+        prev = [f"-1x{k}" for k in range(NEIGHBOUR_DIMS)]
+        nxt = [f"1x{k}" for k in range(NEIGHBOUR_DIMS)]
+        return {w: (a, b, dict(zip(own, v)), dict(zip(prev, v)), dict(zip(nxt, v)))
+                for w, a, b, v in zip(words, f, c, V)}
 
 
 def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> list[tuple[list["Token"], list[list[str]]]]:
     """[(tokens, features per token)] one per sentence of ``doc`` (``text`` is the report text)."""
     val = valence()
-    cl = clusters.assign(t.lower_ for t in doc if t.is_alpha) if clusters is not None else {}
+    all_toks = list(doc)
+    cl = clusters.assign(t.lower_ for t in all_toks if t.is_alpha) if clusters is not None else {}
     quotes = quoted_regions(text)
     qi = 0
     # repetition: content lemmas and word trigrams counted over the article
-    lem = Counter(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop)
-    words = [t.lower_ for t in doc if not t.is_space and not t.is_punct]
+    lem = Counter(t.lemma_.lower() for t in all_toks if t.is_alpha and not t.is_stop)
+    words = [t.lower_ for t in all_toks if not t.is_space and not t.is_punct]
     tri = Counter(zip(words, words[1:], words[2:]))
 
     out = []
@@ -187,23 +199,24 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
         feats = []
         for i, t in enumerate(toks):
             lw = lowers[i]
+            head = t.head
             f = ["b", "w=" + lw, "l=" + t.lemma_.lower(), "p=" + t.pos_, "t=" + t.tag_, "sh=" + _shape(t),
-                 "s3=" + lw[-3:], "d=" + t.dep_, "hp=" + t.head.pos_, "v=" + _vb(vals[i])]
+                 "s3=" + lw[-3:], "d=" + t.dep_, "hp=" + head.pos_, "v=" + _vb(vals[i])]
             if t.ent_type_:
                 f.append("e=" + t.ent_type_)
             if lw in cl:
-                a, b, vec = cl[lw]
+                a, b, vec, _, _ = cl[lw]
                 f.append(f"cf={a}")
                 f.append(f"cc={b}")
                 if vec is not None:
-                    f.extend((f"x{k}", x) for k, x in enumerate(vec))
+                    f.append(vec)
             for k in (-1, 1):
                 j = i + k
                 if 0 <= j < n and lowers[j] in cl:
-                    f.append(f"{k}cc={cl[lowers[j]][1]}")
-                    nvec = cl[lowers[j]][2]
-                    if nvec is not None:
-                        f.extend((f"{k}x{d}", x) for d, x in enumerate(nvec[:NEIGHBOUR_DIMS]))
+                    nb = cl[lowers[j]]
+                    f.append(f"{k}cc={nb[1]}")
+                    if nb[2] is not None:
+                        f.append(nb[3] if k < 0 else nb[4])
             if t.is_title and i > 0:
                 f.append("ti")
             if t.is_upper and len(t) > 1:
@@ -216,8 +229,8 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
                 f.append("r3")
             if t.dep_ in ("amod", "advmod", "acomp") and vals[i] is not None:
                 f.append("mv=" + _vb(vals[i]))
-            if t.head is not t and t.head.lower_ in val:
-                f.append("hv=" + _vb(val[t.head.lower_]))
+            if head.i != t.i and head.lower_ in val:
+                f.append("hv=" + _vb(val[head.lower_]))
             for k in (-2, -1, 1, 2):
                 j = i + k
                 if 0 <= j < n:
@@ -236,10 +249,15 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
 
 
 def crf_item(feats: list) -> list | dict:
-    """A token's features as python-crfsuite takes them: names, or names with real values."""
-    if feats and any(isinstance(x, tuple) for x in feats):
-        return dict(x if isinstance(x, tuple) else (x, 1.0) for x in feats)
-    return feats
+    """A token's features as python-crfsuite takes them: names (weight 1), or, when real-valued
+    features (dicts name -> value) are among them, one dict."""
+    dense = [x for x in feats if isinstance(x, dict)]
+    if not dense:
+        return feats
+    d = dict.fromkeys((x for x in feats if isinstance(x, str)), 1.0)
+    for x in dense:
+        d.update(x)
+    return d
 
 
 def sentence_features(toks: list["Token"]) -> list[str]:
