@@ -225,7 +225,7 @@ def main() -> None:
     for label, note, secs, sc, shown in runs:
         md.append(f"| {label} ({note.replace('reportedly match: ', '')}) | {secs:.1f} s | {secs / base:.1f}x | "
                   + " | ".join(f"{sc[k]:.4f}" for k in ks) + " |")
-    md += ["", "Commands timed: " + "; ".join(f"`{r[4].replace(str(ROOT) + '/', '')}`" for r in runs), ""]
+    md += ["", "Commands timed: " + "; ".join(f"`{r[4].replace(str(ROOT) + '/', '').replace(str(ROOT.parent) + '/', '../')}`" for r in runs), ""]
     if comps:
         md += ["## Each score alone, over the whole collection", "",
                "| scorer | MAP@1 | MAP@3 | MAP@5 |", "| --- | ---: | ---: | ---: |"]
