@@ -160,7 +160,11 @@ def set_sentence_scores(data, ids, scorer: SentenceScorer | None = None):
     for a in ids:
         for _, feats in data[a][1]:
             for f in feats:
-                f[:] = [x for x in f if not (isinstance(x, str) and x.startswith("sp="))]
+                if isinstance(f, dict):
+                    for k in [k for k in f if k.startswith("sp=")]:
+                        del f[k]
+                else:
+                    f[:] = [x for x in f if not (isinstance(x, str) and x.startswith("sp="))]
     if scorer is not None:
         for a in ids:
             seqs = data[a][1]

@@ -417,7 +417,7 @@ def read_qualify(parsed: Parsed, report: Report) -> dict:
     hedges = _hedges(doc, parsed, voices)
 
     candidates = _rule_editorial(doc, parsed)
-    rules = [(c.start, c.end) for c in candidates]
+    rules = [(c.start, c.end) for c in candidates] + [(h.start, h.end) for h in hedges]
     pieces = []
     for s, e, _p in propaganda_spans(doc, text):
         # what the rules already name stays theirs; the rest of the tagger's span is kept
@@ -427,7 +427,8 @@ def read_qualify(parsed: Parsed, report: Report) -> dict:
                 if any(rs < b and a < re_ for a, b in cur) else cur
         for a, b in cur:
             a, b = _trim(text, a, b)
-            if b - a >= 3 and any(ch.isalpha() for ch in text[a:b]):
+            span = doc.char_span(a, b, alignment_mode="expand") if b - a >= 3 else None
+            if span is not None and any(t.is_alpha and not t.is_stop for t in span):
                 pieces.append((a, b))
     for s, e in pieces:
         words = [t for t in doc.char_span(s, e, alignment_mode="expand") or [] if t.is_alpha]

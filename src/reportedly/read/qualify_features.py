@@ -23,6 +23,11 @@ NEIGHBOUR_DIMS = 16  # leading embedding dimensions also given for the previous 
 
 
 def quoted_regions(text: str) -> list[tuple[int, int]]:
+    return list(_quoted_regions(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _quoted_regions(text: str) -> tuple[tuple[int, int], ...]:
     """Stretches of ``text`` inside quotation marks (the marks included), paragraph by paragraph.
 
     Straight double quotes pair up in order within a paragraph; curly and guillemet quotes pair
@@ -36,7 +41,7 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
             continue
         out.extend((pos + s, pos + e) for s, e in _quotes_in(para))
         pos += len(para)
-    return _merge(out)
+    return tuple(_merge(out))
 
 
 def _quotes_in(p: str) -> list[tuple[int, int]]:
@@ -122,6 +127,7 @@ class WordClusters:
         self.fine, self.coarse = fine, coarse  # numpy arrays (k, dim), rows unit length
         self.proj = proj  # optional (dim, d) projection: the word's embedding as d real-valued features
         self._wl = None
+        self._memo: dict[str, tuple] = {}  # word -> assignment, kept across documents
 
     def _model(self):
         if self._wl is None:
@@ -140,11 +146,18 @@ class WordClusters:
 
     def assign(self, words) -> dict[str, tuple]:
         """word -> (fine id, coarse id, its own dense features, as previous word, as next word)."""
+        words = set(words)
+        memo = self._memo
+        new = sorted(w for w in words if w not in memo)
+        if new:
+            if len(memo) > 200_000:
+                memo.clear()
+            memo.update(self._assign(new))
+        return {w: memo[w] for w in words}
+
+    def _assign(self, words: list[str]) -> dict[str, tuple]:
         import numpy as np
 
-        words = sorted(set(words))
-        if not words:
-            return {}
         E = self.embed(words)
         f = (E @ self.fine.T).argmax(axis=1).tolist()
         c = (E @ self.coarse.T).argmax(axis=1).tolist()
@@ -170,16 +183,16 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
     words = [t.lower_ for t in all_toks if not t.is_space and not t.is_punct]
     tri = Counter(zip(words, words[1:], words[2:]))
 
+    heads = doc.to_array(["HEAD"]).astype("int64").tolist() if len(doc) else []  # head offsets
     out = []
     for sent in doc.sents:
-        toks = [t for t in sent if not t.is_space]
+        toks = [all_toks[i] for i in range(sent.start, sent.end) if not all_toks[i].is_space]
         if not toks:
             continue
-        stext = sent.text
         sflags = []
-        if "!" in stext:
+        if any(t.text == "!" or "!" in t.text for t in toks):
             sflags.append("s!")
-        if "?" in stext:
+        if any("?" in t.text for t in toks):
             sflags.append("s?")
         n = len(toks)
         sflags.append("slen=" + ("s" if n < 8 else "m" if n < 25 else "l"))
@@ -199,7 +212,8 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
         feats = []
         for i, t in enumerate(toks):
             lw = lowers[i]
-            head = t.head
+            head = all_toks[t.i + heads[t.i]]
+            dense: list[dict] = []
             f = ["b", "w=" + lw, "l=" + t.lemma_.lower(), "p=" + t.pos_, "t=" + t.tag_, "sh=" + _shape(t),
                  "s3=" + lw[-3:], "d=" + t.dep_, "hp=" + head.pos_, "v=" + _vb(vals[i])]
             if t.ent_type_:
@@ -209,14 +223,14 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
                 f.append(f"cf={a}")
                 f.append(f"cc={b}")
                 if vec is not None:
-                    f.append(vec)
+                    dense.append(vec)
             for k in (-1, 1):
                 j = i + k
                 if 0 <= j < n and lowers[j] in cl:
                     nb = cl[lowers[j]]
                     f.append(f"{k}cc={nb[1]}")
                     if nb[2] is not None:
-                        f.append(nb[3] if k < 0 else nb[4])
+                        dense.append(nb[3] if k < 0 else nb[4])
             if t.is_title and i > 0:
                 f.append("ti")
             if t.is_upper and len(t) > 1:
@@ -243,14 +257,22 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
             if 0 < i < n - 1:
                 f.append("pp=" + toks[i - 1].pos_ + "_" + toks[i + 1].pos_)
             f.extend(sflags)
-            feats.append(f)
+            if dense:
+                item = dict.fromkeys(f, 1.0)
+                for x in dense:
+                    item.update(x)
+                feats.append(item)
+            else:
+                feats.append(f)
         out.append((toks, feats))
     return out
 
 
-def crf_item(feats: list) -> list | dict:
-    """A token's features as python-crfsuite takes them: names (weight 1), or, when real-valued
-    features (dicts name -> value) are among them, one dict."""
+def crf_item(feats: list | dict) -> list | dict:
+    """A token's features as python-crfsuite takes them: names (weight 1), or one dict
+    name -> value when real-valued features are among them."""
+    if isinstance(feats, dict):
+        return feats
     dense = [x for x in feats if isinstance(x, dict)]
     if not dense:
         return feats
@@ -284,4 +306,7 @@ def add_sentence_scores(seqs, scores: list[float]) -> None:
     for (_, feats), sc in zip(seqs, scores):
         b = "sp=" + str(min(int(sc * 5), 4))
         for f in feats:
-            f.append(b)
+            if isinstance(f, dict):
+                f[b] = 1.0
+            else:
+                f.append(b)
