@@ -248,7 +248,7 @@ def main() -> None:
         "Near-duplicate claims (same words; other quote marks or case: 184 groups in the collection) are "
         "listed once, the first in file order, by the default and WordLlama runs and in the per-scorer table; "
         "the BM25 baseline run lists them all, and the scorer breaks exact score ties by claim id descending, "
-        "which is why it is much lower than the BM25 row of the table below. In this data the relevant copy "
+        "which is why it is much lower than the BM25 row of the table above. In this data the relevant copy "
         "is always the first listed (25% of dev queries point to a claim that has a near-duplicate).",
         "",
         "Every relevant claim of the train and dev qrels has an id of at most 786 (of 10,375): the system "
