@@ -90,7 +90,6 @@ def main() -> None:
     analyze = sum(times.values())
     ratio_parse = times["qualify"] / times["parse"]
     ratio_analyze = times["qualify"] / analyze
-    n_attr = "see layers"
     lines = [
         "# PTC span identification and qualify cost (issue 6)",
         "",
@@ -109,6 +108,13 @@ def main() -> None:
         f"| SI, outlet-voice spans only (voice = null) | {sc_outlet['P']:.4f} | {sc_outlet['R']:.4f} | {sc_outlet['F1']:.4f} | {sc_outlet['n_pred']} | {sc_outlet['n_gold']} |",
         "",
         "Bar: F1 >= 0.40 (best published on the official test set ~0.52, transformer ensembles).",
+        "",
+        "Model: `src/reportedly/models/propaganda_crf.bin` (+ `propaganda_clusters.npz`, `propaganda_crf.json`), a CRF "
+        "trained by `scripts/train_propaganda.py` on the other 240 PTC training articles (SemEval-2020 task 11 data, "
+        "research use; Da San Martino et al. 2019), decoding chosen on 60 of those; features use the VADER lexicon "
+        "words (MIT) and WordLlama embeddings from the wordllama package (MIT). Editorial spans also come from the "
+        "layer's lexicon rules; spans in quotations are kept with the speaker's attribution id as voice, or dropped "
+        "when no attribution accounts for them.",
         "",
         f"Editorial items by kind: {dict(tagger_kinds)}; hedges by kind: {dict(n_hedges)}",
         "",
@@ -132,7 +138,6 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(md, encoding="utf-8")
     print(md)
-    del n_attr
 
 
 if __name__ == "__main__":

@@ -41,6 +41,25 @@ CACHE = Path("/tmp/reportedly_ptc_parses")
 PARAMS = {"c1": 0.5, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 
 
+def write_valence(path: Path) -> None:
+    """Rebuild data/qualify_valence.tsv from the vaderSentiment package's lexicon (word entries)."""
+    import os
+
+    import vaderSentiment
+
+    rows = []
+    src = os.path.join(os.path.dirname(vaderSentiment.__file__), "vader_lexicon.txt")
+    for line in open(src, encoding="utf-8"):
+        parts = line.rstrip("\n").split("\t")
+        if parts[0].replace("-", "").replace("'", "").isalpha():
+            rows.append((parts[0].lower(), float(parts[1])))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("# Word valence (-4..4): the word entries of VADER's vader_lexicon.txt (vaderSentiment 3.3.2),\n")
+        f.write("# Copyright (c) 2016 C.J. Hutto, MIT licence. Used as a feature by the qualify layer.\n")
+        for w, v in sorted(rows):
+            f.write(f"{w}\t{v}\n")
+
+
 def parses(ids: list[str]):
     """spaCy docs of the articles (cached per id set)."""
     from spacy.tokens import DocBin
@@ -205,8 +224,13 @@ def main(argv=None):
     ap.add_argument("--sentences", action="store_true",
                     help="stack a sentence-level scorer (did not help on the tuning part; off by default)")
     ap.add_argument("--out", default=str(ROOT / "src" / "reportedly" / "models"))
+    ap.add_argument("--valence", action="store_true",
+                    help="first rebuild data/qualify_valence.tsv from vaderSentiment (pip install vaderSentiment==3.3.2)")
     args = ap.parse_args(argv)
     import pycrfsuite
+
+    if args.valence:
+        write_valence(ROOT / "src" / "reportedly" / "data" / "qualify_valence.tsv")
 
     sp = split()
     ids = sp["train"]  # never the held-out part

@@ -391,16 +391,21 @@ def _opinions(doc: "Doc", parsed: Parsed) -> list[Editorial]:
 
 
 def _technique(doc: "Doc", s: int, e: int) -> tuple[str, str]:
-    """(kind, technique) for a tagger span, from its shape."""
+    """(kind, technique) for a tagger span, from its shape and words."""
+    from .qualify_features import valence
+
     toks = [t for t in doc.char_span(s, e, alignment_mode="expand") or [] if not t.is_space]
     lex = lexicon()
+    val = valence()
     words = {t.lower_ for t in toks}
     if "?" in words:
         return "opinion", "Doubt"
-    if any(t.tag_ in ("JJS", "RBS") for t in toks) or words & lex["exaggeration"]:
+    if any(t.tag_ in ("JJS", "RBS") for t in toks) or (len(toks) <= 8 and words & lex["exaggeration"]):
         return "evaluative", "Exaggeration,Minimisation"
     content = [t for t in toks if not t.is_punct and not t.is_stop]
-    if content and len(toks) <= 5 and content[-1].pos_ in ("NOUN", "PROPN"):
+    charged = any(abs(val.get(t.lower_, val.get(t.lemma_.lower(), 0.0))) >= 1.0 or t.lemma_.lower() in lex["label"]
+                  for t in content)
+    if content and len(toks) <= 5 and content[-1].pos_ in ("NOUN", "PROPN") and charged:
         return "loaded-label", "Name_Calling,Labeling"
     if len(toks) > 12:
         return "opinion", "Loaded_Language"
