@@ -204,3 +204,19 @@ def test_shipped_tagger_marks_loaded_language():
     start = len(plain) + 2
     assert any(s >= start for s, _, _ in spans)
     assert not any(e <= len(plain) for _, e, _ in spans)
+
+
+def test_negation_is_past_events_in_the_outlet_voice_only():
+    text = ("The company did not publish its accounts last year. The plan does not cover rural areas. "
+            "The mayor said the police had not been informed.")
+    report = analyze_document(Document(text=text, format="text", meta=Meta()))
+    negated = [h.text for h in report.hedges if h.kind == "negated"]
+    assert any("did not publish" in n for n in negated)
+    assert not any("does not cover" in n for n in negated)  # a present state, not an event
+    # inside what the mayor said: the mayor's negation, not the outlet's
+    s = text.index("the police had")
+    c = text.index("said")
+    att = Attribution(id="A1", source=None, cue=Cue(start=c, end=c + 4, text="said", lemma="say"),
+                      content=[Span.of(text, s, len(text) - 1)], kind="indirect", stance="assert")
+    out = read_qualify(parse(text, [], Meta()), Report(input={"format": "text"}, text=text, attributions=[att]))
+    assert not any("had not been" in h.text for h in out["hedges"] if h.kind == "negated")
