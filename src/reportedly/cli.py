@@ -155,7 +155,7 @@ def match(
     claims: Path = typer.Option(..., "--claims", help="TSV of checked claims: header, id, text[, more columns]"),
     queries: Path = typer.Option(..., "--queries", help="TSV of queries: header, id, text"),
     top: int = typer.Option(5, "--top", min=1, help="claims to rank for each query"),
-    backend: str = typer.Option("auto", "--embedder", help="auto | wordllama | minilm"),
+    backend: str = typer.Option("auto", "--embedder", help="auto | minilm | wordllama | bm25 (auto: MiniLM when torch is installed, else wordllama)"),
 ) -> None:
     """Rank already-checked claims for each query (TREC run format)."""
     from .ledger.match import run_match
