@@ -25,9 +25,10 @@ def machine() -> str:
 
 
 def main(argv: list[str]) -> int:
-    only = set(argv) or None
+    assemble_only = "--assemble-only" in argv  # gather the results already written, run nothing
+    only = {a for a in argv if not a.startswith("--")} or None
     failed = []
-    for name in BENCHES:
+    for name in BENCHES if not assemble_only else []:
         script = ROOT / "bench" / f"{name}.py"
         if not script.exists() or (only and name not in only):
             continue
@@ -40,7 +41,7 @@ def main(argv: list[str]) -> int:
     parts = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`.venv/bin/python bench/run_all.py [NAME...]`), which runs each",
+        "Written by `make bench` (`.venv/bin/python bench/run_all.py [NAME...] [--assemble-only]`), which runs each",
         "`bench/<name>.py` on the dev splits in `../shared/data` and gathers `bench/results/<name>.md`.",
         "Every speed figure is a ratio against a baseline run side by side in the same command.",
         "",

@@ -25,6 +25,7 @@ def test_analyze_form_renders_an_escaped_annotated_report(client):
     assert "Council delays &lt;b&gt;vote&lt;/b&gt; - City Wire" in res.text
     assert "<b>vote</b>" not in res.text
     assert "Who says what" in res.text
+    assert '<svg' in res.text and "Ana Ruiz" in res.text  # the provenance graph names the speaker
 
 
 def test_api_analyze_returns_the_contract_json(client):
@@ -51,3 +52,24 @@ def test_bad_requests_say_why(client, payload, reason):
 
 def test_schema_endpoint(client):
     assert "attributions" in client.get("/api/schema").json()["properties"]
+
+
+def test_ledger_pages_over_a_real_sqlite_ledger(tmp_path):
+    import reportedly
+    from reportedly.ledger.store import Ledger
+
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    text = ("Bridge to close for repairs - Coast News\n\nThe Harbor Bridge will close for repairs in May, "
+            "city engineer Ana Ruiz said on Monday. \"The <cracks> are serious,\" Ruiz said.\n")
+    with Ledger(db) as ledger:
+        ledger.add(reportedly.analyze(text, published="2024-03-04"))
+        claims = ledger.claims()
+    assert claims
+    client = TestClient(create_app(db))
+    page = client.get("/claims")
+    assert page.status_code == 200 and f'href="/claims/{claims[0]["id"]}"' in page.text
+    one = client.get(f"/claims/{claims[0]['id']}")
+    assert one.status_code == 200 and "<cracks>" not in one.text
+    assert client.get("/api/claims").json()[0]["id"] == claims[0]["id"]
+    assert client.get("/claims/999999").status_code == 404
+    assert client.get("/claims", params={"q": "zebra"}).text.count('href="/claims/') == 0

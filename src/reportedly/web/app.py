@@ -79,4 +79,36 @@ def create_app(db_url: str | None = None) -> FastAPI:
     def schema():
         return json_schema()
 
+    def _ledger():
+        from ..ledger.store import Ledger
+
+        return Ledger(db_url)
+
+    @app.get("/claims", response_class=HTMLResponse)
+    def claims_page(request: Request, q: str = ""):
+        with _ledger() as ledger:
+            rows = ledger.claims(q or None)
+        return TEMPLATES.TemplateResponse(request, "claims.html", {"rows": rows, "q": q})
+
+    @app.get("/claims/{claim_id}", response_class=HTMLResponse)
+    def claim_page(request: Request, claim_id: int):
+        with _ledger() as ledger:
+            claim = ledger.claim(claim_id)
+        if claim is None:
+            raise HTTPException(status_code=404, detail=f"no claim {claim_id}")
+        return TEMPLATES.TemplateResponse(request, "claim.html", {"c": claim})
+
+    @app.get("/api/claims")
+    def claims_api(q: str = ""):
+        with _ledger() as ledger:
+            return ledger.claims(q or None)
+
+    @app.get("/api/claims/{claim_id}")
+    def claim_api(claim_id: int):
+        with _ledger() as ledger:
+            claim = ledger.claim(claim_id)
+        if claim is None:
+            raise HTTPException(status_code=404, detail=f"no claim {claim_id}")
+        return claim
+
     return app
