@@ -48,6 +48,7 @@ from trafilatura import bare_extraction  # noqa: E402
 
 from reportedly.errors import InputError  # noqa: E402
 from reportedly.intake.html import extract_html  # noqa: E402
+from reportedly.model import kept_text as model_kept_text  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "wcxb" / "dev"
 
@@ -131,13 +132,7 @@ def run_trafilatura(html: bytes, url: str | None) -> dict:
 
 
 def kept_text(doc) -> str:
-    out, pos = [], 0
-    for r in sorted(doc.removed, key=lambda r: r.start):
-        if r.start > pos:
-            out.append(doc.text[pos:r.start])
-        pos = max(pos, r.end)
-    out.append(doc.text[pos:])
-    return "".join(out)
+    return model_kept_text(doc.text, doc.removed)
 
 
 def run_ours(html: bytes, url: str | None) -> dict:

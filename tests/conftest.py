@@ -40,3 +40,23 @@ def ledger_url(request, tmp_path):
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+# ------------------------------------------------------------------ the seed, read by the real intake
+
+SHARED = __import__("pathlib").Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seeds" / "000_82893141c41038f2.txt"
+GOLD = SHARED / "gold" / "000_82893141c41038f2.json"
+
+
+@pytest.fixture(scope="session")
+def seed_analyzed():
+    """(report, gold) for the canonical example, read as `reportedly analyze SEED --published 2023-08-22` does."""
+    if not (SEED.exists() and GOLD.exists()):
+        pytest.skip("../shared seed and gold are not present")
+    import json
+
+    import reportedly
+
+    report = reportedly.analyze(SEED, published="2023-08-22")
+    return report, json.loads(GOLD.read_text(encoding="utf-8"))

@@ -1,14 +1,13 @@
 """Entities layer: names, titles, descriptions and pronouns clustered into entities."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 from reportedly.intake.document import Document
-from reportedly.model import Meta, Removed
+from reportedly.model import Meta
 from reportedly.pipeline import analyze_document
 from reportedly.read.entities import entity_at
 
@@ -46,17 +45,8 @@ def _fixture(name, **meta):
 
 
 @pytest.fixture(scope="module")
-def seed():
-    if not (SEED.exists() and GOLD.exists()):
-        pytest.skip("../shared seed and gold not present")
-    text = SEED.read_text(encoding="utf-8")
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    removed = []
-    for b in gold["boilerplate"]:
-        s, e = _occ(text, b["text"], b.get("occurrence", 1))
-        removed.append(Removed(start=s, end=e, text=text[s:e], reason=b["reason"]))
-    report = _report(text, removed, outlet="Obozrevatel", published="2023-08-22")
-    return report, gold
+def seed(seed_analyzed):
+    return seed_analyzed
 
 
 def _body_occurrences(report, s):

@@ -1,11 +1,9 @@
 """Claims of one report: which statements are claims, their chains, anaphora, negation, sameness."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import pytest
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "ledger"
 sys.path.insert(0, str(FIX))

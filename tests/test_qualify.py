@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportedly.intake.document import Document
-from reportedly.model import Attribution, Cue, Meta, Removed, Report, Span
+from reportedly.model import Attribution, Cue, Meta, Report, Span
 from reportedly.pipeline import analyze_document
 from reportedly.read.nlp import parse
 from reportedly.read.qualify import read_qualify
@@ -49,18 +49,8 @@ def _check_offsets(report):
 
 
 @pytest.fixture(scope="module")
-def seed_report():
-    if not SEED.exists() or not GOLD.exists():
-        pytest.skip("../shared seed or gold not present")
-    text = SEED.read_text(encoding="utf-8")
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    removed = []
-    for b in gold["boilerplate"]:  # the gold boilerplate, marked removed in this test only
-        s = _find(text, b["text"], b.get("occurrence", 1))
-        removed.append(Removed(start=s, end=s + len(b["text"]), text=b["text"], reason=b["reason"]))
-    doc = Document(text=text, format="text", path=str(SEED), removed=removed,
-                   meta=Meta(outlet="Obozrevatel", published="2023-08-22"))
-    return analyze_document(doc), gold
+def seed_report(seed_analyzed):
+    return seed_analyzed
 
 
 def test_seed_every_gold_hedge_found(seed_report):

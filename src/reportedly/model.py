@@ -130,13 +130,18 @@ class Report(BaseModel):
 
     def kept_text(self) -> str:
         """``text`` less the ``removed`` stretches (what the article says)."""
-        out, pos = [], 0
-        for r in sorted(self.removed, key=lambda r: r.start):
-            if r.start > pos:
-                out.append(self.text[pos:r.start])
-            pos = max(pos, r.end)
-        out.append(self.text[pos:])
-        return "".join(out)
+        return kept_text(self.text, self.removed)
+
+
+def kept_text(text: str, removed: list[Removed]) -> str:
+    """``text`` less the ``removed`` stretches."""
+    out, pos = [], 0
+    for r in sorted(removed, key=lambda r: r.start):
+        if r.start > pos:
+            out.append(text[pos:r.start])
+        pos = max(pos, r.end)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def json_schema() -> dict:

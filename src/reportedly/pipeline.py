@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from .intake.document import Document
-from .model import Report
+from .model import Report, kept_text
 from .read.language import SUPPORTED, detect_language
 from .read.nlp import Parsed, load_nlp, parse, parse_many
 from .read.registry import DEFAULT_LAYERS, get_layer
@@ -13,14 +13,10 @@ from .read.registry import DEFAULT_LAYERS, get_layer
 def _start(doc: Document) -> Report:
     meta = doc.meta.model_copy()
     if not meta.language:
-        meta.language = detect_language(doc.text if not doc.removed else _kept(doc))
+        meta.language = detect_language(kept_text(doc.text, doc.removed))
     return Report(
         input=doc.input_ref, text=doc.text, removed=doc.removed, meta=meta, warnings=list(doc.warnings)
     )
-
-
-def _kept(doc: Document) -> str:
-    return Report(input=doc.input_ref, text=doc.text, removed=doc.removed).kept_text()
 
 
 def _read(report: Report, parsed: Parsed, layers: Sequence[str]) -> Report:

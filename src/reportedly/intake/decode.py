@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import zlib
 

@@ -18,13 +18,12 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import math
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 

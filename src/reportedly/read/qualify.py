@@ -60,8 +60,8 @@ def _patterns() -> dict[str, re.Pattern]:
     reports = r"(?:reports?|publications?|rumou?rs?|sources|insiders|leaks)"
     reported = [
         rf"\baccording\s+to\s+(?:{report_nouns}\s+){{0,3}}{reports}\b",
-        rf"\b(?:media|press|news)\s+(?:reports?|outlets?|publications?)\s+(?:say\s+|said\s+|claim\s+|claimed\s+|suggest\s+|suggested\s+|indicate\s+|write\s+|wrote\s+)?(?:that\b)?",
-        rf"\b(?:reports|rumou?rs|sources)\s+(?:say|said|suggest|suggested|claim|claimed|indicate|indicated|have\s+it)\s*(?:that\b)?",
+        r"\b(?:media|press|news)\s+(?:reports?|outlets?|publications?)\s+(?:say\s+|said\s+|claim\s+|claimed\s+|suggest\s+|suggested\s+|indicate\s+|write\s+|wrote\s+)?(?:that\b)?",
+        r"\b(?:reports|rumou?rs|sources)\s+(?:say|said|suggest|suggested|claim|claimed|indicate|indicated|have\s+it)\s*(?:that\b)?",
         r"\bit\s+(?:is|was|has\s+been)\s+(?:reported|rumou?red|claimed)\s+(?:that\b)?",
         r"\bas\s+(?:has\s+been\s+|was\s+)?reported\s+(?:by|in)\b",
         r"\breports\s+have\s+(?:emerged|surfaced)\s+(?:that\b)?",
@@ -70,7 +70,7 @@ def _patterns() -> dict[str, re.Pattern]:
     cond_pred = r"(?:true|correct|accurate|confirmed|right|verified|genuine|authentic|the\s+case)"
     conditional = [
         rf"\b(?:if|should|unless|assuming)\s+{cond_subj}\s+(?:is|are|was|were|be|proves?|turns?\s+out(?:\s+to\s+be)?|gets?|get|prove\s+to\s+be)\s+(?:\w+\s+)?{cond_pred}\b",
-        rf"\bif\s+(?:confirmed|true|accurate|verified|so)\b",
+        r"\bif\s+(?:confirmed|true|accurate|verified|so)\b",
         rf"\b(?:if|whether)\s+{cond_subj}\s+(?:can|could|will)\s+be\s+(?:confirmed|verified|believed|trusted)\b",
     ]
     hedge = [rf"\b(?:{_alt(lx['hedge'])})\b"]
