@@ -14,17 +14,8 @@ GOLD = SHARED / "gold" / "000_82893141c41038f2.json"
 
 
 @pytest.fixture(scope="module")
-def seed_report():
-    if not SEED.exists() or not GOLD.exists():
-        pytest.skip("../shared seed or gold not present")
-    from reportedly.intake.document import Document
-    from reportedly.model import Meta
-    from reportedly.pipeline import analyze_document
-
-    gold = json.loads(GOLD.read_text())
-    doc = Document(text=SEED.read_text(encoding="utf-8"), format="text", path=str(SEED),
-                   meta=Meta(published=gold["published"], outlet=gold["meta"]["outlet"]))
-    return analyze_document(doc)
+def seed_report(seed_analyzed):
+    return seed_analyzed[0]
 
 
 def test_seed_through_the_pipeline_gives_the_gold_ledger(seed_report, tmp_path):
@@ -57,6 +48,6 @@ def test_ingest_command_reads_articles_through_the_pipeline(seed_report, tmp_pat
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("stored\t")
     res = runner.invoke(commands.app(), ["ingest", "--db", db, "--jobs", "1", str(art), str(tmp_path / "missing.txt")])
-    assert res.exit_code == 0 and res.stdout.startswith("present\t") and "missing.txt" in res.stderr
+    assert res.exit_code == 2 and res.stdout.startswith("present\t") and "missing.txt" in res.stderr
     rows = [r for r in __import__("json").loads(runner.invoke(commands.app(), ["claims", "--db", db, "--format", "json"]).stdout)]
     assert any("resigned" in r["claim"] and r["first_seen"] == "2024-03-04" for r in rows)
