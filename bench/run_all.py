@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ["wcxb", "polnear", "timebank", "ptc", "claim_retrieval", "entities"]  # in BENCHMARKS.md order
+BENCHES = ["wcxb", "polnear", "entities", "timebank", "ptc", "claim_retrieval", "ledger"]  # in BENCHMARKS.md order
 
 
 def machine() -> str:
