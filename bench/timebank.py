@@ -217,6 +217,10 @@ def main() -> None:
         f"- data: {len(docs)} documents, {sum(len(d['gold']) for d in docs)} gold TIMEX3 (DCT excluded); "
         f"held-out part: {len(held)} documents never looked at while writing the rules\n\n"
         + table(rows) + "\n\n" + (speed or "- speed: not measured (--quick)\n")
+        + "\nWith the spaCy doc, whether a weekday, month-day or month without a year is the occurrence "
+        "before or after the publication date is decided by a logistic model "
+        "(src/reportedly/models/times_direction.json, trained by scripts/train_times.py on the rule-writing part "
+        "only; the tense rules' choice is one of its features); without a doc, by the tense rules alone.\n"
         + "\nHeidelTime's published value F1 on TempEval-3 test (a different, unseen split): 0.776.\n"
     )
     print(md)

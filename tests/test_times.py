@@ -115,3 +115,30 @@ def test_value_arithmetic():
     assert tv.shift("2022-09", 1, "W") is None  # a week after a month is not known
     assert tv.coarsen("2022-09-03", "Q") == "2022-Q3"
     assert tv.granularity("2022-09-03T10:30") == "T"
+
+
+def test_direction_model():
+    """Past/future of weekdays, month-days and months: plain logistic weights, no scikit-learn."""
+    from reportedly.read import times_direction as td
+
+    w = td.weights()
+    assert w is not None and w["w"] and "threshold" in w
+    spacy = pytest.importorskip("spacy")
+    from reportedly.read.nlp import load_nlp
+
+    try:
+        nlp = load_nlp()
+    except RuntimeError:
+        pytest.skip("spaCy model not installed")
+    pub = dt.date(1989, 10, 26)  # a Thursday
+    cases = [
+        ("The new labor pact takes effect June 1, the company said.", "1990-06-01"),
+        ("The company said its profit fell in June.", "1989-06"),
+        ("The offer had been due to expire Friday.", "1989-10-20"),
+        ("Shareholders will meet on Tuesday to vote on the offer.", "1989-10-31"),
+        ("The stock fell 5% on Tuesday.", "1989-10-24"),
+    ]
+    for text, value in cases:
+        times = find_times(text, pub, doc=nlp(text))
+        assert times and times[0].value == value, (text, times)
+    assert "import sklearn" not in open(td.__file__).read() and "from sklearn" not in open(td.__file__).read()

@@ -13,6 +13,7 @@ import re
 from typing import Callable, Optional
 
 from ..model import Report, TimeExpr
+from . import times_direction as td
 from . import times_values as tv
 from .nlp import Parsed
 from .registry import layer
@@ -356,7 +357,15 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     t = ctx.tense.at(start, end)
     if t == "present":
         t = None
-    return _nearest_year(d, lambda y: dt.date(y, mon, 15), t)
+    y = _nearest_year(d, lambda y: dt.date(y, mon, 15), t)
+    yb = d.year if mon <= d.month else d.year - 1  # the occurrence at or before the publication
+    yf = d.year if mon >= d.month else d.year + 1  # and at or after it
+    if yb != yf and y in (yb, yf):
+        back, fwd = (d.year - yb) * 12 + d.month - mon, (yf - d.year) * 12 + mon - d.month
+        later = td.later(ctx.tense, start, end, "mon", back, fwd, tv.month(yb, mon), tv.month(yf, mon), y == yf)
+        if later is not None:
+            return yf if later else yb
+    return y
 
 
 def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = None) -> dt.date:
@@ -371,9 +380,14 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
     if rel == "this":
         return d + dt.timedelta(days=diff)
     t = ctx.tense.at(start, end)
-    if t == "future" and not ctx.text.startswith(("'s", "’s"), end):  # "Wednesday's ruling" has been
-        return d + dt.timedelta(days=(wd - d.isoweekday()) % 7)
-    return d - dt.timedelta(days=(d.isoweekday() - wd) % 7)
+    back, fwd = (d.isoweekday() - wd) % 7, (wd - d.isoweekday()) % 7
+    pv, fv = d - dt.timedelta(days=back), d + dt.timedelta(days=fwd)
+    rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
+    if back:
+        later = td.later(ctx.tense, start, end, "wd", back, fwd, pv.isoformat(), fv.isoformat(), rule_later)
+        if later is not None:
+            return fv if later else pv
+    return fv if rule_later else pv
 
 
 def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[str]:
@@ -385,9 +399,23 @@ def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[
     if y is None:
         return None
     try:
-        return dt.date(y, mon, day_).isoformat()
+        v = dt.date(y, mon, day_)
     except ValueError:
         return None
+    occ = []
+    for yy in (d.year - 1, d.year, d.year + 1):
+        try:
+            occ.append(dt.date(yy, mon, day_))
+        except ValueError:
+            pass
+    pv = max((x for x in occ if x <= d), default=None)
+    fv = min((x for x in occ if x >= d), default=None)
+    if pv is not None and fv is not None and pv != fv and v in (pv, fv):
+        later = td.later(ctx.tense, start, end, "md", (d - pv).days, (fv - d).days, pv.isoformat(), fv.isoformat(),
+                         v == fv)
+        if later is not None:
+            v = fv if later else pv
+    return v.isoformat()
 
 
 def _mon(s: str) -> Optional[int]:

@@ -1,0 +1,137 @@
+"""Train the past/future model of weekdays, month-days and months (read/times_direction.py).
+
+    .venv/bin/python scripts/train_times.py [--parses /tmp/timebank.spacy] [--dry]
+
+Data: TimeBank + AQUAINT (../shared/data/timebank), the rule-writing part only (documents
+sorted by name, index % 4 != 3; the held-out quarter is never read here). Every weekday,
+month-day or month without a year that find_times resolves gives one example: its features
+(times_direction.features) and, when the gold TIMEX3 over it has the value of the occurrence
+before or after the publication date, that side as its label. A logistic regression
+(scikit-learn, L2; C picked by 5-fold cross-validation grouped by document) is written as plain
+weights to src/reportedly/models/times_direction.json; no scikit-learn at run time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import timebank  # noqa: E402
+
+from reportedly.read import times_direction as td  # noqa: E402
+from reportedly.read.times import find_times  # noqa: E402
+
+OUT = td.WEIGHTS
+MIN_COUNT = 2
+
+
+def parses(docs, path):
+    from spacy.tokens import DocBin
+
+    from reportedly.read.nlp import load_nlp
+
+    nlp = load_nlp()
+    if path and Path(path).exists():
+        out = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        if len(out) == len(docs) and all(o.text == d["text"] for o, d in zip(out, docs)):
+            return out
+    out = list(nlp.pipe([d["text"] for d in docs], batch_size=16))
+    if path:
+        db = DocBin(store_user_data=False)
+        for o in out:
+            db.add(o)
+        db.to_disk(path)
+    return out
+
+
+def examples(docs, parsed, idx):
+    """(features, label, doc index) for the documents idx; the model switched off while reading."""
+    X, y, groups, rules = [], [], [], []
+    saved = td.weights()
+    td.weights.cache_clear()
+    td.WEIGHTS, real = Path("/nonexistent"), td.WEIGHTS
+    try:
+        for i in idx:
+            d = docs[i]
+            td.RECORD = []
+            found = find_times(d["text"], d["dct"], doc=parsed[i])
+            for feats, info in td.RECORD:
+                gs = [g for g in d["gold"] if g["start"] < info["end"] and info["start"] < g["end"] and g["value"]]
+                if not gs:
+                    continue
+                v = gs[0]["value"]
+                if v.startswith(info["after"]) and not v.startswith(info["before"]):
+                    lab = 1
+                elif v.startswith(info["before"]) and not v.startswith(info["after"]):
+                    lab = 0
+                else:
+                    continue
+                X.append(feats)
+                y.append(lab)
+                groups.append(i)
+                rule = [t.value for t in found if t.start < info["end"] and info["start"] < t.end and t.value]
+                rules.append(int(bool(rule) and rule[0].startswith(info["after"])))
+    finally:
+        td.RECORD = None
+        td.WEIGHTS = real
+        td.weights.cache_clear()
+    del saved
+    return X, y, groups, rules
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--parses", default="/tmp/timebank_parses.spacy", help="cache of the spaCy parses")
+    ap.add_argument("--dry", action="store_true", help="cross-validate only, write nothing")
+    args = ap.parse_args()
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    docs = timebank.corpus()
+    train = [i for i in range(len(docs)) if i % 4 != 3]
+    parsed = parses(docs, args.parses)
+    X, y, groups, rules = examples(docs, parsed, train)
+    counts: dict[str, int] = {}
+    for f in X:
+        for k in set(f):
+            counts[k] = counts.get(k, 0) + 1
+    X = [{k: 1.0 for k in f if counts[k] >= MIN_COUNT} for f in X]
+    y = np.array(y)
+    vec = DictVectorizer()
+    M = vec.fit_transform(X)
+    kinds = np.array([next(k for k in f if k.startswith("k=")) for f in X])
+    print(f"{len(y)} examples ({y.mean():.2f} later), {M.shape[1]} features;", dict(zip(*np.unique(kinds, return_counts=True))))
+    r = np.array(rules)
+    print(f"tense rules: accuracy {(r == y).mean():.3f}",
+          {k: round(float((r[kinds == k] == y[kinds == k]).mean()), 3) for k in np.unique(kinds)})
+    best = None
+    for C in (0.03, 0.1, 0.3, 1.0, 3.0):
+        clf = LogisticRegression(C=C, max_iter=2000, fit_intercept=False)
+        p = cross_val_predict(clf, M, y, groups=groups, cv=GroupKFold(5))
+        acc = (p == y).mean()
+        per = {k: round(float((p[kinds == k] == y[kinds == k]).mean()), 3) for k in np.unique(kinds)}
+        print(f"C={C}: CV accuracy {acc:.3f} {per}")
+        if best is None or acc > best[0] + 1e-9:
+            best = (acc, C)
+    acc, C = best
+    clf = LogisticRegression(C=C, max_iter=2000, fit_intercept=False).fit(M, y)
+    w = {name: round(float(v), 4) for name, v in zip(vec.get_feature_names_out(), clf.coef_[0]) if abs(v) >= 1e-4}
+    print(f"C={C}, {len(w)} weights")
+    if not args.dry:
+        OUT.write_text(json.dumps(dict(
+            about="past/future of weekdays, month-days, months: logistic weights from scripts/train_times.py "
+                  "(TimeBank+AQUAINT rule-writing part; grouped 5-fold CV accuracy "
+                  f"{acc:.3f} on {len(y)} examples, C={C})",
+            threshold=0.5, w=w), indent=0, sort_keys=True) + "\n")
+        print("wrote", OUT)
+
+
+if __name__ == "__main__":
+    main()
