@@ -108,3 +108,14 @@ def test_python_api_matches_cli(seed_report):
     assert reportedly.analyze("Short text. The mayor said it rained.").text == "Short text. The mayor said it rained."
     with pytest.raises(reportedly.InputError):
         reportedly.analyze("   ")
+
+
+def test_seed_markdown_reads_each_chain_in_one_line():
+    if not SEED.exists():
+        pytest.skip("../shared seed is not present")
+    res = run_cli("analyze", str(SEED), "--published", "2023-08-22", "--format", "md")
+    assert res.returncode == 0
+    lines = res.stdout.decode().splitlines()
+    nested = [ln for ln in lines if ln.startswith("- A") and "Obozrevatel <- The New Yorker <- unnamed sources" in ln]
+    assert nested and "autumn 2022" in nested[0]  # the pointer "the statement" is shown as what it points at
+    assert any(ln.startswith("- A") and "Obozrevatel <- Colin Kahl <- Elon Musk" in ln for ln in lines)

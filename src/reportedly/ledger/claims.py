@@ -35,6 +35,13 @@ _ANAPHORA = re.compile(
     r"allegation|allegations|account|story|news|fact|facts|conversation|assertion|version|details?))[.,]?$",
     re.I,
 )
+
+
+def is_anaphoric(content: str) -> bool:
+    """Content that only points at a claim made elsewhere ("the statement", "this")."""
+    return bool(_ANAPHORA.match(content.strip()))
+
+
 _NEGATORS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "nowhere", "cannot"}
 _NEG_RE = re.compile(r"\b(?:not|never|no|nobody|nothing|none|neither|nor|nowhere)\b|n't\b|\bcannot\b", re.I)
 _FIRST_PERSON = {"i": "", "me": "", "my": "'s", "mine": "'s", "myself": ""}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..model import Report
+from ..ledger.claims import is_anaphoric
 from .chains import chain, content_text
 
 LEGEND = "Marks in the article: **bold** = the outlet's editorial language, _italic_ = hedged or conditional, ~~struck~~ = cut as furniture."
@@ -56,10 +57,15 @@ def render_markdown(report: Report) -> str:
     lines += ["", f"## Who says what ({len(report.attributions)})", ""]
     if not report.attributions:
         lines.append("No attributions found.")
+    by_id = {a.id: a for a in report.attributions}
     for a in report.attributions:
         who = " <- ".join(chain(report, a.id))
         stance = "" if a.stance == "assert" else f" [{a.stance}]"
-        lines.append(f"- {a.id} {who}{stance} ({a.kind}, \"{a.cue.text}\"): {_oneline(content_text(a))}")
+        said = content_text(a)
+        parent = by_id.get(a.parent) if a.parent else None
+        if parent is not None and is_anaphoric(said):  # "citing sources" for "the statement": say what it is
+            said = f"{said} = {content_text(parent)}"
+        lines.append(f"- {a.id} {who}{stance} ({a.kind}, \"{a.cue.text}\"): {_oneline(said)}")
 
     if report.entities:
         lines += ["", f"## Entities ({len(report.entities)})", ""]
