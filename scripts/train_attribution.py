@@ -16,6 +16,11 @@ verb candidate (lemma, frame, inside a quote or not, subject kind, dependency, n
 the same spaCy model and data give the same file.
 
     .venv/bin/python scripts/train_attribution.py            # parses train (cached in /tmp)
+    .venv/bin/python scripts/train_attribution.py --refine-only   # only models/attribution_refine.json
+
+Then the refinements (``reportedly.read.attribution_refine``, ``models/attribution_refine.json``): which
+small extensions of a rule cue PolNeAR marks ("referring to", "called on", "later said"), and a logistic
+regression over a candidate leading/trailing content piece, both fitted to the rule output on train.
 """
 from __future__ import annotations
 
@@ -155,14 +160,130 @@ def train_cue_model(pairs, C: float = 0.1) -> dict:
                      "trained on PolNeAR train (no licence stated: research use) by scripts/train_attribution.py"}
 
 
+def _gold_attr(g, r):
+    for a in g.attrs:
+        if any(s < r.cue[1] and r.cue[0] < e for s, e in a.cue):
+            return a
+    return None
+
+
+def _cue_table(pairs, raws, margin: int = 0) -> dict:
+    """Per extension key (cue lemma or '*', kind of extension): +1 when on train the extended cue is
+    the gold cue more often than the bare one (by more than ``margin``), -1 otherwise; keys seen < 3 times
+    are left out."""
+    from reportedly.read import attribution_refine as F
+
+    good, bad = Counter(), Counter()
+    for (g, doc), rs in zip(pairs, raws):
+        ix = R.Index(doc, g.text)
+        gc = {a.cue for a in g.attrs}
+        for r in rs:
+            for key, span in F.cue_candidates(ix, r):
+                if (span,) in gc:
+                    good[key] += 1
+                elif (r.cue,) in gc:
+                    bad[key] += 1
+    return {k: (1 if good[k] > bad[k] + margin else -1) for k in sorted(set(good) | set(bad)) if good[k] + bad[k] >= 3}
+
+
+def _lead_examples(pairs, raws):
+    from reportedly.read import attribution_refine as F
+
+    X, y = [], []
+    for (g, doc), rs in zip(pairs, raws):
+        ix = R.Index(doc, g.text)
+        for r in rs:
+            c = F.lead_candidate(ix, r)
+            if c is None:
+                continue
+            _, span, f = c
+            a = _gold_attr(g, r)
+            X.append(f)
+            y.append(1 if a is not None and a.content and len(a.content) > 1 and span in a.content else 0)
+    return X, y
+
+
+def _fit_lr(X, y, C):
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    M = vec.fit_transform([{f: 1 for f in x} for x in X]).tocsr()
+    M.indices = M.indices.astype(np.int32)
+    M.indptr = M.indptr.astype(np.int32)
+    clf = LogisticRegression(C=C, solver="liblinear", random_state=0, max_iter=500).fit(M, y)
+    return {"bias": round(float(clf.intercept_[0]), 4),
+            "w": {n: round(float(v), 4) for n, v in zip(vec.feature_names_, clf.coef_[0]) if abs(v) >= 0.001}}
+
+
+def train_refine(pairs) -> dict:
+    """The learned refinements (``reportedly.read.attribution_refine``) over the rule output on train:
+    the cue-extension table and the leading/trailing content piece classifier (logistic regression).
+    Margin, C and threshold are chosen on the last 15% of train (document-level exact F1, mean over
+    roles), then the table and the classifier are refitted on all of train."""
+    import copy
+
+    from polnear_gold import gold_sets, score_sets
+    from reportedly.read import attribution_refine as F
+
+    raws = [R.find(doc, g.text) for g, doc in pairs]
+    cut = int(len(pairs) * 0.85)
+    held, hraws = pairs[cut:], raws[cut:]
+    golds = {r: [gold_sets(g, r) for g, _ in held] for r in ("source", "cue", "content")}
+
+    def evaluate(model):
+        P = {"source": [], "cue": [], "content": []}
+        for (g, doc), rs in zip(held, hraws):
+            rs = copy.deepcopy(rs)
+            F.refine(R.Index(doc, g.text), rs, model)
+            P["source"].append({(r.source,) for r in rs if r.source})
+            P["cue"].append({(r.cue,) for r in rs})
+            P["content"].append({tuple(r.content) for r in rs if r.content})
+        return sum(score_sets(P[r], golds[r])["exact"][2] for r in P) / 3
+
+    print(f"refine: held-out mean exact F1 without refinement {evaluate({'none': 1}):.4f}")
+    best_m = max((evaluate({"cue_ext": _cue_table(pairs[:cut], raws[:cut], m)}), -m) for m in (0, 1, 2, 4))
+    margin = -best_m[1]
+    print(f"refine: cue table margin {margin} (held-out mean exact F1 {best_m[0]:.4f})")
+    table = _cue_table(pairs[:cut], raws[:cut], margin)
+    Xa, ya = _lead_examples(pairs[:cut], raws[:cut])
+    best = (0.0, 1.0, 0.5)
+    for C in (0.1, 0.3, 1.0):
+        lead = _fit_lr(Xa, ya, C)
+        for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+            lead["threshold"] = t
+            f = evaluate({"cue_ext": table, "lead": lead})
+            print(f"  lead C {C} threshold {t}: held-out mean exact F1 {f:.4f}")
+            if f > best[0]:
+                best = (f, C, t)
+    print(f"refine: lead piece C {best[1]} threshold {best[2]} (held-out mean exact F1 {best[0]:.4f})")
+    X, y = _lead_examples(pairs, raws)
+    lead = _fit_lr(X, y, best[1])
+    lead["threshold"] = best[2]
+    return {"cue_ext": _cue_table(pairs, raws, margin), "lead": lead,
+            "about": "attribution refinements: cue-extension table and leading/trailing content piece "
+                     "logistic regression over the rule output, trained on PolNeAR train (no licence stated: "
+                     "research use) by scripts/train_attribution.py"}
+
+
 def main() -> None:
     import json
 
+    from reportedly.read import attribution_refine as F
+
     pairs = parsed_docs("train")
-    model = train_cue_model(pairs)
-    MODEL.parent.mkdir(parents=True, exist_ok=True)
-    MODEL.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-    print(f"wrote {MODEL} ({len(model['w'])} weights)")
+    if "--refine-only" not in sys.argv:
+        model = train_cue_model(pairs)
+        MODEL.parent.mkdir(parents=True, exist_ok=True)
+        MODEL.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        print(f"wrote {MODEL} ({len(model['w'])} weights)")
+        R.cue_model.cache_clear() if hasattr(R.cue_model, "cache_clear") else None
+    ref = train_refine(pairs)
+    F.MODEL.write_text(json.dumps(ref, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {F.MODEL} ({len(ref['cue_ext'])} cue keys, {len(ref['lead']['w'])} lead weights)")
+    if "--refine-only" in sys.argv:
+        return
     n, pos = Counter(), Counter()
     for g, doc in pairs:
         cue_chars = set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..model import Attribution, Cue, Report, Source, Span
+from . import attribution_refine as F
 from . import attribution_rules as R
 from .nlp import Parsed
 from .registry import layer
@@ -160,7 +161,9 @@ def quote_kind(parsed: Parsed, content: list[tuple[int, int]], ix: R.Index) -> s
 
 def build(parsed: Parsed, report: Report) -> list[Attribution]:
     text = report.text
+    ix = R.Index(parsed.doc, parsed.masked)
     raws = R.find(parsed.doc, parsed.masked)
+    F.refine(ix, raws)  # learned: cue extensions, a leading/trailing content piece
     credit = _headline_credit(parsed)
     if credit is not None:
         raws.insert(0, credit)
@@ -182,7 +185,6 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         seen.add(r.cue)
         index_map[i] = len(kept)
         kept.append(r)
-    ix = R.Index(parsed.doc, parsed.masked)
     # order by position of the cue in the text (the credit stays first)
     order = sorted(range(len(kept)), key=lambda k: (kept[k].frame != "credit", kept[k].cue[0]))
     pos_of = {k: n for n, k in enumerate(order)}
