@@ -134,7 +134,8 @@ def test_direction_model():
     cases = [
         ("The new labor pact takes effect June 1, the company said.", "1990-06-01"),
         ("The company said its profit fell in June.", "1989-06"),
-        ("The offer had been due to expire Friday.", "1989-10-20"),
+        ("The offer was extended until Tuesday.", "1989-10-31"),  # the end of a deferral lies ahead
+        ("The vote was postponed until March.", "1990-03"),
         ("Shareholders will meet on Tuesday to vote on the offer.", "1989-10-31"),
         ("The stock fell 5% on Tuesday.", "1989-10-24"),
     ]

@@ -29,8 +29,15 @@ _SENT_WORDS = {
     "planned", "plans", "due", "until", "since", "before", "after", "by", "yesterday", "today", "tomorrow",
     "was", "were", "is", "are", "has", "have", "had", "did", "been", "going", "set", "begin", "begins",
     "start", "starts", "meet", "meeting", "vote", "deadline", "effective", "payable", "record", "ended",
-    "ending", "ends", "close", "closed", "friday", "week", "month", "year", "quarter", "announced", "reported",
+    "ending", "ends", "close", "closed", "week", "month", "year", "quarter", "announced", "reported",
 }
+# words before the expression that point past the moment of the verb: a deadline or a start
+# ("postponed until Tuesday", "extended through March", "effective Feb. 1"), or back from it
+_AHEAD = {"until", "till", "through", "effective", "starting", "beginning", "by", "from", "before"}
+_BEHIND = {"since", "ended", "ending", "last"}
+# verbs that move a time forward: "postponed until Tuesday", "extended through March", "gave them until Friday"
+_DEFER = {"extend", "postpone", "delay", "defer", "give", "adjourn", "suspend", "push", "put", "move", "reschedule",
+          "grant", "allow", "stay", "freeze"}
 _QUOTES = re.compile(r"[\"“”]|''|``")
 _WORD = re.compile(r"[A-Za-z']+|[^\sA-Za-z]")
 
@@ -81,15 +88,19 @@ def features(tense, start: int, end: int, kind: str, back: int, fwd: int, rule_l
     f.append("p1=" + (before[-1] if before else "^"))
     f.append("p2=" + (" ".join(before[-2:]) if len(before) >= 2 else "^"))
     f.append("n1=" + (after[0] if after else "$"))
+    near = set(before[-3:])
+    if near & _AHEAD:
+        f.append("ahead")
+    if near & _BEHIND:
+        f.append("behind")
     if text.startswith(("'s", "’s"), end):
         f.append("poss")
     if len(_QUOTES.findall(text, s, start)) % 2 == 1:
         f.append("inq")
-    for w in set(_WORD.findall(text[s:e].lower())):
-        if w in _SENT_WORDS:
-            side = "L" if text.lower().find(w, s, start) != -1 else "R"
-            f.append(f"sw={w}")
-            f.append(f"sw{side}={w}")
+    left, right = set(_WORD.findall(text[s:start].lower())), set(_WORD.findall(text[end:e].lower()))
+    for w in (left | right) & _SENT_WORDS:  # the words of the sentence, not of the expression
+        f.append(f"sw={w}")
+        f.append(f"sw{'L' if w in left else 'R'}={w}")
     if doc is not None:
         f.append(f"dt={tense._from_doc(start, end)}")
         f.append(f"dt{kind}={tense._from_doc(start, end)}")
@@ -102,6 +113,9 @@ def features(tense, start: int, end: int, kind: str, back: int, fwd: int, rule_l
             if tok.head.pos_ == "ADP":
                 f.append("prep=" + tok.head.lower_)
             v = _verb(tok)
+            if v is not None and (before[-1:] == ["effective"] or (
+                    before[-1:] and before[-1] in ("until", "till", "through") and v.lemma_.lower() in _DEFER)):
+                f.append("deferred")
             if v is None:
                 f.append("noverb")
             else:
@@ -136,5 +150,10 @@ def later(tense, start: int, end: int, kind: str, back: int, fwd: int, before_v:
     w = weights()
     if w is None or tense.doc is None:
         return None
-    z = sum(w["w"].get(x, 0.0) for x in features(tense, start, end, kind, back, fwd, rule_later))
+    feats = features(tense, start, end, kind, back, fwd, rule_later)
+    if "deferred" in feats:
+        # the end of a deferral ("postponed until Tuesday", "effective Jan. 1") lies after the act,
+        # which the news reports as recent: the later occurrence
+        return True
+    z = sum(w["w"].get(x, 0.0) for x in feats)
     return 1.0 / (1.0 + math.exp(-z)) > w.get("threshold", 0.5)
