@@ -90,7 +90,7 @@ def test_layer_uses_masked_text_and_report_offsets():
 
 
 def test_tense_from_spacy_doc():
-    spacy = pytest.importorskip("spacy")
+    pytest.importorskip("spacy")
     from reportedly.read.nlp import load_nlp
 
     try:
@@ -123,7 +123,7 @@ def test_direction_model():
 
     w = td.weights()
     assert w is not None and w["w"] and "threshold" in w
-    spacy = pytest.importorskip("spacy")
+    pytest.importorskip("spacy")
     from reportedly.read.nlp import load_nlp
 
     try:

@@ -297,7 +297,6 @@ class Matcher:
     def candidates(self, q_clean: list[str], q_wl: np.ndarray) -> tuple[list[np.ndarray], list, np.ndarray]:
         """First stage: the ``pool`` best claims by BM25 (normalised) + WordLlama cosine, plus the
         few best of each alone."""
-        n = len(self.records)
         wl_all = q_wl @ self._wl.T
         wl_all[:, ~self.canonical] = -1.0
         cands, bm = [], []

@@ -546,7 +546,6 @@ def _titles(doc, ents: list[Ent]) -> list[Mention]:
             if m.kind != "name":
                 continue
             head = doc[m.head]
-            name_range = range(m.i0, m.i1)
             # premodifiers: "American billionaire Elon Musk", "US Secretary of Defence Lloyd Austin"
             left = [c for t in doc[m.i0:m.i1] for c in t.lefts if c.i < m.i0 and c.dep_ in MOD_DEPS]
             if left:

@@ -313,6 +313,10 @@ class Cand:
 
 
 
+# what a normaliser returns: (type, value, anchor id, note)
+Result = tuple[str, Optional[str], Optional[str], Optional[str]]
+
+
 def _need_dct(ctx: Ctx, typ: str, fn: Callable[[dt.date], Optional[str]]) -> Result:
     if ctx.dct is None:
         return typ, None, None, NO_DCT
@@ -730,7 +734,6 @@ def n_unit_rel(m, ctx, c):
 
 def n_the_year(m, ctx, c):
     unit = _unit(m["unit"])
-    w = m.group(0).lower()
     pre = ctx.text[max(0, c.start - 12):c.start].lower()
     if re.search(r"\b(?:for|during|over|throughout|in)\s+$", pre) and unit == "Y" and not m["adj"]:
         return "DURATION", "P1Y", None, None
