@@ -163,7 +163,7 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
     text = report.text
     ix = R.Index(parsed.doc, parsed.masked)
     raws = R.find(parsed.doc, parsed.masked)
-    F.refine(ix, raws)  # learned: cue extensions, a leading/trailing content piece
+    raws = F.refine(ix, raws)  # learned: cue extensions and CRF cue boundaries, a leading/trailing content piece
     credit = _headline_credit(parsed)
     if credit is not None:
         raws.insert(0, credit)

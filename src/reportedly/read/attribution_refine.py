@@ -1,6 +1,11 @@
 """Learned refinements of the rule attributions (``attribution_rules.find``), trained on PolNeAR train
 by ``scripts/train_attribution.py`` into ``models/attribution_refine.json`` (weights only).
 
+- Cue extensions: a table of which small extensions of a rule cue PolNeAR marks ("referring to",
+  "called on", "later said"), by cue lemma (or any) and kind of extension.
+- A CRF cue tagger (python-crfsuite, ``models/attribution_cue_crf.bin``) over spaCy token features and the
+  rule cues: it sets the boundaries of a rule cue it is confident about and drops a rule cue it gives
+  almost no chance.
 - A leading content piece: PolNeAR splits a content around its cue when part of it comes first
   ("“Judge,” Brafman said, “...”", "If he loses, he said, ...", "Sanders is expected to win" with
   content [Sanders, to win]). For each attribution whose content lies after its cue, the candidate is
@@ -95,10 +100,11 @@ def lead_candidate(ix, r):
     return kind, span, f
 
 
-def refine(ix, raws, model: dict | None = None) -> None:
+def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
+    """The refined raws (a new list when the CRF drops some; parent hints remapped)."""
     model = refine_model() if model is None else model
     if not model:
-        return
+        return raws
     table = model.get("cue_ext")
     if table:
         for r in raws:
@@ -117,6 +123,10 @@ def refine(ix, raws, model: dict | None = None) -> None:
                 if kind == "subject" and r.source == span:
                     r.source = None
                     r.source_head = -1
+    crf = model.get("crf")
+    if crf:
+        raws = apply_crf(ix, raws, crf, tagger)
+    return raws
 
 
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
@@ -187,3 +197,168 @@ def refine_cue(ix, r, table: dict) -> None:
                 r.cue = (span[0], r.cue[1])
             else:
                 r.cue = (r.cue[0], span[1])
+
+
+# ------------------------------------------------------------------ CRF cue tagger
+CRF = MODEL.parent / "attribution_cue_crf.bin"
+
+
+@lru_cache(maxsize=1)
+def crf_tagger():
+    try:
+        import pycrfsuite
+    except ImportError:
+        return None
+    if not CRF.exists():
+        return None
+    tg = pycrfsuite.Tagger()
+    tg.open(str(CRF))
+    return tg
+
+
+def token_features(ix, raws) -> list[list[str]]:
+    """Per token of ix.doc: word, lemma, tag, dependency, head, the rule cues (B/I/O) around it."""
+    doc = ix.doc
+    rule = {}
+    for r in raws:
+        sp = doc.char_span(r.cue[0], r.cue[1], alignment_mode="expand")
+        for w in sp or []:
+            rule[w.i] = "B" if w.idx == r.cue[0] else "I"
+    n = len(doc)
+    low = [t.lower_ for t in doc]
+    tags = [t.tag_ for t in doc]
+    out = []
+    for t in doc:
+        h = t.head
+        f = ["b", "w=" + low[t.i], "l=" + t.lemma_.lower(), "p=" + tags[t.i], "d=" + t.dep_,
+             "hl=" + h.lemma_.lower(), "hd=" + h.dep_, "hp=" + h.pos_, "r=" + rule.get(t.i, "O"),
+             "hr=" + rule.get(h.i, "O"), "q=%d" % (ix.quote_at(t.idx) is not None), "pd=%s|%s" % (t.pos_, t.dep_),
+             "nk=" + "|".join(sorted(c.dep_ for c in t.children if c.dep_ in (
+                 "ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent", "pobj")))]
+        for o in (-2, -1, 1, 2):
+            j = t.i + o
+            if 0 <= j < n:
+                f += ["%d:w=%s" % (o, low[j]), "%d:p=%s" % (o, tags[j]), "%d:r=%s" % (o, rule.get(j, "O"))]
+            else:
+                f.append("%d:pad" % o)
+        out.append(f)
+    return out
+
+
+def gold_labels(doc, cues) -> list[str]:
+    """BIO labels of the tokens from gold cue spans (each a tuple of (start, end) pieces)."""
+    y = ["O"] * len(doc)
+    for cue in cues:
+        first = True
+        for s, e in cue:
+            sp = doc.char_span(s, e, alignment_mode="expand")
+            for w in sp or []:
+                y[w.i] = "B" if first else "I"
+                first = False
+    return y
+
+
+def crf_spans(tagger, feats):
+    """[(token start, token end inclusive, min marginal)], and the tagger (with the sequence set)."""
+    tagger.set(feats)
+    y = tagger.tag()
+    spans, cur = [], None
+    for k, lab in enumerate(y + ["O"]):
+        if lab in ("B", "O") and cur:
+            spans.append(cur)
+            cur = None
+        if lab == "B":
+            cur = [k, k]
+        elif lab == "I":
+            if cur:
+                cur[1] = k
+            else:
+                cur = [k, k]
+    return [(a, b, min(tagger.marginal(y[k], k) for k in range(a, b + 1))) for a, b in spans]
+
+
+def _new_raw(ix, a: int, b: int):
+    from . import attribution_rules as R
+
+    doc = ix.doc
+    toks = doc[a:b + 1]
+    ids = set(range(a, b + 1))
+    roots = [w for w in toks if w.head.i not in ids or w.head is w]
+    if not roots:
+        return None
+    tok = roots[0]
+    span = (doc[a].idx, doc[b].idx + len(doc[b].text))
+    clip = ix.line_bounds(tok.idx)
+    if tok.pos_ == "NOUN":
+        r = R._noun_cue(ix, tok, clip)
+        if r is None:
+            return None
+        r.cue = span
+        r.frame = "crf-noun"
+        return r
+    if tok.pos_ not in ("VERB", "AUX"):
+        return None
+    fr = R.verb_frame(ix, tok)
+    content = fr[1] if fr is not None else []
+    passive = any(c.dep_ == "auxpass" for c in tok.children)
+    src_tok = R._agent(tok) if passive else R._subject(tok)
+    r = Raw_(span, tok, content, "crf-" + (fr[0] if fr else "none"))
+    if src_tok is not None and src_tok.dep_ != "expl" and not (span[0] <= src_tok.idx < span[1]):
+        r.source = R.source_span(ix, src_tok, clip, tok)
+        r.source_head = src_tok.i
+    if not r.content and not r.source:
+        return None
+    return r
+
+
+def Raw_(span, tok, content, frame):
+    from . import attribution_rules as R
+
+    return R.Raw(cue=span, cue_lemma=tok.lemma_.lower(), cue_head=tok.i, content=list(content), frame=frame,
+                 negated=any(c.dep_ == "neg" for c in tok.children))
+
+
+def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
+    """The CRF's cue spans over the rule output: a rule cue the CRF gives (almost) no chance is dropped,
+    a confident CRF span overlapping a rule cue (and holding its verb) sets its boundaries, a confident CRF
+    span touching no rule cue becomes an attribution when its head has a source or a content."""
+    tagger = crf_tagger() if tagger is None else tagger
+    if tagger is None or not raws and not params.get("new", True):
+        return raws
+    doc = ix.doc
+    if len(doc) == 0:
+        return raws
+    spans = crf_spans(tagger, token_features(ix, raws))
+    th, drop, th_new = params["threshold"], params["drop"], params["new_threshold"]
+    chars = [((doc[a].idx, doc[b].idx + len(doc[b].text)), m, a, b) for a, b, m in spans]
+    keep = []
+    for r in raws:
+        if r.cue_head >= 0 and r.frame not in ("credit",):
+            sp = doc.char_span(r.cue[0], r.cue[1], alignment_mode="expand")
+            cov = max((1 - tagger.marginal("O", w.i) for w in sp), default=1.0) if sp is not None else 1.0
+            if cov < drop and not (params.get("keep_quoted") and r.frame == "quote"):
+                keep.append(False)
+                continue
+            head = doc[r.cue_head]
+            for (s, e), m, a, b in chars:
+                if m >= th and s < r.cue[1] and r.cue[0] < e and s <= head.idx < e:
+                    r.cue = (s, e)
+                    break
+        keep.append(True)
+    # drop, remapping parent hints
+    new_index, out = {}, []
+    for i, (r, k) in enumerate(zip(raws, keep)):
+        if k:
+            new_index[i] = len(out)
+            out.append(r)
+    for r in out:
+        if r.parent_hint is not None:
+            r.parent_hint = new_index.get(r.parent_hint)
+    if th_new <= 1.0:
+        for (s, e), m, a, b in chars:
+            if m < th_new or any(s < r.cue[1] and r.cue[0] < e for r in out):
+                continue
+            r = _new_raw(ix, a, b)
+            if r is not None:
+                out.append(r)
+    return out
