@@ -6,6 +6,8 @@ by ``scripts/train_attribution.py`` into ``models/attribution_refine.json`` (wei
 - A CRF cue tagger (python-crfsuite, ``models/attribution_cue_crf.bin``) over spaCy token features and the
   rule cues: it sets the boundaries of a rule cue it is confident about and drops a rule cue it gives
   almost no chance.
+- The end of a content: every token end from the start of the last piece to the end of its sentence is
+  a candidate, a logistic regression scores them, the best replaces the rule's end when it scores higher.
 - A leading content piece: PolNeAR splits a content around its cue when part of it comes first
   ("“Judge,” Brafman said, “...”", "If he loses, he said, ...", "Sanders is expected to win" with
   content [Sanders, to win]). For each attribution whose content lies after its cue, the candidate is
@@ -126,6 +128,10 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     crf = model.get("crf")
     if crf:
         raws = apply_crf(ix, raws, crf, tagger)
+    end = model.get("end")
+    if end:
+        for r in raws:
+            refine_end(ix, r, end)
     return raws
 
 
@@ -362,3 +368,65 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
             if r is not None:
                 out.append(r)
     return out
+
+
+# ------------------------------------------------------------------ content end chooser
+def end_candidates(ix, r):
+    """[(end, features)] for the end of the last content piece of one Raw: every token end from the
+    piece's start to the end of its sentence (within the line), the rule's end among them."""
+    if not r.content or r.frame in ("credit", "statement") or r.cue_head < 0:
+        return []
+    doc = ix.doc
+    t = ix.text
+    lo, e0 = r.content[-1]
+    first = ix.tok_at(lo)
+    last0 = ix.tok_at(max(e0 - 1, lo))
+    clip = ix.line_bounds(lo)
+    sent_end = max(last0.sent.end, first.sent.end)
+    if sent_end - first.i > 120:
+        return []
+    if t[lo] in "“\"'‘«" and t[e0 - 1] in "”\"'’»":
+        return []  # a quotation: its marks are its bounds
+    limit = clip[1]
+    for q in (ix.quote_at(lo), ix.inner_at(lo)):
+        if q and q[0] <= lo < q[1]:
+            limit = min(limit, q[1])  # never out of the quotation the content starts in
+    cue_tok = doc[r.cue_head]
+    out = []
+    for w in doc[first.i:sent_end]:
+        e = w.idx + len(w.text)
+        if e > limit or w.is_space:
+            continue
+        if r.cue[0] < e and lo < r.cue[1] and e > r.cue[0] and lo < r.cue[0] and e >= r.cue[1]:
+            break  # never run over the cue
+        if r.source and lo < r.source[0] < e:
+            break
+        n = doc[w.i + 1] if w.i + 1 < len(doc) else None
+        d = w.i - last0.i
+        db = "0" if d == 0 else ("+" if d > 0 else "-") + ("1" if abs(d) == 1 else "2" if abs(d) == 2 else "3-5" if abs(d) <= 5 else "6+")
+        np_ = n.pos_ if n is not None else "END"
+        nw = (n.lower_ if n is not None and (n.is_punct or n.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON")) else np_)
+        inside = n is not None and first.i <= n.head.i <= w.i
+        f = ["d=" + db, "wp=" + (w.text if w.is_punct else w.pos_), "wd=" + w.dep_, "nw=" + nw,
+             "nd=" + (n.dep_ if n is not None else "END"), "nin=%d" % inside,
+             "nhc=%d" % (n is not None and n.head.i == cue_tok.i),
+             "sentend=%d" % (n is None or n.i >= sent_end or n.is_sent_start),
+             "fr=" + r.frame, "fr|wp=%s|%s" % (r.frame, w.text if w.is_punct else w.pos_),
+             "fr|nw=%s|%s" % (r.frame, nw), "nw|nin=%s|%d" % (nw, inside),
+             "q=%d" % (ix.quote_at(w.idx) is not None), "qe=%d" % (t[e - 1] in "”\"'’"),
+             "d|nw=%s|%s" % (db, nw), "cueafter=%d" % (r.cue[0] >= e),
+             "wsub=%d" % (w.head.i < w.i and all(x.i <= w.i for x in w.head.subtree))]
+        out.append((e, f))
+    return out
+
+
+def refine_end(ix, r, m: dict) -> None:
+    cands = end_candidates(ix, r)
+    if len(cands) < 2:
+        return
+    w, b = m["w"], m["bias"]
+    scored = [(_score(w, b, f), e) for e, f in cands]
+    cur = [s for s, e in scored if e == r.content[-1][1]]
+    best = max(scored)
+    if best[1] != r.content[-1][1] and best[0] >= m.get("threshold", 0.0) and (not cur or best[0] > cur[0] + m.get("margin", 0.0)):
+        r.content[-1] = (r.content[-1][0], best[1])
