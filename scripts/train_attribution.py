@@ -276,7 +276,7 @@ def train_crf(pairs, raws, cut) -> dict:
     return best[1]
 
 
-def _end_examples(pairs, raws):
+def _end_examples(pairs, raws, side="end"):
     from reportedly.read import attribution_refine as F
 
     X, y = [], []
@@ -285,18 +285,25 @@ def _end_examples(pairs, raws):
         gm = {a.cue: a for a in g.attrs}
         for r in rs:
             a = gm.get((r.cue,))
-            if a is None or not a.content or len(a.content) != len(r.content) or a.content[-1][0] != r.content[-1][0]:
+            if a is None or not a.content or len(a.content) != len(r.content):
                 continue
-            c = F.end_candidates(ix, r)
-            if not any(e == a.content[-1][1] for e, _ in c):
+            if side == "end":
+                if a.content[-1][0] != r.content[-1][0]:
+                    continue
+                c, want = F.end_candidates(ix, r), a.content[-1][1]
+            else:
+                if a.content[0][1] != r.content[0][1]:
+                    continue
+                c, want = F.start_candidates(ix, r), a.content[0][0]
+            if not any(e == want for e, _ in c):
                 continue
             for e, f in c:
                 X.append(f)
-                y.append(int(e == a.content[-1][1]))
+                y.append(int(e == want))
     return X, y
 
 
-def train_end(pairs, raws, cut) -> dict:
+def train_end(pairs, raws, cut, side="end") -> dict:
     """The content-end scorer: a logistic regression over candidate ends (attributions whose cue and content
     start match the gold one); C chosen on the last 15% of train (document-level exact F1, mean over roles;
     the earlier stages there were fitted on all of train), then refitted on all of it."""
@@ -307,8 +314,9 @@ def train_end(pairs, raws, cut) -> dict:
 
     held, hraws = pairs[cut:], raws[cut:]
     golds = {r: [gold_sets(g, r) for g, _ in held] for r in ("source", "cue", "content")}
-    Xa, ya = _end_examples(pairs[:cut], raws[:cut])
+    Xa, ya = _end_examples(pairs[:cut], raws[:cut], side)
     best = (0.0, 1.0)
+    apply = F.refine_end if side == "end" else F.refine_start
     for C in (0.1, 0.3, 1.0):
         m = _fit_lr(Xa, ya, C)
         m["margin"] = 0.0
@@ -317,16 +325,16 @@ def train_end(pairs, raws, cut) -> dict:
             rs = copy.deepcopy(rs)
             ix = R.Index(doc, g.text)
             for r in rs:
-                F.refine_end(ix, r, m)
+                apply(ix, r, m)
             P["source"].append({(r.source,) for r in rs if r.source})
             P["cue"].append({(r.cue,) for r in rs})
             P["content"].append({tuple(r.content) for r in rs if r.content})
         f = sum(score_sets(P[r], golds[r])["exact"][2] for r in P) / 3
-        print(f"  end C {C}: held-out mean exact F1 {f:.4f}")
+        print(f"  {side} C {C}: held-out mean exact F1 {f:.4f}")
         if f > best[0]:
             best = (f, C)
-    print(f"end: C {best[1]} (held-out mean exact F1 {best[0]:.4f})")
-    X, y = _end_examples(pairs, raws)
+    print(f"{side}: C {best[1]} (held-out mean exact F1 {best[0]:.4f})")
+    X, y = _end_examples(pairs, raws, side)
     m = _fit_lr(X, y, best[1])
     m["margin"] = 0.0
     return m
@@ -387,7 +395,10 @@ def train_refine(pairs) -> dict:
     base["crf"] = crf
     rraws = [F.refine(R.Index(doc, g.text), copy.deepcopy(rs), base) for (g, doc), rs in zip(pairs, raws)]
     end = train_end(pairs, rraws, cut)
-    return {"cue_ext": table, "lead": lead, "crf": crf, "end": end,
+    base["end"] = end
+    rraws = [F.refine(R.Index(doc, g.text), copy.deepcopy(rs), base) for (g, doc), rs in zip(pairs, raws)]
+    start = train_end(pairs, rraws, cut, side="start")
+    return {"cue_ext": table, "lead": lead, "crf": crf, "end": end, "start": start,
             "about": "attribution refinements: cue-extension table and leading/trailing content piece "
                      "logistic regression over the rule output, trained on PolNeAR train (no licence stated: "
                      "research use) by scripts/train_attribution.py"}

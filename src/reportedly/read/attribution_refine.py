@@ -8,6 +8,8 @@ by ``scripts/train_attribution.py`` into ``models/attribution_refine.json`` (wei
   almost no chance.
 - The end of a content: every token end from the start of the last piece to the end of its sentence is
   a candidate, a logistic regression scores them, the best replaces the rule's end when it scores higher.
+- The start of a content, the same way (token starts from the sentence's start, or from after the cue
+  and the source, to the piece's end).
 - A leading content piece: PolNeAR splits a content around its cue when part of it comes first
   ("“Judge,” Brafman said, “...”", "If he loses, he said, ...", "Sanders is expected to win" with
   content [Sanders, to win]). For each attribution whose content lies after its cue, the candidate is
@@ -132,6 +134,10 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     if end:
         for r in raws:
             refine_end(ix, r, end)
+    start = model.get("start")
+    if start:
+        for r in raws:
+            refine_start(ix, r, start)
     return raws
 
 
@@ -430,3 +436,58 @@ def refine_end(ix, r, m: dict) -> None:
     best = max(scored)
     if best[1] != r.content[-1][1] and best[0] >= m.get("threshold", 0.0) and (not cur or best[0] > cur[0] + m.get("margin", 0.0)):
         r.content[-1] = (r.content[-1][0], best[1])
+
+
+def start_candidates(ix, r):
+    """[(start, features)] for the start of the first content piece of one Raw: every token start from
+    its sentence's start (after the cue and the source when the piece follows them) to the piece's end."""
+    if not r.content or r.frame in ("credit", "statement") or r.cue_head < 0:
+        return []
+    doc = ix.doc
+    t = ix.text
+    s0, hi = r.content[0]
+    if t[s0] in "“\"'‘«" and t[hi - 1] in "”\"'’»":
+        return []
+    first0 = ix.tok_at(s0)
+    clip = ix.line_bounds(s0)
+    floor = clip[0]
+    for q in (ix.quote_at(s0), ix.inner_at(s0)):
+        if q and q[0] <= s0 < q[1]:
+            floor = max(floor, q[0])
+    for sp in [r.cue] + ([r.source] if r.source else []):
+        if sp[1] <= s0:
+            floor = max(floor, sp[1])
+    sent_start = first0.sent.start
+    if first0.i - sent_start > 80:
+        sent_start = first0.i - 80
+    cue_tok = doc[r.cue_head]
+    out = []
+    for w in doc[sent_start:]:
+        if w.idx >= hi or w.idx - s0 > 400:
+            break
+        if w.idx < floor or w.is_space or w.is_punct and w.text not in "“\"'‘(":
+            continue
+        p = doc[w.i - 1] if w.i > 0 else None
+        d = w.i - first0.i
+        db = "0" if d == 0 else ("+" if d > 0 else "-") + ("1" if abs(d) == 1 else "2" if abs(d) == 2 else "3-5" if abs(d) <= 5 else "6+")
+        pw = (p.lower_ if p is not None and (p.is_punct or p.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "AUX")) else (p.pos_ if p is not None else "BEG"))
+        ww = w.lower_ if w.is_punct or w.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "AUX", "ADV") else w.pos_
+        f = ["d=" + db, "ww=" + ww, "wd=" + w.dep_, "pw=" + pw, "pd=" + (p.dep_ if p is not None else "BEG"),
+             "whc=%d" % (w.head.i == cue_tok.i), "fr=" + r.frame, "fr|ww=%s|%s" % (r.frame, ww),
+             "fr|pw=%s|%s" % (r.frame, pw), "d|ww=%s|%s" % (db, ww), "wd|ww=%s|%s" % (w.dep_, ww),
+             "q=%d" % (ix.quote_at(w.idx) is not None), "atfloor=%d" % (p is None or p.idx + len(p.text) <= floor),
+             "after_cue=%d" % (w.idx >= r.cue[1]), "sentstart=%d" % w.is_sent_start]
+        out.append((w.idx, f))
+    return out
+
+
+def refine_start(ix, r, m: dict) -> None:
+    cands = start_candidates(ix, r)
+    if len(cands) < 2:
+        return
+    w, b = m["w"], m["bias"]
+    scored = [(_score(w, b, f), s) for s, f in cands]
+    cur = [x for x, s in scored if s == r.content[0][0]]
+    best = max(scored)
+    if best[1] != r.content[0][0] and (not cur or best[0] > cur[0] + m.get("margin", 0.0)):
+        r.content[0] = (best[1], r.content[0][1])
