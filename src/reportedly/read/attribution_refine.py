@@ -10,6 +10,8 @@ by ``scripts/train_attribution.py`` into ``models/attribution_refine.json`` (wei
   a candidate, a logistic regression scores them, the best replaces the rule's end when it scores higher.
 - The start of a content, the same way (token starts from the sentence's start, or from after the cue
   and the source, to the piece's end).
+- The start and the end of a source, the same way (token bounds in its sentence, never across the cue
+  or the content).
 - A leading content piece: PolNeAR splits a content around its cue when part of it comes first
   ("“Judge,” Brafman said, “...”", "If he loses, he said, ...", "Sanders is expected to win" with
   content [Sanders, to win]). For each attribution whose content lies after its cue, the candidate is
@@ -138,6 +140,11 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     if start:
         for r in raws:
             refine_start(ix, r, start)
+    for side in ("end", "start"):
+        m = model.get("source_" + side)
+        if m:
+            for r in raws:
+                refine_source(ix, r, m, side)
     return raws
 
 
@@ -491,3 +498,58 @@ def refine_start(ix, r, m: dict) -> None:
     best = max(scored)
     if best[1] != r.content[0][0] and (not cur or best[0] > cur[0] + m.get("margin", 0.0)):
         r.content[0] = (best[1], r.content[0][1])
+
+
+# ------------------------------------------------------------------ source bounds
+def source_candidates(ix, r, side: str):
+    """[(offset, features)] for the start or the end of a Raw's source: token bounds in the source's
+    sentence and line, never across the cue or the content."""
+    if not r.source or r.source_head < 0 or r.cue_head < 0 or r.frame in ("credit",):
+        return []
+    doc = ix.doc
+    s0, e0 = r.source
+    head = doc[r.source_head]
+    if not (s0 <= head.idx < e0):
+        return []
+    clip = ix.line_bounds(head.idx)
+    lo, hi = max(clip[0], doc[head.sent.start].idx), min(clip[1], head.sent.end_char)
+    for sp in [r.cue] + list(r.content):
+        if sp[1] <= head.idx:
+            lo = max(lo, sp[1])
+        elif sp[0] > head.idx:
+            hi = min(hi, sp[0])
+    out = []
+    rng = range(head.i, min(head.sent.end, head.i + 40)) if side == "end" else range(head.i, max(head.sent.start, head.i - 40) - 1, -1)
+    cur_tok = ix.tok_at(max(e0 - 1, s0)) if side == "end" else ix.tok_at(s0)
+    for i in rng:
+        w = doc[i]
+        off = w.idx + len(w.text) if side == "end" else w.idx
+        if side == "end" and off > hi or side == "start" and off < lo:
+            break
+        if w.is_space:
+            continue
+        nb = i + 1 if side == "end" else i - 1
+        n = doc[nb] if 0 <= nb < len(doc) else None
+        d = w.i - cur_tok.i
+        db = "0" if d == 0 else ("+" if d > 0 else "-") + ("1" if abs(d) == 1 else "2" if abs(d) == 2 else "3-5" if abs(d) <= 5 else "6+")
+        ww = w.lower_ if w.is_punct or w.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "AUX", "ADV") else w.pos_
+        nw = (n.lower_ if n is not None and (n.is_punct or n.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "AUX", "ADV")) else (n.pos_ if n is not None else "EDGE"))
+        inside = n is not None and n.head.i in range(min(head.i, w.i), max(head.i, w.i) + 1)
+        f = ["d=" + db, "ww=" + ww, "wd=" + w.dep_, "nw=" + nw, "nd=" + (n.dep_ if n is not None else "EDGE"),
+             "nin=%d" % inside, "d|ww=%s|%s" % (db, ww), "ww|nw=%s|%s" % (ww, nw), "nw|nin=%s|%d" % (nw, inside),
+             "hd=" + head.dep_, "wsub=%d" % (w.head.i == head.i), "went=" + (w.ent_type_ or "-"),
+             "fr=" + r.frame, "inv=%d" % (head.i > r.cue_head)]
+        out.append((off, f))
+    return out
+
+
+def refine_source(ix, r, m: dict, side: str) -> None:
+    cands = source_candidates(ix, r, side)
+    if len(cands) < 2:
+        return
+    cur_off = r.source[1] if side == "end" else r.source[0]
+    scored = [(_score(m["w"], m["bias"], f), o) for o, f in cands]
+    cur = [x for x, o in scored if o == cur_off]
+    best = max(scored)
+    if best[1] != cur_off and (not cur or best[0] > cur[0] + m.get("margin", 0.0)):
+        r.source = (r.source[0], best[1]) if side == "end" else (best[1], r.source[1])
