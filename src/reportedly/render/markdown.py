@@ -63,7 +63,9 @@ def render_markdown(report: Report) -> str:
         stance = "" if a.stance == "assert" else f" [{a.stance}]"
         said = content_text(a)
         parent = by_id.get(a.parent) if a.parent else None
-        if parent is not None and is_anaphoric(said):  # "citing sources" for "the statement": say what it is
+        points_back = parent is not None and (
+            is_anaphoric(said) or any(c.start <= parent.cue.start < c.end for c in a.content))
+        if points_back:  # "citing sources" for "(made) the statement": say what the statement is
             said = f"{said} = {content_text(parent)}"
         lines.append(f"- {a.id} {who}{stance} ({a.kind}, \"{a.cue.text}\"): {_oneline(said)}")
 
