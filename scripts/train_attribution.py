@@ -62,13 +62,15 @@ def parsed_docs(split: str):
     return list(zip(gold, docs))
 
 
+def _gold_cue_chars(g) -> set[int]:
+    """Character offsets covered by the gold cues of one article."""
+    return {i for a in g.attrs for s, e in a.cue for i in range(s, e)}
+
+
 def _cue_examples(pairs):
     X, y = [], []
     for g, doc in pairs:
-        cue_chars = set()
-        for a in g.attrs:
-            for s, e in a.cue:
-                cue_chars.update(range(s, e))
+        cue_chars = _gold_cue_chars(g)
         ix = R.Index(doc, g.text)
         for tok in doc:
             if tok.pos_ != "VERB":
@@ -492,10 +494,7 @@ def main() -> None:
         return
     n, pos = Counter(), Counter()
     for g, doc in pairs:
-        cue_chars = set()
-        for a in g.attrs:
-            for s, e in a.cue:
-                cue_chars.update(range(s, e))
+        cue_chars = _gold_cue_chars(g)
         ix = R.Index(doc, g.text)
         for tok in doc:
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":

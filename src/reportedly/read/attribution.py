@@ -118,12 +118,6 @@ _GENERIC = {"media", "medium", "reports", "report", "sources", "source", "the", 
             "many", "local", "foreign", "western", "russian", "ukrainian", "american", "news", "according"}
 
 
-def _unused():
-    if hl in R.DOCUMENT_HEADS:
-        return "document"
-    return "unnamed" if head.tag_ in ("NNS",) else "person"
-
-
 _NEG_CUES = {"deny"}
 
 
