@@ -126,6 +126,8 @@ def stance_of(raw: R.Raw) -> str:
     base = R.STANCE.get(lemma, "assert")
     if raw.frame in ("credit", "according", "citing", "statement"):
         base = "assert"
+    if base == "hedge" and raw.frame == "quote":
+        base = "assert"  # 'we thought: "this is not good"' quotes the thought itself, it does not hedge it
     if raw.negated:
         # "did not deny" is not a denial, "did not say" not an assertion
         return "other"
@@ -230,7 +232,33 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
             kind=quote_kind(parsed, r.content, ix),
             stance=stance_of(r),
         ))
+    reported_admissions(parsed, report, out)
     return out
+
+
+def _entities_in(report: Report, start: int, end: int) -> set[str]:
+    return {e.id for e in report.entities for m in e.mentions if start <= m.start and m.end <= end}
+
+
+def reported_admissions(parsed: Parsed, report: Report, attributions: list[Attribution]) -> None:
+    """``X admitted this in a conversation with K`` ... ``K recalls: "X said: ..."``: what K reports X
+    saying is that admission, so its stance is ``admit`` too. The audience is every entity named in
+    the sentence of the explicit admission, other than X."""
+    by_id = {a.id: a for a in attributions}
+    for a in attributions:
+        if a.stance != "admit" or a.source is None or a.source.entity is None:
+            continue
+        sp = parsed.doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+        if sp is None:
+            continue
+        sent = sp.sent
+        audience = _entities_in(report, sent.start_char, sent.end_char) - {a.source.entity}
+        for b in attributions:
+            if b is a or b.stance != "assert" or b.source is None or b.source.entity != a.source.entity:
+                continue
+            parent = by_id.get(b.parent) if b.parent else None
+            if parent is not None and parent.source is not None and parent.source.entity in audience:
+                b.stance = "admit"
 
 
 @layer("attributions")

@@ -45,7 +45,7 @@ def lead_candidate(ix, r):
     """(kind, span, features) of the leading piece candidate of one Raw, or None."""
     from . import attribution_rules as R
 
-    if not r.content or r.cue_head < 0 or r.frame in ("credit", "statement"):
+    if not r.content or r.cue_head < 0 or r.frame in ("credit", "statement", "citing"):
         return None
     doc = ix.doc
     tok = doc[r.cue_head]
@@ -387,7 +387,7 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
 def end_candidates(ix, r):
     """[(end, features)] for the end of the last content piece of one Raw: every token end from the
     piece's start to the end of its sentence (within the line), the rule's end among them."""
-    if not r.content or r.frame in ("credit", "statement") or r.cue_head < 0:
+    if not r.content or r.frame in ("credit", "statement", "citing") or r.cue_head < 0:
         return []
     doc = ix.doc
     t = ix.text
@@ -448,7 +448,7 @@ def refine_end(ix, r, m: dict) -> None:
 def start_candidates(ix, r):
     """[(start, features)] for the start of the first content piece of one Raw: every token start from
     its sentence's start (after the cue and the source when the piece follows them) to the piece's end."""
-    if not r.content or r.frame in ("credit", "statement") or r.cue_head < 0:
+    if not r.content or r.frame in ("credit", "statement", "citing") or r.cue_head < 0:
         return []
     doc = ix.doc
     t = ix.text

@@ -834,6 +834,13 @@ def _dash_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
     return out
 
 
+def _speaker_label(src: str) -> bool:
+    """``TAPPER:`` / ``JAKE TAPPER:`` at the start of a line: a transcript's speaker label (capitals only;
+    ``Q``/``A`` and single letters are not names)."""
+    words = src.split()
+    return 1 <= len(words) <= 3 and all(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in words)
+
+
 def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
     """``Kerry: "By law, ..."`` and, on the title line, ``Graham: Trump's Rhetoric Destroying GOP``:
     a name, a colon, and what the name says."""
@@ -851,7 +858,14 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
         src_s, src_e = ls + m.start("src"), ls + m.end("src")
         cs, ce = ls + m.start("claim"), ls + m.end("claim")
         toks = [w for w in ix.doc if src_s <= w.idx < src_e]
-        if not toks or any(w.pos_ in ("VERB", "AUX", "PRON", "ADP", "SCONJ", "NUM") for w in toks):
+        speaker = _speaker_label(m.group("src"))
+        if k == 0 and toks and not speaker:
+            # a headline "Gillibrand on Hillary's Transcripts: 'I Think She Will'": the name before the preposition
+            cut = next((j for j, w in enumerate(toks) if j and w.lower_ in ("on", "to")), None)
+            if cut is not None:
+                toks = toks[:cut]
+                src_e = toks[-1].idx + len(toks[-1].text)
+        if not toks or any(w.pos_ in ("VERB", "AUX", "PRON", "ADP", "SCONJ", "NUM") for w in toks) and not speaker:
             continue
         if sum(1 for w in toks if w.text[:1].isupper()) < max(1, len(toks) - 1):
             continue
@@ -860,6 +874,8 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
             content = [q]
         elif k == 0 and k not in taken:
             content = [_trim(ix, cs, ce - 1 if t[ce - 1] == "." else ce) or (cs, ce)]
+        elif speaker:
+            content = [(cs, ce)]  # a transcript turn: the speaker's words run to the end of the line
         else:
             continue
         colon = ls + m.end("src")
