@@ -143,3 +143,43 @@ def test_direction_model():
         times = find_times(text, pub, doc=nlp(text))
         assert times and times[0].value == value, (text, times)
     assert "import sklearn" not in open(td.__file__).read() and "from sklearn" not in open(td.__file__).read()
+
+
+# TIMEX3 conventions added while working on TimeBank generalisation: (published, text, [(span, type, value)])
+CONVENTIONS = [
+    # a participle after a modal is no past tense; a report after the clause does not set its tense
+    ("2016-02-08", "The first votes will be counted Tuesday in three tiny towns.", [("Tuesday", "DATE", "2016-02-09")]),
+    ("2016-02-08", "Officials will meet again on Tuesday, the mayor said.", [("Tuesday", "DATE", "2016-02-09")]),
+    # the next clause's verb is not the tense of a time in the clause before
+    ("2016-02-08", "He met the king on Tuesday and will meet Bush on Thursday.",
+     [("Tuesday", "DATE", "2016-02-02"), ("Thursday", "DATE", "2016-02-11")]),
+    # fractions of a unit: ISO 8601 with the next unit down
+    ("2016-02-08", "The talks lasted a year and a half.", [("a year and a half", "DURATION", "P1Y6M")]),
+    ("2016-02-08", "They lived in camps for 2 1/2 years.", [("2 1/2 years", "DURATION", "P2Y6M")]),
+    ("2016-02-08", "The meeting took an hour and a half.", [("an hour and a half", "DURATION", "PT1H30M")]),
+    ("2016-02-08", "He spoke for half an hour.", [("half an hour", "DURATION", "PT30M")]),
+]
+
+
+@pytest.mark.parametrize("published,text,expect", CONVENTIONS, ids=[c[1][:40] for c in CONVENTIONS])
+def test_conventions(published, text, expect):
+    times = find_times(text, dt.date.fromisoformat(published))
+    got = [(t.text, t.type, t.value) for t in times]
+    for span, typ, value in expect:
+        t = _by_text(times, span)
+        assert (t.type, t.value) == (typ, value), got
+    assert len(times) == len(expect), got
+
+
+def test_present_passive_of_a_schedule_points_ahead():
+    pytest.importorskip("spacy")
+    from reportedly.read.nlp import load_nlp
+
+    try:
+        nlp = load_nlp()
+    except RuntimeError:
+        pytest.skip("spaCy model not installed")
+    text = "The vote is scheduled for Tuesday, officials said."
+    assert find_times(text, dt.date(2016, 2, 8), doc=nlp(text))[0].value == "2016-02-09"
+    text = "The vote was held on Tuesday, officials said."
+    assert find_times(text, dt.date(2016, 2, 8), doc=nlp(text))[0].value == "2016-02-02"

@@ -139,13 +139,17 @@ def duration(n: Optional[float], unit: str) -> str:
     elif n == int(n):
         k = str(int(n))
     else:
-        # 2.5 years -> P30M, 1.5 hours -> PT90M
+        # ISO 8601 with the next unit down: 2.5 years -> P2Y6M, 1.5 hours -> PT1H30M, half an hour -> PT30M
         smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("MIN", 60), "MIN": ("S", 60)}
         if unit in smaller and (n * smaller[unit][1]) == int(n * smaller[unit][1]):
-            unit, n = smaller[unit][0], n * smaller[unit][1]
-            k = str(int(n))
-        else:
-            k = f"{n:g}"
+            whole, small = int(n), int(round((n - int(n)) * smaller[unit][1]))
+            sub = smaller[unit][0]
+            tail = f"{small}{'M' if sub == 'MIN' else sub}"
+            if unit in ("H", "MIN") or sub in ("H", "MIN", "S"):
+                head = f"{whole}{'M' if unit == 'MIN' else unit}" if whole else ""
+                return f"PT{head}{tail}" if unit in ("H", "MIN") else (f"P{whole}{unit}T{tail}" if whole else f"PT{tail}")
+            return f"P{whole}{unit}{tail}" if whole else f"P{tail}"
+        k = f"{n:g}"
     if unit in ("H", "MIN", "S"):
         return f"PT{k}{'M' if unit == 'MIN' else unit}"
     return f"P{k}{unit}"
@@ -167,7 +171,13 @@ _NOT_PAST = {"expected", "scheduled", "planned", "proposed", "united", "limited"
 _STATIVE = {"be", "have", "say", "tell", "report", "announce", "state", "note", "add", "seem", "remain", "appear",
             "know", "believe", "think", "want", "need", "hold", "own", "include", "continue", "claim", "argue",
             "insist", "show", "suggest", "mean", "stand", "trade", "close", "rise", "fall", "show"}
+# present passives of these name a time ahead: "is scheduled for", "are expected on", "is set for"
+_SCHEDULE = {"schedule", "expect", "set", "plan", "slate", "due", "timetable", "reschedule", "postpone", "delay",
+             "set", "book", "fix"}
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
+# a past participle after a modal or an infinitive marker is no past tense
+_MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|have|have\s+been|be\s+being)\s+$", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b", re.I)
 _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
 _SENT_END = re.compile(r"[.!?]['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
 
@@ -207,12 +217,17 @@ class Tense:
                 w = m.group(0).lower()
                 if name == "past" and w in _NOT_PAST:
                     continue
+                if name == "past" and _MODAL_BEFORE.search(self.text, max(s, m.start() - 24), m.start()):
+                    continue  # "will be counted", "to be held", "would have left": not a past tense
                 d = start - m.end() if m.end() <= start else m.start() - end
                 d = d * 1.0 if m.end() <= start else d * 1.05
                 if name == "future" and w in ("next", "coming", "upcoming"):
                     d += 30
-                if w in _REPORTING and m.start() >= end:
-                    d += 12  # "... will happen on Friday, he said": the report frames the event
+                if m.start() >= end:
+                    if w in _REPORTING:
+                        d += 60  # "... will happen on Friday, he said": the report frames the event, it is not its tense
+                    elif _CLAUSE_BREAK.search(self.text, end, m.start()):
+                        d += 40  # "met him on Tuesday and will meet Bush on Thursday": the next clause's verb
                 if d < best_d:
                     best, best_d = name, d
         return best
@@ -243,6 +258,9 @@ class Tense:
             return "future"
         if tok.tag_ == "VBD":
             return "past"
+        if (tok.tag_ == "VBN" and tok.lemma_ in _SCHEDULE and auxes
+                and all(a.tag_ in ("VBZ", "VBP") and a.lemma_ == "be" for a in auxes)):
+            return "future"  # "the vote is scheduled for Tuesday", "talks are expected Friday"
         for a in auxes:
             if a.tag_ == "VBD":
                 return "past"
@@ -936,7 +954,14 @@ def n_duration(m, ctx, c):
     n = num_value(m["num"]) if m["num"] else 1
     if m["unit"].lower().endswith("s") and (not m["num"] or m["num"].lower() in ("a", "an")) and n == 1:
         n = None
+    if n is not None and re.search(r"\band\s+a\s+half\s*$", m.group(0), re.I) and n == int(n):
+        n += 0.5  # "a year and a half" -> P1Y6M
     return "DURATION", duration(n, unit), None, None
+
+
+def n_half_unit(m, ctx, c):
+    """half an hour, half a year, half a century."""
+    return "DURATION", duration(0.5, _unit(m["unit"])), None, None
 
 
 def n_bare_units(m, ctx, c):
@@ -1204,6 +1229,7 @@ rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>s
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
 rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole|year-earlier|year-ago|comparable|corresponding)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
+rule("half_unit", r"\b" + APPROX + r"?half\s+an?\s+(?P<unit>hour|minute|day|week|month|year|decade|century)\b(?!\s+(?:ago|later|earlier)\b)", n_half_unit)
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
@@ -1291,7 +1317,7 @@ class _UnitDefault(_UnitFix):
 # and only in windows around a trigger word of their class (the whole scan is the cost).
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
-             "rel_unit", "unit_rel2", "the_year", "ago", "later", "anaphoric", "duration", "dur_bare",
+             "rel_unit", "unit_rel2", "the_year", "ago", "later", "anaphoric", "duration", "dur_bare", "half_unit",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["fiscal", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
