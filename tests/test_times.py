@@ -158,6 +158,25 @@ CONVENTIONS = [
     ("2016-02-08", "They lived in camps for 2 1/2 years.", [("2 1/2 years", "DURATION", "P2Y6M")]),
     ("2016-02-08", "The meeting took an hour and a half.", [("an hour and a half", "DURATION", "PT1H30M")]),
     ("2016-02-08", "He spoke for half an hour.", [("half an hour", "DURATION", "PT30M")]),
+    # a unit word capitalised amid a sentence is a title's word
+    ("2016-02-08", "Gonzalez said on CBS's \"60 Minutes\" that he would stay.", []),
+    ("2016-02-08", "Baker said on ABC's \"This Week With David Brinkley\" that it was over.", []),
+    ("2016-02-08", "Speaking to \"CBS This Morning\" on Monday, Rubio smiled.", [("Monday", "DATE", "2016-02-08")]),
+    ("2016-02-08", "\"This week was hard,\" he said.", [("This week", "DATE", "2016-W06")]),
+    # "Now," opening a sentence is a discourse marker; "now" in the clause is the present
+    ("2016-02-08", "It was bad. Now, he says, it is fine.", []),
+    ("2016-02-08", "It was bad. Now the court has ruled.", [("Now", "DATE", "PRESENT_REF")]),
+    # "later on Sunday": the day is the time, "later on" no future reference
+    ("2015-11-08", "Later on Sunday, Carson shared a syllabus.", [("Sunday", "DATE", "2015-11-08")]),
+    # a rate after an amount is no time; a frequency is a set
+    ("2016-02-08", "It will save $500 million a year in costs.", []),
+    ("2016-02-08", "Sales rise 8.5% annually.", []),
+    ("2016-02-08", "He flies to Paris twice a week.", [("a week", "SET", "P1W")]),
+    ("2016-02-08", "The report is published annually.", [("annually", "SET", "P1Y")]),
+    # "the year 2000", "the year two thousand" name the year
+    ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
+     [("the year two thousand", "DATE", "2000")]),
+    ("1998-02-05", "The year 2000 problem worries banks.", [("The year 2000", "DATE", "2000")]),
 ]
 
 

@@ -946,7 +946,27 @@ def _duration_ok(m, text) -> bool:
         return False  # "a second term"
     if before == "-":
         return False
+    if num in ("a", "an") and (_MONEY_RATE.search(text, max(0, m.start() - 40), m.start())
+                               or _FREQ_BEFORE.search(text, max(0, m.start() - 30), m.start())):
+        return False  # "$500 million a year", "358,000 a month": a rate; "twice a week": a set (its own rule)
     return True
+
+
+# an amount right before "a year" / "annually" makes a rate (TimeBank leaves these unmarked);
+# "twice a week", "three times a year" are sets and are read by their rule
+_MONEY_RATE = re.compile(
+    r"(?:[$£€¥#]\s?[\d.,]+(?:\s+(?:million|billion|trillion|thousand))?|[\d.,]*\d(?:\s*(?:%|percent|per\s+cent|cents?|"
+    r"million|billion|trillion|thousand|dollars|pounds|euros|yen|marks|francs|guilders))?)(?:\s+[a-z][\w-]*){0,2}\s+$", re.I)
+
+
+_FREQ_BEFORE = re.compile(r"\b(?:once|twice|thrice|times)\s+$", re.I)
+
+
+def _rate_ok(m, text) -> bool:
+    """ "rise 8.5% annually", "10,000 units annually": a rate after an amount."""
+    if not m.group(0).lower().startswith("annually"):
+        return True
+    return not _MONEY_RATE.search(text, max(0, m.start() - 40), m.start())
 
 
 def n_duration(m, ctx, c):
@@ -1043,6 +1063,8 @@ def _set_every_ok(m, text) -> bool:
     if not m.group(0).lower().startswith("a "):
         return True
     before = text[max(0, m.start() - 30):m.start()]
+    if _MONEY_RATE.search(text, max(0, m.start() - 40), m.start()) and not _FREQ_BEFORE.search(before):
+        return False  # "$5 million a year": a rate, not a time
     return bool(_AMOUNT.search(before)) and not re.search(r"\b(?:for|in|within|about|than|after|before|over|nearly|almost|only|just)\s*$", before, re.I)
 
 
@@ -1068,6 +1090,8 @@ def _season_ok(m, text) -> bool:
 
 def _spelled_year(m, ctx, c):
     words = re.sub(r"[\s-]+", " ", m.group(0).lower()).split()
+    if words[:2] == ["the", "year"]:
+        words = words[2:]
     hund = {"nineteen": 19, "eighteen": 18, "seventeen": 17}
     if words[0] == "two" and words[1] == "thousand":
         rest = [w for w in words[2:] if w != "and"]
@@ -1191,6 +1215,7 @@ rule("my", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+begin
 rule("m_rel_year", r"\b" + MON + r"(?:\s+of)?\s+(?P<rel>last|next|this|previous|past|coming)\s+year\b", n_month_rel_year, _month_ok)
 rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?![\w-])", n_month, _month_ok)
 # years, decades, centuries
+rule("year_named", r"\bthe\s+year\s+" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
 rule("year", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
 rule("fiscal", r"\b(?:fiscal|FY)(?:\s+year)?\s*'?(?P<year>(?:1[6-9]|20)\d\d|\d\d)\b", n_fiscal_year)
 rule("decade", r"(?:\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?)(?:\b(?P<dec>(?:1[6-9]|20)\d0)|'(?P<dd>\d0))s\b", n_decade)
@@ -1234,18 +1259,21 @@ rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|las
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
-rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, lambda m, t: not _in_name(m, t))
+rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, lambda m, t: not _in_name(m, t) and _rate_ok(m, t))
 rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|before|after|of)\b)", n_set, _set_every_ok)
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_wd_ok(m, t) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, _wd_ok)
-rule("spelled_year", r"\b(?:nineteen|eighteen|seventeen)(?:[\s-]+hundred)?(?:[\s-]+(?:and[\s-]+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:oh[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine)))\b|\btwo\s+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?))?\b(?!\s+(?:dollars|people|years|troops|\w+s\b))", _spelled_year)
+_NINETEEN = r"(?:nineteen|eighteen|seventeen)(?:[\s-]+hundred)?(?:[\s-]+(?:and[\s-]+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:oh[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine)))\b"
+_TWO_THOUSAND = r"two\s+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?))?\b"
+rule("spelled_year", r"\b(?:the\s+year\s+(?:" + _NINETEEN + "|" + _TWO_THOUSAND + r"\b)|" + _NINETEEN + r"|" + _TWO_THOUSAND
+     + r"\b(?!\s+(?:dollars|people|years|troops|\w+s\b)))", _spelled_year)
 rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol")].isupper())
 rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
 rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
 # vague references
 rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
 rule("past", r"\b(?:recently|recent|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|once\s+upon\s+a\s+time|long\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
-rule("future", r"\b(?:the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None))
+rule("future", r"\b(?:the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None), lambda m, t: _future_ok(m, t))
 
 
 def n_past_ref(m):
@@ -1253,6 +1281,13 @@ def n_past_ref(m):
     if w in ("years ago", "months ago", "weeks ago", "days ago"):
         return "DURATION", duration(None, _unit(w.split()[0])), None, None
     return "DATE", "PAST_REF", None, None
+
+
+def _future_ok(m, t) -> bool:
+    # "later on Sunday", "later on that day": "on" starts the date, "later" is no time of its own
+    return not (m.group(0).lower().startswith("later") and re.match(
+        r"\s+(?:the\s+|that\s+)?(?:" + _alt(WEEKDAYS) + r"|" + _alt(MONTHS) + r"|day|night|morning|afternoon|evening|\d)\b",
+        t[m.end():m.end() + 16], re.I))
 
 
 def _present_ok(m, t) -> bool:
@@ -1263,6 +1298,9 @@ def _present_ok(m, t) -> bool:
         # "current" the adjective of a time ("current year" is read by its rule) or a state
         return not re.match(r"\s*(?:account|affairs|events|flowing|electric|rate|ly)", after)
     if w == "now":
+        lead = t[max(0, m.start() - 3):m.start()].strip(" \t\"“‘'`")
+        if (not lead or lead[-1] in ".!?\n") and re.match(r"\s*(?:,|for\b|then\b)", after):
+            return False  # "Now, he says, ...", "Now for the weather": a discourse marker, not a time
         return not re.search(r"\b(?:just|right|from|until|till|by|for|and)\s+$", before) or "from" in before or "until" in before or "by" in before
     if w == "this time":
         return not re.match(r"\s*(?:of|last|next|around)", after)
@@ -1325,7 +1363,7 @@ TRIGGERS = {
     "wd": ["weekday", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["season_year", "season_rel_year", "season"],
-    "dig": ["iso", "numeric", "year", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
+    "dig": ["iso", "numeric", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
             "q_year", "half_year", "clock", "duration", "ago", "later", "set_every", "holiday", "full_mdy_sq"],
 }
 _TRIG = re.compile(
@@ -1371,6 +1409,24 @@ def _windows(positions: list[int], n: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
+_UNIT_WORD = re.compile(r"\b(?:Seconds?|Minutes?|Hours?|Days?|Weeks?|Weekends?|Months?|Years?|Decades?|Centur(?:y|ies)|"
+                        r"Quarters?|Morning|Afternoon|Evening|Night|Tonight)\b")
+_NAMED_DAYS = {"holiday"}
+
+
+def _titled_unit(m, text: str) -> bool:
+    """A unit or part-of-day word capitalised amid a sentence is a title's word: ABC's "This Week",
+    CBS's "60 Minutes", "CBS This Morning" (not in a text set in capitals, nor first at a sentence's start)."""
+    u = _UNIT_WORD.search(text, m.start(), m.end())
+    if u is None or text.isupper():
+        return False
+    if u.start() > m.start():
+        return True  # "This Week", "60 Minutes": a capital after the expression's first word
+    before = text[max(0, m.start() - 40):m.start()]
+    stripped = before.rstrip(" \t\"“‘'`")
+    return not (not stripped or stripped[-1] in ".!?:\n" or before.rstrip(" \t").endswith("\n"))
+
+
 def _candidates(text: str) -> list[Cand]:
     low = text.lower()
     compiled = _COMPILED
@@ -1392,6 +1448,8 @@ def _candidates(text: str) -> list[Cand]:
                     continue
                 seen.add(key)
                 if check is not None and not check(m, text):
+                    continue
+                if name not in _NAMED_DAYS and _titled_unit(m, text):
                     continue
                 s, e = m.start(), m.end()
                 # trim trailing spaces/punctuation kept by optional groups
