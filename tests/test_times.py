@@ -153,6 +153,8 @@ CONVENTIONS = [
     # the next clause's verb is not the tense of a time in the clause before
     ("2016-02-08", "He met the king on Tuesday and will meet Bush on Thursday.",
      [("Tuesday", "DATE", "2016-02-02"), ("Thursday", "DATE", "2016-02-11")]),
+    # a time fronted before its clause takes the clause's tense, and "Mr." ends no sentence
+    ("2015-12-31", "On Monday, Mr. Clinton will hold two organizing events.", [("Monday", "DATE", "2016-01-04")]),
     # fractions of a unit: ISO 8601 with the next unit down
     ("2016-02-08", "The talks lasted a year and a half.", [("a year and a half", "DURATION", "P1Y6M")]),
     ("2016-02-08", "They lived in camps for 2 1/2 years.", [("2 1/2 years", "DURATION", "P2Y6M")]),
@@ -202,3 +204,16 @@ def test_present_passive_of_a_schedule_points_ahead():
     assert find_times(text, dt.date(2016, 2, 8), doc=nlp(text))[0].value == "2016-02-09"
     text = "The vote was held on Tuesday, officials said."
     assert find_times(text, dt.date(2016, 2, 8), doc=nlp(text))[0].value == "2016-02-02"
+    # an infinitive under a past verb that plans nothing shares its time; under "planned", it lies ahead
+    text = "Both candidates sought to appeal to younger voters on Tuesday."
+    assert find_times(text, dt.date(2016, 2, 17), doc=nlp(text))[0].value == "2016-02-16"
+    text = "He planned to leave on Thursday."
+    assert find_times(text, dt.date(2016, 2, 17), doc=nlp(text))[0].value == "2016-02-18"
+
+
+def test_direction_model_kinds():
+    """The weights say which kinds of expression the model reads; the others go to the tense rules."""
+    from reportedly.read import times_direction as td
+
+    w = td.weights()
+    assert set(w.get("kinds", [])) <= {"wd", "md", "mon"}

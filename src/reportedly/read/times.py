@@ -174,12 +174,20 @@ _STATIVE = {"be", "have", "say", "tell", "report", "announce", "state", "note", 
 # present passives of these name a time ahead: "is scheduled for", "are expected on", "is set for"
 _SCHEDULE = {"schedule", "expect", "set", "plan", "slate", "due", "timetable", "reschedule", "postpone", "delay",
              "set", "book", "fix"}
+# verbs whose infinitive lies ahead of them: "planned to leave on Thursday", "agreed to meet Friday"
+_AHEAD_VERBS = {"plan", "intend", "expect", "schedule", "hope", "aim", "want", "decide", "agree", "promise", "vow",
+                "threaten", "prepare", "set", "propose", "vote", "pledge", "offer", "ask", "urge", "order", "call",
+                "invite", "arrange", "need", "wish", "be", "have", "get", "choose", "elect", "tell", "require",
+                "allow", "authorize", "announce", "say", "move", "decline", "refuse", "appear", "go"}
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
 # a past participle after a modal or an infinitive marker is no past tense
 _MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|have|have\s+been|be\s+being)\s+$", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b", re.I)
 _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
-_SENT_END = re.compile(r"[.!?]['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
+# a full stop ends a sentence, not after a title ("Mr. Clinton", "Gov. Chris Christie") or an initial
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Gov", "Sen", "Rep", "Gen", "Col", "Lt", "Sgt", "Capt", "Maj", "Adm", "Jr", "Sr", "Mt", "Ft", "Prof", "Rev", "Gens", "Sens", "Reps", "Messrs")
+_SENT_END = re.compile(r"(?:(?<!\b[A-Z])" + "".join(r"(?<!\b" + a + ")" for a in _TITLES)
+                       + r"\.|[!?])['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
 
 
 TENSE_REACH = 300
@@ -210,6 +218,7 @@ class Tense:
         s, e = self.sentence(start, end)
         s, e = max(s, start - TENSE_REACH), min(e, end + TENSE_REACH)  # bounded: no quadratic run-ons
         best, best_d = None, 10**9
+        cues = []
         for rx, name in ((_FUT, "future"), (_PAST, "past"), (_PRES, "present")):
             for m in rx.finditer(self.text, s, e):
                 if start <= m.start() < end:
@@ -227,9 +236,18 @@ class Tense:
                     if w in _REPORTING:
                         d += 60  # "... will happen on Friday, he said": the report frames the event, it is not its tense
                     elif _CLAUSE_BREAK.search(self.text, end, m.start()):
-                        d += 40  # "met him on Tuesday and will meet Bush on Thursday": the next clause's verb
-                if d < best_d:
-                    best, best_d = name, d
+                        # "met him on Tuesday and will meet Bush on Thursday": the next clause's verb
+                        # (not after a fronted time: "On Monday, Mr. Clinton will hold ...")
+                        cues.append((d, name, True, False))
+                        continue
+                cues.append((d, name, False, m.end() <= start))
+        # fronted: no tense word before it in the sentence, so the clause after it is its own
+        fronted = not any(pos_before for _, _, _, pos_before in cues)
+        for d, name, crossed, _ in cues:
+            if crossed and not fronted:
+                d += 40
+            if d < best_d:
+                best, best_d = name, d
         return best
 
     def _from_doc(self, start: int, end: int) -> Optional[str]:
@@ -277,6 +295,10 @@ class Tense:
                 return "present"
             return "future"
         if tok.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in tok.children):
+            head = tok.head
+            if (head is not tok and head.tag_ == "VBD" and head.lemma_ not in _AHEAD_VERBS
+                    and not any(c.dep_ in ("aux", "auxpass") for c in head.children)):
+                return "past"  # "sought to appeal to voters on Tuesday", "tried to leave on Friday": the head's time
             return "future"  # "planned to leave on Thursday": the infinitive's time is ahead of its head
         if tok.tag_ == "VB":
             # "to meet on Friday" under a future or past head: look one level up
