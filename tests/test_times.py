@@ -211,9 +211,18 @@ def test_present_passive_of_a_schedule_points_ahead():
     assert find_times(text, dt.date(2016, 2, 17), doc=nlp(text))[0].value == "2016-02-18"
 
 
-def test_direction_model_kinds():
+def test_direction_model_kinds(monkeypatch):
     """The weights say which kinds of expression the model reads; the others go to the tense rules."""
+    pytest.importorskip("spacy")
     from reportedly.read import times_direction as td
+    from reportedly.read.nlp import load_nlp
 
-    w = td.weights()
-    assert set(w.get("kinds", [])) <= {"wd", "md", "mon"}
+    try:
+        nlp = load_nlp()
+    except RuntimeError:
+        pytest.skip("spaCy model not installed")
+    # a model that always says "later", allowed to read month-days only
+    monkeypatch.setattr(td, "weights", lambda: dict(threshold=0.5, w={"bias": 9.0}, kinds=["md"]))
+    text = "The stock fell 5% on Tuesday and 3% on Oct. 20."
+    times = find_times(text, dt.date(1989, 10, 26), doc=nlp(text))
+    assert [t.value for t in times] == ["1989-10-24", "1990-10-20"]
