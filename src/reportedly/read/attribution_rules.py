@@ -474,6 +474,13 @@ def verb_frame(ix: Index, tok):
                 return "quote", _content_of_quote(ix, q), c
             if c.i < tok.i:
                 return "inverted", [span], c
+            left = [w for w in c.subtree if w.i < tok.i]
+            if left and SPLIT_AROUND_CUE:
+                # "which officials said will take effect": the relative word, then the rest (the source and the cue between)
+                right = [w for w in c.subtree if w.i > tok.i]
+                a, b = tokens_span(ix, left, clip), tokens_span(ix, right, clip)
+                if a and b:
+                    return "ccomp", [a, _extend_ccomp(ix, tok, c, b, clip)], c
             span = _extend_ccomp(ix, tok, c, span, clip)
             return "ccomp", [span], c
     q, where = _adjacent_quote(ix, tok, sent)
@@ -511,7 +518,17 @@ def verb_frame(ix: Index, tok):
         if sp is not None:
             span = tokens_span(ix, list(sp.subtree), clip)
             if span:
-                return "passive", [span], sp
+                pieces = [span]
+                # "X is seen as a reformer", "X was named the winner": the subject and what it is said to be
+                comp = next((c for c in tok.children if c.i > tok.i and (
+                    c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as")), None) if PASSIVE_COMPLEMENT else None
+                if comp is not None:
+                    # "is remembered as a progressive": an "as" right after the verb belongs to the cue
+                    toks = [w for w in comp.subtree if not (w is comp and comp.i == tok.i + 1 and comp.dep_ == "prep")]
+                    more = tokens_span(ix, toks, clip)
+                    if more and more[0] >= span[1]:
+                        pieces.append(more)
+                return "passive", pieces, sp
     d = _child(tok, ("dobj",))
     if d is not None:
         span = tokens_span(ix, _right_phrase(tok, d), clip)
@@ -539,6 +556,9 @@ CUE_PREPS = {"to", "about", "against", "of", "for", "on", "over"}
 
 
 EXTEND_QUOTE = True
+PASSIVE_COMPLEMENT = True
+INVERTED_CONTINUES = True
+SPLIT_AROUND_CUE = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
@@ -726,7 +746,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             if q and q[1] <= tok.idx:
                 content = [q]
                 frame = "quote"
-        if frame == "quote" and content and content[-1][1] <= tok.idx:
+        if (frame == "quote" or frame == "inverted" and INVERTED_CONTINUES) and content and content[-1][1] <= tok.idx:
             more = _continuation(ix, tok, content[-1])
             if more:
                 content = content + [more]
@@ -779,6 +799,9 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         if frame == "passive" and src_tok is None:
             src_tok = None
         cspan = cue_span(ix, tok, frame, chead)
+        if frame == "passive" and len(content) == 2 and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "as" \
+                and content[1][0] > doc[tok.i + 1].idx:
+            cspan = (cspan[0], max(cspan[1], doc[tok.i + 1].idx + 2))
         if XCOMP_CHAIN and frame == "xcomp" and chead is not None and chead.pos_ == "VERB":
             fr2 = verb_frame(ix, chead)
             if fr2 is not None and fr2[0] in ("dobj", "ccomp", "prep", "quote") and fr2[1]:
