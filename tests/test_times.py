@@ -175,6 +175,14 @@ CONVENTIONS = [
     ("2016-02-08", "Sales rise 8.5% annually.", []),
     ("2016-02-08", "He flies to Paris twice a week.", [("a week", "SET", "P1W")]),
     ("2016-02-08", "The report is published annually.", [("annually", "SET", "P1Y")]),
+    # a newspaper called "daily", a season in a name
+    ("2016-06-20", "According to the Daily Caller, it was done.", []),
+    ("2000-01-28", "The Communist Party daily Granma compared Elian with Marti.", []),
+    ("2016-06-20", "The \"Arab Spring\" uprisings spread across the region.", []),
+    ("2016-06-20", "Prices rose in Spring 2016.", [("Spring 2016", "DATE", "2016-SP")]),
+    # a quarter-century, a half-century
+    ("2016-05-17", "The series went off the air a quarter-century ago.", [("a quarter-century ago", "DATE", "1991")]),
+    ("2016-05-17", "Over the past half-century prices rose.", [("the past half-century", "DURATION", "P50Y")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

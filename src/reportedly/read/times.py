@@ -71,7 +71,7 @@ NUM_BODY = (
     + r"|a\s+number\s+of|dozens\s+of|hundreds\s+of|thousands\s+of|a\s+handful\s+of|the\s+next\s+few)"
 )
 NUM = r"(?P<num>" + NUM_BODY + r")"
-UNIT = r"(?P<unit>second|sec|minute|min|hour|hr|day|week|fortnight|month|quarter|year|yr|decade|centur(?:y|ie)|weekend)s?"
+UNIT = r"(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|sec|minute|min|hour|hr|day|week|fortnight|month|quarter|year|yr|decade|centur(?:y|ie)|weekend)s?"
 DAYN = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)"
 APPROX = r"(?:(?:about|around|roughly|approximately|nearly|almost|some|over|more\s+than|less\s+than|at\s+least|at\s+most|up\s+to|no\s+more\s+than|only|just|barely|fewer\s+than|under)\s+)"
@@ -134,6 +134,8 @@ def duration(n: Optional[float], unit: str) -> str:
         if n is None:
             return "PXCE"
         unit, n = "Y", n * 100
+    if unit in ("QCE", "HCE"):
+        unit, n = "Y", (None if n is None else n * (25 if unit == "QCE" else 50))
     if n is None:
         k = "X"
     elif n == int(n):
@@ -537,6 +539,8 @@ def _rel_unit(ctx: Ctx, unit: str, n: int) -> Optional[str]:
 
 def _unit(s: str) -> str:
     s = s.lower()
+    if "centur" in s and s.startswith(("quarter", "half")):
+        return "QCE" if s.startswith("quarter") else "HCE"  # a quarter-century, a half-century
     if s.endswith("s") and s[:-1] in UNITS:
         s = s[:-1]
     return UNITS.get(s, UNITS.get(s.rstrip("s"), "D"))
@@ -883,6 +887,8 @@ def n_ago(m, ctx, c):
     if unit in ("S", "MIN", "H"):
         return typ, ctx.dct.isoformat(), None, None
     n = int(round(n)) if unit not in ("FN", "WE") else int(n)
+    if unit in ("QCE", "HCE"):
+        unit, n = "Y", n * (25 if unit == "QCE" else 50)
     if unit == "Y":
         prev = ctx.last_quarter(c.start, within=QUARTER_TALK)
         if prev is not None:
@@ -909,6 +915,8 @@ def n_later(m, ctx, c):
     if n is None:
         return "DATE", ("PAST_REF" if sign < 0 else "FUTURE_REF"), (prev.id if prev else None), None
     n = int(round(n))
+    if unit in ("QCE", "HCE"):
+        unit, n = "Y", n * (25 if unit == "QCE" else 50)
     if unit == "FN":
         unit, n = "W", n * 2
     cg = {"DE": "Y", "CE": "Y"}.get(unit, unit)
@@ -982,6 +990,18 @@ _MONEY_RATE = re.compile(
 
 
 _FREQ_BEFORE = re.compile(r"\b(?:once|twice|thrice|times)\s+$", re.I)
+
+
+def _set_adv_ok(m, text) -> bool:
+    """ "the Daily Caller", "the Communist Party daily Granma": a newspaper, not a set."""
+    if _in_name(m, text):
+        return False
+    if re.match(r"\s+[A-Z][a-z]", text[m.end():m.end() + 3]) and not text.isupper():
+        before = text[max(0, m.start() - 30):m.start()]
+        if re.search(r"\b(?:the|a|its|party|state|newspaper|business|financial|national|local)\s+$", before, re.I) or (
+                text[m.start()].isupper() and not re.search(r"[.!?:\"“]\s*$", before)):
+            return False
+    return _rate_ok(m, text)
 
 
 def _rate_ok(m, text) -> bool:
@@ -1103,6 +1123,16 @@ def _in_name(m, text) -> bool:
 
 
 def _season_ok(m, text) -> bool:
+    w = text[m.start("seas"):m.end("seas")]
+    if w[:1].isupper() and not text.isupper():
+        # "the Arab Spring", "Prague Spring", "Spring of Life": a capitalised season after a
+        # capitalised word, or before "of" and a capitalised word, is a name's
+        if re.search(r"\b[A-Z][\w'’-]*\s+$", text[max(0, m.start("seas") - 30):m.start("seas")]) and not re.search(
+                r"[.!?:\"“]\s*$|\b(?:In|By|Since|Until|During|This|Last|Next|Early|Late|The)\s+$",
+                text[max(0, m.start("seas") - 30):m.start("seas")]):
+            return False
+        if re.match(r"\s+of\s+[A-Z]", text[m.end("seas"):m.end("seas") + 6]):
+            return False
     if m["seas"].lower() != "fall":
         return True
     # "fall" the verb or noun: only after a determiner or a preposition of time
@@ -1271,17 +1301,17 @@ TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST
 rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow)\s+(?:at\s+)?)?" + CLK + TZ
      + r"(?:\s+in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I)))
 # ago / later / earlier
-rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
-rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
+rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
+rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
 rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole|year-earlier|year-ago|comparable|corresponding)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
 rule("half_unit", r"\b" + APPROX + r"?half\s+an?\s+(?P<unit>hour|minute|day|week|month|year|decade|century)\b(?!\s+(?:ago|later|earlier)\b)", n_half_unit)
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
-rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
+rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>(?:quarter|half)[\s-]century|year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
-rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, lambda m, t: not _in_name(m, t) and _rate_ok(m, t))
+rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, _set_adv_ok)
 rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|before|after|of)\b)", n_set, _set_every_ok)
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_wd_ok(m, t) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, _wd_ok)
