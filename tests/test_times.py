@@ -183,6 +183,10 @@ CONVENTIONS = [
     # a quarter-century, a half-century
     ("2016-05-17", "The series went off the air a quarter-century ago.", [("a quarter-century ago", "DATE", "1991")]),
     ("2016-05-17", "Over the past half-century prices rose.", [("the past half-century", "DURATION", "P50Y")]),
+    # "a weeks-long strike": some weeks; "wait a minute" is an interjection; a film's title
+    ("2016-05-20", "It ended a weeks-long strike.", [("a weeks-long", "DURATION", "PXW")]),
+    ("2016-05-20", "Wait a minute, he said.", []),
+    ("2016-05-20", "He watched \"Back to the Future\" again.", []),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

@@ -974,6 +974,9 @@ def _duration_ok(m, text) -> bool:
         return False  # "a quarter of the shares", "three-quarters"
     if unit in ("second", "sec") and num in ("a", "an", "one"):
         return False  # "a second term"
+    if num in ("a", "one") and unit in ("minute", "second", "sec", "min") and re.search(
+            r"\b(?:wait|hang\s+on|hold\s+on|just)\s+$", text[max(0, m.start() - 12):m.start()], re.I):
+        return False  # "wait a minute": an interjection
     if before == "-":
         return False
     if num in ("a", "an") and (_MONEY_RATE.search(text, max(0, m.start() - 40), m.start())
@@ -1014,8 +1017,9 @@ def _rate_ok(m, text) -> bool:
 def n_duration(m, ctx, c):
     unit = _unit(m["unit"])
     n = num_value(m["num"]) if m["num"] else 1
-    if m["unit"].lower().endswith("s") and (not m["num"] or m["num"].lower() in ("a", "an")) and n == 1:
-        n = None
+    plural = m["unit"].lower().endswith("s") or m.string[m.end("unit"):m.end("unit") + 1].lower() == "s"
+    if plural and (not m["num"] or m["num"].lower() in ("a", "an")) and n == 1:
+        n = None  # "a weeks-long strike": some weeks
     if n is not None and re.search(r"\band\s+a\s+half\s*$", m.group(0), re.I) and n == int(n):
         n += 0.5  # "a year and a half" -> P1Y6M
     return "DURATION", duration(n, unit), None, None
@@ -1462,7 +1466,7 @@ def _windows(positions: list[int], n: int) -> list[tuple[int, int]]:
 
 
 _UNIT_WORD = re.compile(r"\b(?:Seconds?|Minutes?|Hours?|Days?|Weeks?|Weekends?|Months?|Years?|Decades?|Centur(?:y|ies)|"
-                        r"Quarters?|Morning|Afternoon|Evening|Night|Tonight)\b")
+                        r"Quarters?|Morning|Afternoon|Evening|Night|Tonight|Future|Past)\b")
 _NAMED_DAYS = {"holiday"}
 
 
