@@ -498,6 +498,18 @@ def verb_frame(ix: Index, tok):
         span = content_span(ix, toks, clip)
         if span:
             return "inverted", [span], head
+    if PARENTHETICAL and tok.dep_ == "parataxis" and tok.head.i > tok.i and _subject(tok) is not None and not any(
+        c.dep_ in ("dobj", "xcomp", "mark", "ccomp") for c in tok.children
+    ):
+        # "The adjustment, they concluded, never happened": what is said runs around the cue
+        lo = min(w.i for w in tok.subtree if not w.is_punct)
+        hi = max(w.i for w in tok.subtree if not w.is_punct)
+        doc = tok.doc
+        if lo > sent.start and hi + 1 < sent.end and doc[lo - 1].text == "," and doc[hi + 1].text == ",":
+            left = content_span(ix, [w for w in sent if w.i < lo - 1], clip)
+            right = content_span(ix, [w for w in sent if w.i > hi + 1], clip)
+            if left and right:
+                return "parenthetical", [left, right], tok.head
     mark = _child(tok, ("mark",))
     if mark is not None and mark.lower_ == "as" and tok.dep_ == "advcl" and tok.head is not tok:
         toks = subtree_minus(tok.head, [tok])
@@ -559,6 +571,7 @@ EXTEND_QUOTE = True
 PASSIVE_COMPLEMENT = True
 INVERTED_CONTINUES = True
 SPLIT_AROUND_CUE = True
+PARENTHETICAL = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
