@@ -428,6 +428,10 @@ def _adjacent_quote(ix: Index, tok, sent):
     k = j
     while k < len(t) and t[k] in " ,:\u00a0":
         k += 1
+    if QUOTE_BELOW and ":" in t[j:k] and k < len(t) and t[k] == "\n":
+        # "Dr. Ward stated:" and the quotation as the next paragraph
+        while k < len(t) and t[k] in " \n\u00a0":
+            k += 1
     q = ix.inner_at(k) if k < len(t) else None
     if q and q[0] == k:
         return q, "after"
@@ -572,6 +576,7 @@ PASSIVE_COMPLEMENT = True
 INVERTED_CONTINUES = True
 SPLIT_AROUND_CUE = True
 PARENTHETICAL = True
+QUOTE_BELOW = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
