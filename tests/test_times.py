@@ -187,6 +187,13 @@ CONVENTIONS = [
     ("2016-05-20", "It ended a weeks-long strike.", [("a weeks-long", "DURATION", "PXW")]),
     ("2016-05-20", "Wait a minute, he said.", []),
     ("2016-05-20", "He watched \"Back to the Future\" again.", []),
+    # the latest quarter has ended by the publication; a forecast for a later year is not the quarter in talk
+    ("1989-11-02", "It expects a fourth-quarter charge. Profit fell 59% in the latest quarter.",
+     [("fourth-quarter", "DATE", "1989-Q4"), ("the latest quarter", "DATE", "1989-Q3")]),
+    ("1989-10-26", "Losses will last through the third quarter of 1990. Third-quarter net fell. "
+                   "In the year-ago period, it earned $101.4 million.",
+     [("the third quarter of 1990", "DATE", "1990-Q3"), ("Third-quarter", "DATE", "1989-Q3"),
+      ("the year-ago period", "DATE", "1988-Q3")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

@@ -338,12 +338,17 @@ class Ctx:
         return None
 
     def last_quarter(self, before: int, within: Optional[int] = None) -> Optional[TimeExpr]:
+        """The quarter in talk: the latest one named before, preferring one begun by the publication
+        date over a forecast of a later year's ("through the third quarter of 1990")."""
+        first = None
         for t in reversed(self.found):
             if within is not None and before - t.end > within:
-                return None
+                break
             if t.start < before and tv.granularity(t.value) == "Q" and t.anchor is None:
-                return t
-        return None
+                if self.dct is None or int(t.value[:4]) <= self.dct.year:
+                    return t
+                first = first or t
+        return first
 
 
 class Cand:
@@ -699,6 +704,11 @@ def n_the_quarter(m, ctx, c):
         if prev is not None:
             return "DATE", tv.shift(prev.value, -1, "Y"), prev.id, None
         return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, "Q", -5))
+    if prev is not None and re.search(r"\b(?:latest|most\s+recent|just[\s-]ended|recent)\b", w) and ctx.dct is not None:
+        # the latest quarter has ended by the publication: a quarter named before that is still
+        # running ("a fourth-quarter charge") is not it
+        if prev.value > _rel_unit(ctx, "Q", -1):
+            return "DATE", _rel_unit(ctx, "Q", -1), None, None
     if prev is not None:
         return "DATE", prev.value, prev.id, None
     if "last" in w:
