@@ -458,6 +458,21 @@ def _content_of_quote(ix: Index, q):
     return [(q[0], q[1])]
 
 
+def _that_clause(c) -> bool:
+    return any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+
+
+def _statement_noun(tok):
+    """``said in a statement that ...``: the noun of the verb's ``in`` phrase whose that-clause (the
+    parser hangs it on the noun) is what the verb reports."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.i > tok.i and c.lower_ == "in":
+            pobj = _child(c, ("pobj",))
+            if pobj is not None and pobj.lemma_.lower() in STATEMENT_NOUNS | {"interview", "letter", "post", "tweet"}:
+                return pobj
+    return None
+
+
 def verb_frame(ix: Index, tok):
     """(frame, content spans, content head token or None) for a verb cue candidate."""
     sent = tok.sent
@@ -465,6 +480,10 @@ def verb_frame(ix: Index, tok):
     cc = [c for c in tok.children if c.dep_ == "ccomp"]
     if tok.lower_ in ("according",):
         return None
+    if not cc and STATEMENT_CLAUSE:
+        noun = _statement_noun(tok)
+        if noun is not None:
+            cc = [c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and _that_clause(c)]
     if _colon_after(tok):
         q, where = _adjacent_quote(ix, tok, sent)
         if q and where == "after":
@@ -577,6 +596,7 @@ INVERTED_CONTINUES = True
 SPLIT_AROUND_CUE = True
 PARENTHETICAL = True
 QUOTE_BELOW = True
+STATEMENT_CLAUSE = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
@@ -748,6 +768,10 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
                             score=lexicon.get(("according to", "according"), 1.0)))
             continue
         if NOUN_CUES and tok.pos_ == "NOUN" and tok.lemma_.lower() in CUE_NOUNS:
+            if STATEMENT_CLAUSE and tok.head.dep_ == "prep" and any(
+                    r.cue_head == tok.head.head.i and getattr(_statement_noun(tok.head.head), "i", -1) == tok.i
+                    for r in raws):
+                continue  # "said in a statement that ...": the verb already reports the clause
             r = _noun_cue(ix, tok, clip)
             if r is not None:
                 raws.append(r)
