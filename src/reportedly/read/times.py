@@ -188,8 +188,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b
 _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
 # a full stop ends a sentence, not after a title ("Mr. Clinton", "Gov. Chris Christie") or an initial
 _TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Gov", "Sen", "Rep", "Gen", "Col", "Lt", "Sgt", "Capt", "Maj", "Adm", "Jr", "Sr", "Mt", "Ft", "Prof", "Rev", "Gens", "Sens", "Reps", "Messrs")
-_SENT_END = re.compile(r"(?:(?<!\b[A-Z])" + "".join(r"(?<!\b" + a + ")" for a in _TITLES)
-                       + r"\.|[!?])['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
+_SENT_END = re.compile(r"(?:\.(?<!\b[A-Z]\.)" + "".join(r"(?<!\b" + a + r"\.)" for a in _TITLES)
+                       + r"|[!?])['\"”’)]*\s+(?=[A-Z\"“'‘(])|\n\s*\n")
 
 
 TENSE_REACH = 300
