@@ -194,6 +194,11 @@ CONVENTIONS = [
                    "In the year-ago period, it earned $101.4 million.",
      [("the third quarter of 1990", "DATE", "1990-Q3"), ("Third-quarter", "DATE", "1989-Q3"),
       ("the year-ago period", "DATE", "1988-Q3")]),
+    # the period a year before the quarter in talk
+    ("1989-11-01", "Third-quarter net rose. Net was $1.8 million for the corresponding period last year. "
+                   "U.K. sales for last year's quarter were $3 million.",
+     [("Third-quarter", "DATE", "1989-Q3"), ("the corresponding period last year", "DATE", "1988-Q3"),
+      ("last year's quarter", "DATE", "1988-Q3")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),
