@@ -199,6 +199,9 @@ CONVENTIONS = [
                    "U.K. sales for last year's quarter were $3 million.",
      [("Third-quarter", "DATE", "1989-Q3"), ("the corresponding period last year", "DATE", "1988-Q3"),
       ("last year's quarter", "DATE", "1988-Q3")]),
+    # fiscal years relative to the publication, named by their calendar year
+    ("1989-10-26", "It had sales of C$7.38 billion in the latest fiscal year.", [("the latest fiscal year", "DATE", "1988")]),
+    ("1989-10-26", "Earnings for the current fiscal year will fall.", [("the current fiscal year", "DATE", "1989")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

@@ -1074,6 +1074,14 @@ def n_set(m, ctx, c):
     return "SET", duration(n or 1, unit), None, None
 
 
+def n_fiscal_rel(m, ctx, c):
+    """the latest / last / current / next fiscal year, named by the calendar year (TimeBank's use)."""
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    n = -1 if rel in ("latest", "last", "previous", "past", "prior", "most recent") else 1 if rel in (
+        "next", "coming", "new") else 0
+    return _need_dct(ctx, "DATE", lambda d: f"{d.year + n:04d}")
+
+
 def n_fiscal_year(m, ctx, c):
     return "DATE", f"{_year2(m['year']):04d}", None, None
 
@@ -1283,6 +1291,7 @@ rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|comin
 # years, decades, centuries
 rule("year_named", r"\bthe\s+year\s+" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
 rule("year", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
+rule("fiscal_rel", r"\b(?:the\s+)?(?P<rel>latest|last|previous|past|prior|most\s+recent|current|this|next|coming|new)\s+fiscal\s+year\b", n_fiscal_rel)
 rule("fiscal", r"\b(?:fiscal|FY)(?:\s+year)?\s*'?(?P<year>(?:1[6-9]|20)\d\d|\d\d)\b", n_fiscal_year)
 rule("decade", r"(?:\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?)(?:\b(?P<dec>(?:1[6-9]|20)\d0)|'(?P<dd>\d0))s\b", n_decade)
 rule("century", r"\b(?:the\s+)?(?P<cent>\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|eighteenth|seventeenth|twenty[\s-]first)\s+century\b", n_century)
@@ -1424,7 +1433,7 @@ TRIGGERS = {
              "rel_unit", "unit_rel2", "the_year", "ago", "later", "anaphoric", "duration", "dur_bare", "half_unit",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
-    "misc": ["fiscal", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
+    "misc": ["fiscal", "fiscal_rel", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
