@@ -155,6 +155,10 @@ CONVENTIONS = [
      [("Tuesday", "DATE", "2016-02-02"), ("Thursday", "DATE", "2016-02-11")]),
     # a time fronted before its clause takes the clause's tense, and "Mr." ends no sentence
     ("2015-12-31", "On Monday, Mr. Clinton will hold two organizing events.", [("Monday", "DATE", "2016-01-04")]),
+    # a deadline ("until", "by") in a present sentence lies ahead
+    ("2000-04-03", "The INS has given the relatives until 9 a.m. Tuesday to sign a paper.",
+     [("9 a.m. Tuesday", "TIME", "2000-04-04T09:00")]),
+    ("2000-04-03", "They have until Friday to respond.", [("Friday", "DATE", "2000-04-07")]),
     # fractions of a unit: ISO 8601 with the next unit down
     ("2016-02-08", "The talks lasted a year and a half.", [("a year and a half", "DURATION", "P1Y6M")]),
     ("2016-02-08", "They lived in camps for 2 1/2 years.", [("2 1/2 years", "DURATION", "P2Y6M")]),

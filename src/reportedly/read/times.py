@@ -419,6 +419,9 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     return y
 
 
+_DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
+
+
 def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = None) -> dt.date:
     d = ctx.dct
     diff = wd - d.isoweekday()
@@ -434,6 +437,8 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
     back, fwd = (d.isoweekday() - wd) % 7, (wd - d.isoweekday()) % 7
     pv, fv = d - dt.timedelta(days=back), d + dt.timedelta(days=fwd)
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
+    if t in (None, "present") and _DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start):
+        rule_later = True  # "has given them until 9 a.m. Tuesday", "have until Friday": a deadline ahead
     if back:
         later = td.later(ctx.tense, start, end, "wd", back, fwd, pv.isoformat(), fv.isoformat(), rule_later)
         if later is not None:
