@@ -206,6 +206,10 @@ CONVENTIONS = [
     # fiscal years relative to the publication, named by their calendar year
     ("1989-10-26", "It had sales of C$7.38 billion in the latest fiscal year.", [("the latest fiscal year", "DATE", "1988")]),
     ("1989-10-26", "Earnings for the current fiscal year will fall.", [("the current fiscal year", "DATE", "1989")]),
+    # "today's youth", "tomorrow's leaders": the age in general, left unmarked; a day's event is a date
+    ("2000-01-07", "The case is for today's youth what the blockade was to their parents.", []),
+    ("2000-01-07", "Intel chips power many of today's personal computers.", []),
+    ("2000-01-07", "Today's vote was close.", [("Today", "DATE", "2000-01-07")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

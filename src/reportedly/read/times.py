@@ -1137,6 +1137,14 @@ def _set_every_ok(m, text) -> bool:
     return bool(_AMOUNT.search(before)) and not re.search(r"\b(?:for|in|within|about|than|after|before|over|nearly|almost|only|just)\s*$", before, re.I)
 
 
+# "today's youth", "tomorrow's leaders", "in today's world": the present or future age in general, which
+# TimeBank leaves unmarked (a particular day's event, "today's vote", stays a date)
+_GENERIC_TODAY = re.compile(
+    r"['’]s\s+(?:[a-z-]+\s+)?(?:world|youth|society|generation|generations|children|kids|young|students|economy|"
+    r"technology|consumers|americans|voters|women|men|families|workers|politics|culture|standards|leaders|"
+    r"business|businesses|companies|computers|market|markets|media|teenagers|parents|people)\b", re.I)
+
+
 def _in_name(m, text) -> bool:
     """A word of a name: "USA TODAY", "Breitbart News Daily" (capitalised after a capitalised word,
     or in capitals amid lower case)."""
@@ -1315,7 +1323,7 @@ rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:
 rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of\s+)?" + YEAR + r"\b", n_half_year)
 rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
 # relative to the publication date
-rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today, lambda m, t: not _in_name(m, t))
+rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today, lambda m, t: not _in_name(m, t) and not _GENERIC_TODAY.match(t, m.end()))
 rule("last_night", r"\blast\s+night\b", n_last_night)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
@@ -1386,6 +1394,8 @@ def _present_ok(m, t) -> bool:
         return not re.match(r"\s*(?:of|last|next|around)", after)
     if w in ("so far", "to date", "as yet"):
         return False
+    if w in ("today's", "today’s") and _GENERIC_TODAY.match(t, m.end() - 2):
+        return False  # "today's youth": the present age in general, left unmarked
     return True
 
 
