@@ -210,6 +210,9 @@ CONVENTIONS = [
     ("2000-01-07", "The case is for today's youth what the blockade was to their parents.", []),
     ("2000-01-07", "Intel chips power many of today's personal computers.", []),
     ("2000-01-07", "Today's vote was close.", [("Today", "DATE", "2000-01-07")]),
+    # "soon" is a future reference; "as soon as", "soon after" are not
+    ("1989-10-30", "Prosecutors may soon seek an indictment.", [("soon", "DATE", "FUTURE_REF")]),
+    ("1989-10-30", "He wants it done as soon as it can be. Soon after, he left.", []),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

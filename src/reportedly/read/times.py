@@ -1361,7 +1361,7 @@ rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's
 # vague references
 rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
 rule("past", r"\b(?:recently|recent|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|once\s+upon\s+a\s+time|long\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
-rule("future", r"\b(?:the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None), lambda m, t: _future_ok(m, t))
+rule("future", r"\b(?:(?<!as\s)soon(?!\s+(?:as|after|afterwards?|thereafter|enough)\b)|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None), lambda m, t: _future_ok(m, t))
 
 
 def n_past_ref(m):
@@ -1461,7 +1461,7 @@ _TRIG = re.compile(
     r"|(?P<misc>now|current|present|recent|past|future|formerly|lately|ago|today|tonight|tomorrow|yesterday|noon|"
     r"midnight|midday|night|morning|evening|afternoon|daily|weekly|annually|yearly|hourly|nightly|biweekly|"
     r"biannually|nineteen|eighteen|seventeen|thousand|christmas|new year|independence|halloween|valentine|"
-    r"thanksgiving|labor|memorial|election|easter|good friday|boxing|veterans|armistice|bastille|someday|term|"
+    r"thanksgiving|labor|memorial|election|easter|good friday|boxing|veterans|armistice|bastille|someday|soon|term|"
     r"fiscal|fy|q[1-4]|half|moment|'\d)"
     r"|(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
