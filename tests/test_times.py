@@ -213,6 +213,12 @@ CONVENTIONS = [
     # "soon" is a future reference; "as soon as", "soon after" are not
     ("1989-10-30", "Prosecutors may soon seek an indictment.", [("soon", "DATE", "FUTURE_REF")]),
     ("1989-10-30", "He wants it done as soon as it can be. Soon after, he left.", []),
+    # vague stretches: "over the years", "the first hours of", "several quarters of losses", "day-long"
+    ("1998-03-31", "Over the years many patients died.", [("the years", "DURATION", "PXY")]),
+    ("1991-02-25", "Prisoners were taken in the first hours of the ground war.", [("the first hours", "DURATION", "PTXH")]),
+    ("1989-10-30", "It became profitable after several quarters of losses. A quarter of the shares were sold.",
+     [("several quarters", "DURATION", "PXQ")]),
+    ("2000-04-03", "They emerged from their third day-long meeting.", [("day-long", "DURATION", "P1D")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

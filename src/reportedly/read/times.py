@@ -985,8 +985,12 @@ def _duration_ok(m, text) -> bool:
     num = (m["num"] or "").lower().strip()
     after = text[m.end():m.end() + 6].lower()
     before = text[max(0, m.start() - 1):m.start()]
-    if unit.startswith("quarter") and (re.match(r"\s+of\b", after) or "-" in text[m.start("num"):m.start("unit")]):
-        return False  # "a quarter of the shares", "three-quarters"
+    if unit.startswith("quarter") and (
+            re.match(r"\s+of\s+(?:the|a|an|its|their|his|her|all|our|your|those|these|them|it|us|[\d$£€])",
+                     text[m.end():m.end() + 14], re.I)
+            or (re.match(r"\s+of\b", after) and num in ("a", "an", "one", "three"))
+            or "-" in text[m.start("num"):m.start("unit")]):
+        return False  # "a quarter of the shares", "three-quarters" ("several quarters of losses" is a time)
     if unit in ("second", "sec") and num in ("a", "an", "one"):
         return False  # "a second term"
     if num in ("a", "one") and unit in ("minute", "second", "sec", "min") and re.search(
@@ -1055,9 +1059,9 @@ def n_recent_units(m, ctx, c):
     w = m.group(0).lower()
     if "coming" in w or "ahead" in w or "future" in w or "next" in w or "upcoming" in w:
         return "DURATION", duration(None, unit), None, None
-    if unit in ("Y", "DE", "CE"):
-        return "DATE", "PAST_REF", None, None
-    return "DURATION", duration(None, unit), None, None
+    if unit in ("Y", "DE", "CE") and "recent" in w:
+        return "DATE", "PAST_REF", None, None  # "in recent years": the recent past
+    return "DURATION", duration(None, unit), None, None  # "over the years", "the first hours of the war"
 
 
 def n_set(m, ctx, c):
@@ -1343,9 +1347,10 @@ rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previo
 # durations
 rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole|year-earlier|year-ago|comparable|corresponding)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
 rule("half_unit", r"\b" + APPROX + r"?half\s+an?\s+(?P<unit>hour|minute|day|week|month|year|decade|century)\b(?!\s+(?:ago|later|earlier)\b)", n_half_unit)
+rule("unit_long", r"\b(?P<unit>hour|day|week|month|year|decade)-long\b", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>(?:quarter|half)[\s-]century|year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
-rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead)\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
+rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead|the\s+(?:first|early|initial|final|closing|opening)\s+(?P<u3>years|months|weeks|days|hours|minutes)(?=\s+(?:of|after|since|in)\b)|(?:over|through|throughout|during)\s+the\s+(?P<u4>years|decades|months|weeks)(?!\s+(?:before|after|since|following|ahead|of|to)\b))\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
 rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, _set_adv_ok)
 rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|before|after|of)\b)", n_set, _set_every_ok)
@@ -1429,7 +1434,8 @@ class _UnitFix:
 class _UnitDefault(_UnitFix):
     def __getitem__(self, k):
         if k == "unit":
-            u = self._m["unit"] or self._m["u2"]
+            g = self._m.re.groupindex
+            u = next((self._m[n] for n in ("unit", "u2", "u3", "u4") if n in g and self._m[n]), None)
             if u:
                 return u
             g = self._m.group(0).lower()
@@ -1445,7 +1451,7 @@ class _UnitDefault(_UnitFix):
 # and only in windows around a trigger word of their class (the whole scan is the cost).
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
-             "rel_unit", "unit_rel2", "the_year", "ago", "later", "anaphoric", "duration", "dur_bare", "half_unit",
+             "rel_unit", "unit_rel2", "the_year", "ago", "later", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["fiscal", "fiscal_rel", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
