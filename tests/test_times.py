@@ -219,6 +219,10 @@ CONVENTIONS = [
     ("1989-10-30", "It became profitable after several quarters of losses. A quarter of the shares were sold.",
      [("several quarters", "DURATION", "PXQ")]),
     ("2000-04-03", "They emerged from their third day-long meeting.", [("day-long", "DURATION", "P1D")]),
+    # a part of the day in talk: "in the morning" after "Friday", "mid-afternoon yesterday"
+    ("1989-10-30", "Hopes were dashed Friday. Dealers placed buy orders in the morning.",
+     [("Friday", "DATE", "1989-10-27"), ("in the morning", "TIME", "1989-10-27TMO")]),
+    ("1989-11-02", "He left mid-afternoon yesterday.", [("mid-afternoon yesterday", "TIME", "1989-11-01TAF")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

@@ -814,6 +814,19 @@ def n_today(m, ctx, c):
     return "DATE", v, None, None
 
 
+def n_part_of_day(m, ctx, c):
+    """in the morning / by mid-afternoon: that part of the day in talk (or of the publication day)."""
+    part = (m["part"] or m["part2"]).lower()
+    code = "T12:00" if part == "day" else "T" + PARTS[part]
+    if m["rd"]:
+        off = {"today": 0, "yesterday": -1, "tomorrow": 1}[m["rd"].lower()]
+        return _need_dct(ctx, "TIME", lambda d: (d + dt.timedelta(days=off)).isoformat() + code)
+    prev = ctx.last_specific(c.start, within=600)
+    if prev is not None and tv.granularity(prev.value) in ("D", "T"):
+        return "TIME", prev.value[:10] + code, prev.id, None
+    return _need_dct(ctx, "TIME", lambda d: d.isoformat() + code)
+
+
 def n_last_night(m, ctx, c):
     return _need_dct(ctx, "TIME", lambda d: (d - dt.timedelta(days=1)).isoformat() + "TNI")
 
@@ -1328,6 +1341,8 @@ rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of
 rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
 # relative to the publication date
 rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today, lambda m, t: not _in_name(m, t) and not _GENERIC_TODAY.match(t, m.end()))
+rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|through)\s+the\s+" + PART.replace("night", "night(?!\\s+of)")
+     + r"\b(?!\s+(?:of|hours)\b)|\bmid[\s-]?(?P<part2>morning|afternoon|day)\b(?:\s+(?P<rd>yesterday|today|tomorrow))?", n_part_of_day)
 rule("last_night", r"\blast\s+night\b", n_last_night)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
@@ -1454,7 +1469,7 @@ TRIGGERS = {
              "rel_unit", "unit_rel2", "the_year", "ago", "later", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
-    "misc": ["fiscal", "fiscal_rel", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
+    "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
