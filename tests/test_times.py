@@ -223,6 +223,9 @@ CONVENTIONS = [
     ("1989-10-30", "Hopes were dashed Friday. Dealers placed buy orders in the morning.",
      [("Friday", "DATE", "1989-10-27"), ("in the morning", "TIME", "1989-10-27TMO")]),
     ("1989-11-02", "He left mid-afternoon yesterday.", [("mid-afternoon yesterday", "TIME", "1989-11-01TAF")]),
+    # "per second" after an amount is a rate; "quarter-to-quarter" compares, it names no quarter
+    ("1989-10-27", "Intel clocks the chip at 15 million instructions per second.", []),
+    ("1989-11-01", "The quarter-to-quarter comparison was also enhanced.", []),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

@@ -1146,7 +1146,11 @@ _AMOUNT = re.compile(r"\d|\b(?:once|twice|times|one|two|three|four|five|six|seve
 
 def _set_every_ok(m, text) -> bool:
     """"every day", "per year"; "a year" only after an amount ("$5 million a year", "twice a week")."""
-    if not m.group(0).lower().startswith("a "):
+    low = m.group(0).lower()
+    if low.startswith("per ") and _MONEY_RATE.search(text, max(0, m.start() - 40), m.start()) and not _FREQ_BEFORE.search(
+            text[max(0, m.start() - 30):m.start()]):
+        return False  # "15 million instructions per second", "$5 per year": a rate, not a time
+    if not low.startswith("a "):
         return True
     before = text[max(0, m.start() - 30):m.start()]
     if _MONEY_RATE.search(text, max(0, m.start() - 40), m.start()) and not _FREQ_BEFORE.search(before):
@@ -1335,7 +1339,7 @@ rule("quarter_year", r"\b(?:the\s+)?" + QORD + r"[\s-]+(?:fiscal[\s-]+)?quarter\
 rule("year_quarter", r"\b" + YEAR + r"(?:'s)?\s+" + QORD + r"(?:[\s-]+quarter)?\b", n_quarter_year)
 rule("q_year", r"\b(?P<ord>Q[1-4])\s+'?" + YEAR + r"\b", n_quarter_year)
 rule("quarter", r"\b(?:(?P<rel>the|this|last|next|this\s+year's|last\s+year's|next\s+year's|the\s+year-ago|the\s+year-earlier|the\s+current|the\s+fiscal|fiscal|the\s+latest)[\s-]+)?(?:fiscal[\s-]+)?" + QORD + r"(?:[\s-]+fiscal)?[\s-]+(?:-\s*)?quarter\b(?:\s+(?:of\s+)?(?:this|the)\s+year)?", n_quarter)
-rule("the_quarter", r"\b(?:the|this|that|last|next|last\s+year's|a\s+year\s+ago's)\s+(?:(?:latest|current|most\s+recent|recent|just[\s-]ended|previous|prior|preceding|same|comparable|corresponding|year-ago|year-earlier|fiscal|first|latest\s+fiscal|coming|next)[\s-]+)*(?:quarter|period)\b(?:\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year))?", n_the_quarter)
+rule("the_quarter", r"\b(?:the|this|that|last|next|last\s+year's|a\s+year\s+ago's)\s+(?:(?:latest|current|most\s+recent|recent|just[\s-]ended|previous|prior|preceding|same|comparable|corresponding|year-ago|year-earlier|fiscal|first|latest\s+fiscal|coming|next)[\s-]+)*(?:quarter|period)\b(?!-to-)(?:\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year))?", n_the_quarter)
 rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:year-ago|year-earlier|year\s+ago|year\s+earlier|prior-year|previous-year|last-year)(?:\s+(?:period|quarter|time|level|month))?\b(?!\s+(?:earlier|ago)|\s+(?:\w+[\s-]+)?months)", n_year_ago_adj)
 rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of\s+)?" + YEAR + r"\b", n_half_year)
 rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
