@@ -226,6 +226,8 @@ CONVENTIONS = [
     # "per second" after an amount is a rate; "quarter-to-quarter" compares, it names no quarter
     ("1989-10-27", "Intel clocks the chip at 15 million instructions per second.", []),
     ("1989-11-01", "The quarter-to-quarter comparison was also enhanced.", []),
+    # "4 in the morning" is a clock time
+    ("2000-04-05", "The vote was set for 9 in the evening.", [("9 in the evening", "TIME", "2000-04-05T21:00")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

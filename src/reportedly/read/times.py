@@ -864,6 +864,8 @@ def _clock(m) -> Optional[str]:
     if ap.startswith("a") and h == 12:
         h = 0
     inmorning = (g.get("inpart") or "").lower()
+    if not ap and inmorning and h > 12:
+        return None  # "20 in the morning" is no clock time
     if inmorning in ("afternoon", "evening", "night") and h < 12:
         h += 12
     if h > 24 or mi > 59:
@@ -1355,10 +1357,10 @@ rule("the_year", r"\b(?:the|this)\s+(?:(?P<adj>current|fiscal|calendar|full|whol
 rule("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|this\s+past|this\s+coming|early|late)\s+)?" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday, _wd_ok)
 rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
 # clock times
-CLK = r"(?:(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock)|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?P<noon>noon|midday|midnight))"
+CLK = r"(?:(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock|(?<![\d:])(?=in\s+the\s+(?:morning|afternoon|evening|night)\b))|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?P<noon>noon|midday|midnight))"
 TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|local\s+time|ET|PT|Moscow\s+time|Kyiv\s+time)\)?)?"
 rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow)\s+(?:at\s+)?)?" + CLK + TZ
-     + r"(?:\s+in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I)))
+     + r"(?:\s*in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I)))
 # ago / later / earlier
 rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
