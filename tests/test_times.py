@@ -228,6 +228,11 @@ CONVENTIONS = [
     ("1989-11-01", "The quarter-to-quarter comparison was also enhanced.", []),
     # "4 in the morning" is a clock time
     ("2000-04-05", "The vote was set for 9 in the evening.", [("9 in the evening", "TIME", "2000-04-05T21:00")]),
+    # a span of years; a time counted from now
+    ("1989-10-26", "From 1985 to 1988 sales doubled.", [("1985", "DATE", "1985"), ("1988", "DATE", "1988")]),
+    ("1989-10-26", "The 1,500 to 2,000 workers left.", []),
+    ("2016-04-20", "Ten years from now we will see.", [("Ten years from now", "DATE", "2026")]),
+    ("2016-04-20", "A week from today, he leaves.", [("A week from today", "DATE", "2016-W17")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

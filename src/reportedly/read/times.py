@@ -933,6 +933,20 @@ def n_ago(m, ctx, c):
     return "DATE", tv.coarsen(v, cg), None, None
 
 
+def n_from_now(m, ctx, c):
+    """a week from today, two years from now: ahead of the publication date."""
+    unit = _unit(m["unit"])
+    n = num_value(m["num"]) if m["num"] else 1
+    if n is None:
+        return "DATE", "FUTURE_REF", None, None
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    base = ctx.dct + dt.timedelta(days=1 if m["ref"].lower() == "tomorrow" else 0)
+    cg = {"DE": "Y"}.get(unit, unit)
+    v = tv.shift(base.isoformat(), int(round(n)), unit)
+    return "DATE", tv.coarsen(v, cg), None, None
+
+
 def n_later(m, ctx, c):
     """N units later/earlier/before/after: relative to the time in talk (its anchor)."""
     unit = _unit(m["unit"])
@@ -1138,6 +1152,10 @@ def _year_ok(m, text) -> bool:
     after = text[m.end():m.end() + 12]
     if re.search(r"[$£€#]\s?$|[\d.,]$", before):
         return False
+    if re.match(r"\s*(?:to|through|-|–)\s*(?:(?:1[6-9]|20)\d\d|\d\d)\b(?![.,]?\d|\s*(?:%|percent))", after) and (
+            re.search(r"\b(?:from|between|in|since|during|of)\s+$", text[max(0, m.start() - 10):m.start()], re.I)
+            or re.match(r"\s*(?:to|through|-|–)\s*(?:1[6-9]|20)\d\d\b", after)):
+        return True  # a span of years: "from 1985 to 1988", "1985-88", "the 1990-91 season"
     if re.match(r"(?:[.,]\d|\s*(?:%|percent|per\s*cent|to\s+\d|-\d|\d|\s*(?:people|persons|workers|employees|shares|tons|troops|soldiers|feet|metres|meters|miles|km|kilometers|pounds|dollars|euros|yen|units|cars|jobs|acres|votes|rubles|homes|deaths|cases|members|students|points|barrels|words|pages)))", after, re.I):
         return False
     return True
@@ -1363,6 +1381,7 @@ rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s
      + r"(?:\s*in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I)))
 # ago / later / earlier
 rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
+rule("from_now", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>day|week|month|year|decade)s?\s+from\s+(?P<ref>now|today|tomorrow)\b", n_from_now)
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
@@ -1472,7 +1491,7 @@ class _UnitDefault(_UnitFix):
 # and only in windows around a trigger word of their class (the whole scan is the cost).
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
-             "rel_unit", "unit_rel2", "the_year", "ago", "later", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
+             "rel_unit", "unit_rel2", "the_year", "ago", "from_now", "later", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
