@@ -269,6 +269,20 @@ def test_present_passive_of_a_schedule_points_ahead():
     assert find_times(text, dt.date(2016, 2, 17), doc=nlp(text))[0].value == "2016-02-18"
 
 
+def test_present_verb_over_a_noun_says_nothing_of_its_time():
+    pytest.importorskip("spacy")
+    from reportedly.read.nlp import load_nlp
+
+    try:
+        nlp = load_nlp()
+    except RuntimeError:
+        pytest.skip("spaCy model not installed")
+    text = "The attack follows upon the heels of the Bastille Day attack in Nice."
+    assert find_times(text, dt.date(2016, 7, 23), doc=nlp(text))[0].value == "2016-07-14"
+    text = "The council meets on Thursday."
+    assert find_times(text, dt.date(2016, 8, 12), doc=nlp(text))[0].value == "2016-08-18"
+
+
 def test_direction_model_kinds(monkeypatch):
     """The weights say which kinds of expression the model reads; the others go to the tense rules."""
     pytest.importorskip("spacy")

@@ -261,12 +261,15 @@ class Tense:
             return None
         tok = doc[i]
         seen = 0
+        in_noun = False  # the time modifies a noun on the way up ("the Bastille Day attack", "his speech on Thursday")
         while seen < 6:
             if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "MD":
                 break
             if tok.head is tok:
                 break
             tok, seen = tok.head, seen + 1
+            if tok.pos_ in ("NOUN", "PROPN") and not (start <= tok.idx < end) and tok.dep_ not in ("npadvmod", "tmod"):
+                in_noun = True
         if tok.pos_ not in ("VERB", "AUX"):
             return None
         auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
@@ -288,6 +291,8 @@ class Tense:
                 return "past"
         if tok.tag_ == "VBN":
             return "past"
+        if in_noun and tok.tag_ in ("VBG", "VBZ", "VBP"):
+            return None  # a present verb over a noun the time belongs to says nothing of that time: the words decide
         if tok.tag_ == "VBG" and any(a.lemma_ == "be" and a.tag_ in ("VBZ", "VBP") for a in auxes):
             return "future"
         if tok.tag_ in ("VBZ", "VBP"):
