@@ -153,6 +153,8 @@ CONVENTIONS = [
     # the next clause's verb is not the tense of a time in the clause before
     ("2016-02-08", "He met the king on Tuesday and will meet Bush on Thursday.",
      [("Tuesday", "DATE", "2016-02-02"), ("Thursday", "DATE", "2016-02-11")]),
+    # a clause after the time ("that he would ...") is another verb's
+    ("2016-02-09", "Rubio told voters here Sunday that he would continue.", [("Sunday", "DATE", "2016-02-07")]),
     # a time fronted before its clause takes the clause's tense, and "Mr." ends no sentence
     ("2015-12-31", "On Monday, Mr. Clinton will hold two organizing events.", [("Monday", "DATE", "2016-01-04")]),
     # a deadline ("until", "by") in a present sentence lies ahead

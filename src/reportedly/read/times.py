@@ -184,7 +184,7 @@ _AHEAD_VERBS = {"plan", "intend", "expect", "schedule", "hope", "aim", "want", "
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
 # a past participle after a modal or an infinitive marker is no past tense
 _MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|have|have\s+been|be\s+being)\s+$", re.I)
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though|that|who|which|because|if|when|where|after|before)\b", re.I)
 _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
 # a full stop ends a sentence, not after a title ("Mr. Clinton", "Gov. Chris Christie") or an initial
 _TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Gov", "Sen", "Rep", "Gen", "Col", "Lt", "Sgt", "Capt", "Maj", "Adm", "Jr", "Sr", "Mt", "Ft", "Prof", "Rev", "Gens", "Sens", "Reps", "Messrs")
