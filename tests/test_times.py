@@ -153,6 +153,9 @@ CONVENTIONS = [
     # the next clause's verb is not the tense of a time in the clause before
     ("2016-02-08", "He met the king on Tuesday and will meet Bush on Thursday.",
      [("Tuesday", "DATE", "2016-02-02"), ("Thursday", "DATE", "2016-02-11")]),
+    # a fronted time takes the report that follows it; a present passive of a schedule points ahead
+    ("2016-03-16", "On Thursday, Sanders told the AP that he would not seek a recount.", [("Thursday", "DATE", "2016-03-10")]),
+    ("2016-06-05", "A public memorial service is planned Friday in Louisville.", [("Friday", "DATE", "2016-06-10")]),
     # a clause after the time ("that he would ...") is another verb's
     ("2016-02-09", "Rubio told voters here Sunday that he would continue.", [("Sunday", "DATE", "2016-02-07")]),
     # a time fronted before its clause takes the clause's tense, and "Mr." ends no sentence
@@ -269,6 +272,9 @@ def test_present_passive_of_a_schedule_points_ahead():
     assert find_times(text, dt.date(2016, 2, 17), doc=nlp(text))[0].value == "2016-02-16"
     text = "He planned to leave on Thursday."
     assert find_times(text, dt.date(2016, 2, 17), doc=nlp(text))[0].value == "2016-02-18"
+    # the infinitive under an adjective takes the verb above it
+    text = "Branstad was bold enough to tout his position during an agriculture summit there in March."
+    assert find_times(text, dt.date(2015, 11, 24), doc=nlp(text))[0].value == "2015-03"
 
 
 def test_present_verb_over_a_noun_says_nothing_of_its_time():

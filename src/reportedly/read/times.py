@@ -160,7 +160,7 @@ def duration(n: Optional[float], unit: str) -> str:
 # ---------------------------------------------------------------- tense from the words around
 
 _FUT = re.compile(
-    r"\b(?:will|won't|wo n't|shall|'ll|going to|gonna|plans? to|planned to|intends? to|expects? to|"
+    r"\b(?:(?:is|are)\s+(?:planned|scheduled|slated|set|expected|due)|will|won't|wo n't|shall|'ll|going to|gonna|plans? to|planned to|intends? to|expects? to|"
     r"expected to|scheduled|due to|set to|is to|are to|would|aims? to|hopes? to|next|upcoming|coming|as soon as)\b", re.I)
 _PAST = re.compile(
     r"\b(?:said|was|were|had|did|told|ago|last|earlier|previously|rose|fell|took|came|went|made|gave|"
@@ -236,17 +236,22 @@ class Tense:
                     d += 30
                 if m.start() >= end:
                     if w in _REPORTING:
-                        d += 60  # "... will happen on Friday, he said": the report frames the event, it is not its tense
+                        # "... will happen on Friday, he said": the report frames the event, it is not its
+                        # tense (unless the time is fronted: "On Thursday, Sanders told the AP ...")
+                        cues.append((d + 60, name, False, False, d))
+                        continue
                     elif _CLAUSE_BREAK.search(self.text, end, m.start()):
                         # "met him on Tuesday and will meet Bush on Thursday": the next clause's verb
                         # (not after a fronted time: "On Monday, Mr. Clinton will hold ...")
-                        cues.append((d, name, True, False))
+                        cues.append((d, name, True, False, d))
                         continue
-                cues.append((d, name, False, m.end() <= start))
+                cues.append((d, name, False, m.end() <= start, d))
         # fronted: no tense word before it in the sentence, so the clause after it is its own
-        fronted = not any(pos_before for _, _, _, pos_before in cues)
-        for d, name, crossed, _ in cues:
-            if crossed and not fronted:
+        fronted = not any(pos_before for _, _, _, pos_before, _ in cues)
+        for d, name, crossed, _, raw in cues:
+            if fronted:
+                d = raw
+            elif crossed:
                 d += 40
             if d < best_d:
                 best, best_d = name, d
@@ -303,6 +308,16 @@ class Tense:
             return "future"
         if tok.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in tok.children):
             head = tok.head
+            if head is not tok and head.pos_ not in ("VERB", "AUX"):
+                # "was bold enough to tout ...", "taking steps to prevent ...": the verb above the adjective or noun
+                up = head
+                for _ in range(3):
+                    if up.pos_ in ("VERB", "AUX") or up.head is up:
+                        break
+                    up = up.head
+                head = up if up.pos_ in ("VERB", "AUX") else head
+            if in_noun:
+                return None  # "to prevent the behavior on display over the weekend": the noun's time, not the infinitive's
             if (head is not tok and head.tag_ == "VBD" and head.lemma_ not in _AHEAD_VERBS
                     and not any(c.dep_ in ("aux", "auxpass") for c in head.children)):
                 return "past"  # "sought to appeal to voters on Tuesday", "tried to leave on Friday": the head's time
