@@ -156,6 +156,9 @@ CONVENTIONS = [
     # a fronted time takes the report that follows it; a present passive of a schedule points ahead
     ("2016-03-16", "On Thursday, Sanders told the AP that he would not seek a recount.", [("Thursday", "DATE", "2016-03-10")]),
     ("2016-06-05", "A public memorial service is planned Friday in Louisville.", [("Friday", "DATE", "2016-06-10")]),
+    # "since" looks back
+    ("2016-07-27", "But since December, her speeches have become more hawkish.", [("December", "DATE", "2015-12")]),
+    ("2016-07-27", "Prices will not have risen since Monday.", [("Monday", "DATE", "2016-07-25")]),
     # a clause after the time ("that he would ...") is another verb's
     ("2016-02-09", "Rubio told voters here Sunday that he would continue.", [("Sunday", "DATE", "2016-02-07")]),
     # a time fronted before its clause takes the clause's tense, and "Mr." ends no sentence
@@ -289,6 +292,9 @@ def test_present_verb_over_a_noun_says_nothing_of_its_time():
     assert find_times(text, dt.date(2016, 7, 23), doc=nlp(text))[0].value == "2016-07-14"
     text = "The council meets on Thursday."
     assert find_times(text, dt.date(2016, 8, 12), doc=nlp(text))[0].value == "2016-08-18"
+    # a time that is the subject is not placed by its verb's present tense
+    text = "Super Tuesday brings parties closer to picking nominees."
+    assert find_times(text, dt.date(2016, 3, 2), doc=nlp(text))[0].value == "2016-03-01"
 
 
 def test_direction_model_kinds(monkeypatch):

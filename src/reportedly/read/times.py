@@ -277,6 +277,9 @@ class Tense:
                 in_noun = True
         if tok.pos_ not in ("VERB", "AUX"):
             return None
+        if seen == 1 and doc[i].dep_ in ("nsubj", "nsubjpass") or (seen == 2 and doc[i].head.dep_ in ("nsubj", "nsubjpass")
+                                                                  and doc[i].dep_ == "compound"):
+            return None  # "Super Tuesday brings ...": a time that is the subject is not placed by its verb's tense
         auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
         for a in auxes:
             low = a.lower_
@@ -284,6 +287,7 @@ class Tense:
                 return "future"
         if any(a.lower_ in ("would",) for a in auxes):
             return "future"
+
         if tok.tag_ == "VBD":
             return "past"
         if (tok.tag_ == "VBN" and tok.lemma_ in _SCHEDULE and auxes
@@ -425,6 +429,8 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
         return d.year if mon < d.month else d.year - 1
     if rel in ("next", "coming", "this coming"):
         return d.year if mon > d.month else d.year + 1
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 12), start):
+        return d.year if mon <= d.month else d.year - 1  # "since December": the last one
     t = ctx.tense.at(start, end)
     if t == "present":
         t = None
@@ -439,6 +445,7 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     return y
 
 
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
 
 
@@ -453,9 +460,11 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
         return d + dt.timedelta(days=fwd)
     if rel == "this":
         return d + dt.timedelta(days=diff)
-    t = ctx.tense.at(start, end)
     back, fwd = (d.isoweekday() - wd) % 7, (wd - d.isoweekday()) % 7
     pv, fv = d - dt.timedelta(days=back), d + dt.timedelta(days=fwd)
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 12), start):
+        return pv  # "since Monday": the last one
+    t = ctx.tense.at(start, end)
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
     if t in (None, "present") and _DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start):
         rule_later = True  # "has given them until 9 a.m. Tuesday", "have until Friday": a deadline ahead
@@ -468,6 +477,13 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
 
 def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[str]:
     d = ctx.dct
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 12), start):
+        for y in (d.year, d.year - 1):  # "since Jan. 1": the last one
+            try:
+                if dt.date(y, mon, day_) <= d:
+                    return dt.date(y, mon, day_).isoformat()
+            except ValueError:
+                pass
     t = ctx.tense.at(start, end)
     if t == "present":
         t = None
