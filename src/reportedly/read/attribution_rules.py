@@ -811,7 +811,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
                     continue
         inq = ix.quote_at(tok.idx) is not None
         if model is not None:
-            score = model_score(model, cue_features(ix, tok, frame))
+            # a parenthetical cue ("X, she said, Y") is scored as the inverted one it resembles
+            score = model_score(model, cue_features(ix, tok, "inverted" if frame == "parenthetical" else frame))
             score = 0.5 * score / model["threshold"] if score < model["threshold"] else 0.5 + 0.5 * (score - model["threshold"]) / (1 - model["threshold"])
         else:
             score = lexicon.get((lemma, frame + "@q")) if inq else lexicon.get((lemma, frame))
