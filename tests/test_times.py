@@ -191,6 +191,8 @@ CONVENTIONS = [
     ("2016-06-20", "According to the Daily Caller, it was done.", []),
     ("2000-01-28", "The Communist Party daily Granma compared Elian with Marti.", []),
     ("2016-06-20", "The \"Arab Spring\" uprisings spread across the region.", []),
+    ("2016-05-01", "Valls told the Paris daily Liberation that he agreed.", []),
+    ("2016-05-01", "Qantas plans daily flights between Sydney and Bombay.", [("daily", "SET", "P1D")]),
     ("2016-06-20", "Prices rose in Spring 2016.", [("Spring 2016", "DATE", "2016-SP")]),
     # a quarter-century, a half-century
     ("2016-05-17", "The series went off the air a quarter-century ago.", [("a quarter-century ago", "DATE", "1991")]),

@@ -1085,7 +1085,8 @@ def _set_adv_ok(m, text) -> bool:
         return False
     if re.match(r"\s+[A-Z][a-z]", text[m.end():m.end() + 3]) and not text.isupper():
         before = text[max(0, m.start() - 30):m.start()]
-        if re.search(r"\b(?:the|a|its|party|state|newspaper|business|financial|national|local)\s+$", before, re.I) or (
+        if re.search(r"\b(?:the|a|its|party|state|newspaper|business|financial|national|local)\s+$|\b[A-Z][\w.’'-]*\s+$",
+                     before) or (
                 text[m.start()].isupper() and not re.search(r"[.!?:\"“]\s*$", before)):
             return False
     return _rate_ok(m, text)
