@@ -156,6 +156,8 @@ CONVENTIONS = [
     # a fronted time takes the report that follows it; a present passive of a schedule points ahead
     ("2016-03-16", "On Thursday, Sanders told the AP that he would not seek a recount.", [("Thursday", "DATE", "2016-03-10")]),
     ("2016-06-05", "A public memorial service is planned Friday in Louisville.", [("Friday", "DATE", "2016-06-10")]),
+    # "last Oct. 23" is the day, not the month
+    ("1999-04-19", "He was shot to death last Oct. 23 at his home.", [("Oct. 23", "DATE", "1998-10-23")]),
     # "since" looks back
     ("2016-07-27", "But since December, her speeches have become more hawkish.", [("December", "DATE", "2015-12")]),
     ("2016-07-27", "Prices will not have risen since Monday.", [("Monday", "DATE", "2016-07-25")]),

@@ -1378,7 +1378,7 @@ rule("dm", r"\b(?:" + WD_ + r",?\s+)?(?:the\s+)?" + DAYN + r"(?:\s+of)?\s+" + MO
 # month and year
 rule("my", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?:,?\s+|\s+of\s+)" + YEAR + r"\b", n_month_year, _month_ok)
 rule("m_rel_year", r"\b" + MON + r"(?:\s+of)?\s+(?P<rel>last|next|this|previous|past|coming)\s+year\b", n_month_rel_year, _month_ok)
-rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?![\w-])", n_month, _month_ok)
+rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?![\w-])(?!\.?\s*[0-3]?\d(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|million|billion)))", n_month, _month_ok)
 # years, decades, centuries
 rule("year_named", r"\bthe\s+year\s+" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
 rule("year", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
