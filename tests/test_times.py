@@ -158,6 +158,11 @@ CONVENTIONS = [
     ("2016-06-05", "A public memorial service is planned Friday in Louisville.", [("Friday", "DATE", "2016-06-10")]),
     # "last Oct. 23" is the day, not the month
     ("1999-04-19", "He was shot to death last Oct. 23 at his home.", [("Oct. 23", "DATE", "1998-10-23")]),
+    # "April 24 and 25": two days; "later in the day": the day in talk
+    ("1999-02-10", "The summit will be held on April 24 and 25.",
+     [("April 24", "DATE", "1999-04-24"), ("25", "DATE", "1999-04-25")]),
+    ("1999-02-10", "On May 5 and 25 people died.", [("May 5", "DATE", "1999-05-05")]),
+    ("1998-02-13", "He arrived in Philadelphia later in the day.", [("later in the day", "DATE", "1998-02-13")]),
     # "since" looks back
     ("2016-07-27", "But since December, her speeches have become more hawkish.", [("December", "DATE", "2015-12")]),
     ("2016-07-27", "Prices will not have risen since Monday.", [("Monday", "DATE", "2016-07-25")]),

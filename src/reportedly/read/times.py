@@ -852,15 +852,16 @@ def n_today(m, ctx, c):
 
 def n_part_of_day(m, ctx, c):
     """in the morning / by mid-afternoon: that part of the day in talk (or of the publication day)."""
-    part = (m["part"] or m["part2"]).lower()
-    code = "T12:00" if part == "day" else "T" + PARTS[part]
+    part = (m["part"] or m["part2"] or m["part3"]).lower()
+    code = "" if m["part3"] else "T12:00" if part == "day" else "T" + PARTS[part]
+    typ = "DATE" if m["part3"] else "TIME"
     if m["rd"]:
         off = {"today": 0, "yesterday": -1, "tomorrow": 1}[m["rd"].lower()]
-        return _need_dct(ctx, "TIME", lambda d: (d + dt.timedelta(days=off)).isoformat() + code)
+        return _need_dct(ctx, typ, lambda d: (d + dt.timedelta(days=off)).isoformat() + code)
     prev = ctx.last_specific(c.start, within=600)
     if prev is not None and tv.granularity(prev.value) in ("D", "T"):
-        return "TIME", prev.value[:10] + code, prev.id, None
-    return _need_dct(ctx, "TIME", lambda d: d.isoformat() + code)
+        return typ, prev.value[:10] + code, prev.id, None
+    return _need_dct(ctx, typ, lambda d: d.isoformat() + code)
 
 
 def n_last_night(m, ctx, c):
@@ -1403,7 +1404,8 @@ rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\
 # relative to the publication date
 rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today, lambda m, t: not _in_name(m, t) and not _GENERIC_TODAY.match(t, m.end()))
 rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|through)\s+the\s+" + PART.replace("night", "night(?!\\s+of)")
-     + r"\b(?!\s+(?:of|hours)\b)|\bmid[\s-]?(?P<part2>morning|afternoon|day)\b(?:\s+(?P<rd>yesterday|today|tomorrow))?", n_part_of_day)
+     + r"\b(?!\s+(?:of|hours)\b)|\bmid[\s-]?(?P<part2>morning|afternoon|day)\b(?:\s+(?P<rd>yesterday|today|tomorrow))?"
+     + r"|\b(?:later|earlier)\s+in\s+the\s+(?P<part3>day)\b(?!\s+(?:of|before|after)\b)", n_part_of_day)
 rule("last_night", r"\blast\s+night\b", n_last_night)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
@@ -1528,7 +1530,7 @@ class _UnitDefault(_UnitFix):
 # and only in windows around a trigger word of their class (the whole scan is the cost).
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
-             "rel_unit", "unit_rel2", "the_year", "ago", "from_now", "later", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
+             "rel_unit", "unit_rel2", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
@@ -1652,7 +1654,10 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
         return []
     cands = _select(_candidates(text), len(text))
     ctx = Ctx(text, published, Tense(text, doc))
+    blocked = -1
     for c in cands:
+        if c.start < blocked:
+            continue
         norm = _NORM[c.rule]
         try:
             typ, value, anchor, note = norm(c.m, ctx, c)
@@ -1663,7 +1668,23 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
         t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=c.start, end=c.end, text=text[c.start:c.end],
                      type=typ, value=value, anchor=anchor, note=note)
         ctx.found.append(t)
+        if c.rule == "md" and value and tv.granularity(value) == "D":
+            m2 = _SECOND_DAY.match(text, c.end)
+            if m2:  # "April 24 and 25": the second day of the same month
+                try:
+                    v2 = dt.date(int(value[:4]), int(value[5:7]), int(m2["day"])).isoformat()
+                except ValueError:
+                    continue
+                s2, e2 = m2.start("day"), m2.end("day")
+                ctx.found.append(TimeExpr(id=f"T{len(ctx.found) + 1}", start=s2, end=e2, text=text[s2:e2],
+                                          type="DATE", value=v2, anchor=None, note=None))
+                blocked = e2
     return ctx.found
+
+
+# "April 24 and 25", "June 3 or 4": a second day of the month just named
+_SECOND_DAY = re.compile(r"\s+(?:and|or|&)\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)"
+                         r"(?=\s*(?:[.,;:)\"”']|$)|\s+(?:in|at|on|of|for|to|when|with|and|next|this|last)\b)")
 
 
 @layer("times")
