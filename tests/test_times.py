@@ -163,6 +163,8 @@ CONVENTIONS = [
      [("April 24", "DATE", "1999-04-24"), ("25", "DATE", "1999-04-25")]),
     ("1999-02-10", "On May 5 and 25 people died.", [("May 5", "DATE", "1999-05-05")]),
     ("1998-02-13", "He arrived in Philadelphia later in the day.", [("later in the day", "DATE", "1998-02-13")]),
+    # a present schedule verb before a weekday points ahead
+    ("2016-07-22", "The convention, which begins Monday, is sold out.", [("Monday", "DATE", "2016-07-25")]),
     # "since" looks back
     ("2016-07-27", "But since December, her speeches have become more hawkish.", [("December", "DATE", "2015-12")]),
     ("2016-07-27", "Prices will not have risen since Monday.", [("Monday", "DATE", "2016-07-25")]),

@@ -445,6 +445,9 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     return y
 
 
+_SCHEDULE_VERB_BEFORE = re.compile(
+    r"\b(?:meets|begins|starts|opens|ends|closes|resumes|arrives|leaves|departs|returns|travels|visits|votes|"
+    r"expires|takes\s+effect|kicks\s+off|convenes|reconvenes|concludes|debuts|airs|goes\s+on\s+sale)\s+(?:on\s+)?$", re.I)
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
 
@@ -468,6 +471,8 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
     if t in (None, "present") and _DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start):
         rule_later = True  # "has given them until 9 a.m. Tuesday", "have until Friday": a deadline ahead
+    if ctx.tense.doc is None and t in (None, "present") and _SCHEDULE_VERB_BEFORE.search(ctx.text, max(0, start - 24), start):
+        rule_later = True  # "the convention begins Monday", "the board meets on Tuesday": a schedule (words only)
     if back:
         later = td.later(ctx.tense, start, end, "wd", back, fwd, pv.isoformat(), fv.isoformat(), rule_later)
         if later is not None:
