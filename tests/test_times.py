@@ -163,6 +163,13 @@ CONVENTIONS = [
      [("April 24", "DATE", "1999-04-24"), ("25", "DATE", "1999-04-25")]),
     ("1999-02-10", "On May 5 and 25 people died.", [("May 5", "DATE", "1999-05-05")]),
     ("1998-02-13", "He arrived in Philadelphia later in the day.", [("later in the day", "DATE", "1998-02-13")]),
+    # participles ("markets untouched by", "the crippled economy") are no past tense
+    ("1998-02-13", "Qantas will double its flights by August in the search for markets untouched by the crisis.",
+     [("August", "DATE", "1998-08")]),
+    ("1999-05-06", "They have searched for him since shortly after the Oct. 23 slaying.", [("Oct. 23", "DATE", "1998-10-23")]),
+    # "the early hours of Thursday morning" is part of that morning
+    ("1999-10-08", "The FBI arrested him in the early hours of Thursday morning.",
+     [("Thursday morning", "TIME", "1999-10-07TMO")]),
     # a present schedule verb before a weekday points ahead
     ("2016-07-22", "The convention, which begins Monday, is sold out.", [("Monday", "DATE", "2016-07-25")]),
     # "since" looks back

@@ -184,6 +184,8 @@ _AHEAD_VERBS = {"plan", "intend", "expect", "schedule", "hope", "aim", "want", "
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
 # a past participle after a modal or an infinitive marker is no past tense
 _MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|have|have\s+been|be\s+being)\s+$", re.I)
+_AGENT_AFTER = re.compile(r"\s+by\b")
+_DET_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|that|these|those)\s+$", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though|that|who|which|because|if|when|where|after|before)\b", re.I)
 _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
 # a full stop ends a sentence, not after a title ("Mr. Clinton", "Gov. Chris Christie") or an initial
@@ -230,6 +232,10 @@ class Tense:
                     continue
                 if name == "past" and _MODAL_BEFORE.search(self.text, max(s, m.start() - 24), m.start()):
                     continue  # "will be counted", "to be held", "would have left": not a past tense
+                if name == "past" and w.endswith("ed") and (
+                        _AGENT_AFTER.match(self.text, m.end())
+                        or _DET_BEFORE.search(self.text, max(s, m.start() - 8), m.start())):
+                    continue  # "markets untouched by the crisis", "the crippled economy": participles, not a tense
                 d = start - m.end() if m.end() <= start else m.start() - end
                 d = d * 1.0 if m.end() <= start else d * 1.05
                 if name == "future" and w in ("next", "coming", "upcoming"):
@@ -429,7 +435,7 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
         return d.year if mon < d.month else d.year - 1
     if rel in ("next", "coming", "this coming"):
         return d.year if mon > d.month else d.year + 1
-    if _SINCE_BEFORE.search(ctx.text, max(0, start - 12), start):
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 40), start):
         return d.year if mon <= d.month else d.year - 1  # "since December": the last one
     t = ctx.tense.at(start, end)
     if t == "present":
@@ -448,7 +454,8 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
 _SCHEDULE_VERB_BEFORE = re.compile(
     r"\b(?:meets|begins|starts|opens|ends|closes|resumes|arrives|leaves|departs|returns|travels|visits|votes|"
     r"expires|takes\s+effect|kicks\s+off|convenes|reconvenes|concludes|debuts|airs|goes\s+on\s+sale)\s+(?:on\s+)?$", re.I)
-_SINCE_BEFORE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:shortly|just|right|soon|well|immediately)\s+)?(?:(?:after|before)\s+)?"
+                           r"(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
 
 
@@ -465,7 +472,7 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
         return d + dt.timedelta(days=diff)
     back, fwd = (d.isoweekday() - wd) % 7, (wd - d.isoweekday()) % 7
     pv, fv = d - dt.timedelta(days=back), d + dt.timedelta(days=fwd)
-    if _SINCE_BEFORE.search(ctx.text, max(0, start - 12), start):
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 40), start):
         return pv  # "since Monday": the last one
     t = ctx.tense.at(start, end)
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
@@ -482,7 +489,7 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
 
 def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[str]:
     d = ctx.dct
-    if _SINCE_BEFORE.search(ctx.text, max(0, start - 12), start):
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 40), start):
         for y in (d.year, d.year - 1):  # "since Jan. 1": the last one
             try:
                 if dt.date(y, mon, day_) <= d:
@@ -1434,7 +1441,7 @@ rule("half_unit", r"\b" + APPROX + r"?half\s+an?\s+(?P<unit>hour|minute|day|week
 rule("unit_long", r"\b(?P<unit>hour|day|week|month|year|decade)-long\b", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
 rule("dur_bare", r"\b(?:for|over|within|in|after|take|took|takes|taking|last|lasted|lasting)\s+(?P<unit>minutes|hours|days|weeks|months|years|decades|centuries)\b(?!\s+(?:ago|of\s+(?!the)|later|earlier|before|after)\b)", lambda m, ctx, c: n_bare_units(m, ctx, c), None)
 rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(?:past|last|previous|next|coming)\s+(?P<unit>(?:quarter|half)[\s-]century|year|month|week|decade|century|day)\b(?!s)(?!\s+or\s+so)", lambda m, ctx, c: ("DURATION", duration(1, _unit(m["unit"])), None, None))
-rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead|the\s+(?:first|early|initial|final|closing|opening)\s+(?P<u3>years|months|weeks|days|hours|minutes)(?=\s+(?:of|after|since|in)\b)|(?:over|through|throughout|during)\s+the\s+(?P<u4>years|decades|months|weeks)(?!\s+(?:before|after|since|following|ahead|of|to)\b))\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
+rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead|the\s+(?:first|early|initial|final|closing|opening)\s+(?P<u3>years|months|weeks|days|hours|minutes)(?=\s+(?:of|after|since|in)\b)(?!\s+of\s+(?:the\s+)?(?:" + _alt(WEEKDAYS) + r"|morning|afternoon|evening|night|day|today|yesterday|tomorrow|\d))|(?:over|through|throughout|during)\s+the\s+(?P<u4>years|decades|months|weeks)(?!\s+(?:before|after|since|following|ahead|of|to)\b))\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
 rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, _set_adv_ok)
 rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|before|after|of)\b)", n_set, _set_every_ok)
