@@ -196,6 +196,8 @@ CONVENTIONS = [
     # "Now," opening a sentence is a discourse marker; "now" in the clause is the present
     ("2016-02-08", "It was bad. Now, he says, it is fine.", []),
     ("2016-02-08", "It was bad. Now the court has ruled.", [("Now", "DATE", "PRESENT_REF")]),
+    ("1989-10-30", "The president quit. And now Kellogg is suspending work.", [("now", "DATE", "PRESENT_REF")]),
+    ("1989-10-30", "Every now and then he calls.", []),
     # "later on Sunday": the day is the time, "later on" no future reference
     ("2015-11-08", "Later on Sunday, Carson shared a syllabus.", [("Sunday", "DATE", "2015-11-08")]),
     # a rate after an amount is no time; a frequency is a set

@@ -1482,10 +1482,12 @@ def _present_ok(m, t) -> bool:
         # "current" the adjective of a time ("current year" is read by its rule) or a state
         return not re.match(r"\s*(?:account|affairs|events|flowing|electric|rate|ly)", after)
     if w == "now":
+        if re.match(r"\s+and\s+(?:then|again)\b", after):
+            return False  # "every now and then": an idiom of frequency
         lead = t[max(0, m.start() - 3):m.start()].strip(" \t\"“‘'`")
         if (not lead or lead[-1] in ".!?\n") and re.match(r"\s*(?:,|for\b|then\b)", after):
             return False  # "Now, he says, ...", "Now for the weather": a discourse marker, not a time
-        return not re.search(r"\b(?:just|right|from|until|till|by|for|and)\s+$", before) or "from" in before or "until" in before or "by" in before
+        return not re.search(r"\b(?:just|right|from|until|till|by|for)\s+$", before) or "from" in before or "until" in before or "by" in before
     if w == "this time":
         return not re.match(r"\s*(?:of|last|next|around)", after)
     if w in ("so far", "to date", "as yet"):
