@@ -536,7 +536,10 @@ def verb_frame(ix: Index, tok):
     mark = _child(tok, ("mark",))
     if mark is not None and mark.lower_ == "as" and tok.dep_ == "advcl" and tok.head is not tok:
         toks = subtree_minus(tok.head, [tok])
-        span = content_span(ix, [w for w in toks if w.i > tok.i] or toks, clip)
+        toks = [w for w in toks if w.i > tok.i] or toks
+        while toks and toks[-1].text == "." and AS_NO_STOP:
+            toks = toks[:-1]  # "As X said, Y." says Y, not the full stop
+        span = content_span(ix, toks, clip)
         if span:
             return "as", [span], tok.head
     x = _child(tok, ("xcomp",))
@@ -597,6 +600,7 @@ SPLIT_AROUND_CUE = True
 PARENTHETICAL = True
 QUOTE_BELOW = True
 STATEMENT_CLAUSE = True
+AS_NO_STOP = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
