@@ -193,6 +193,7 @@ CONVENTIONS = [
     ("2016-02-08", "Baker said on ABC's \"This Week With David Brinkley\" that it was over.", []),
     ("2016-02-08", "Speaking to \"CBS This Morning\" on Monday, Rubio smiled.", [("Monday", "DATE", "2016-02-08")]),
     ("2016-02-08", "\"This week was hard,\" he said.", [("This week", "DATE", "2016-W06")]),
+    ("2016-02-08", "Stocks Fall Sharply This Week\nThe Dow fell.", [("This Week", "DATE", "2016-W06")]),
     # "Now," opening a sentence is a discourse marker; "now" in the clause is the present
     ("2016-02-08", "It was bad. Now, he says, it is fine.", []),
     ("2016-02-08", "It was bad. Now the court has ruled.", [("Now", "DATE", "PRESENT_REF")]),

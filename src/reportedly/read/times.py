@@ -1609,6 +1609,12 @@ def _titled_unit(m, text: str) -> bool:
     u = _UNIT_WORD.search(text, m.start(), m.end())
     if u is None or text.isupper():
         return False
+    ls, le = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+    line = text[ls:le if le >= 0 else len(text)].strip()
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    if (len(words) >= 3 and len(line) <= 120 and not re.search(r"[.!?][\"”’']?$", line)
+            and sum(w[0].isupper() for w in words) >= 0.6 * len(words)):
+        return False  # a headline set in title case: "Stocks Fall Sharply This Week"
     if u.start() > m.start():
         return True  # "This Week", "60 Minutes": a capital after the expression's first word
     before = text[max(0, m.start() - 40):m.start()]
