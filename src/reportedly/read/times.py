@@ -160,7 +160,7 @@ def duration(n: Optional[float], unit: str) -> str:
 # ---------------------------------------------------------------- tense from the words around
 
 _FUT = re.compile(
-    r"\b(?:(?:is|are)\s+(?:planned|scheduled|slated|set|expected|due)|will|won't|wo n't|shall|'ll|going to|gonna|plans? to|planned to|intends? to|expects? to|"
+    r"\b(?:(?:is|are)\s+(?:planned|scheduled|slated|set|expected|due)|will|won't|won’t|wo n't|shall|'ll|’ll|going to|gonna|plans? to|planned to|intends? to|expects? to|"
     r"expected to|scheduled|due to|set to|is to|are to|would|aims? to|hopes? to|next|upcoming|coming|as soon as)\b", re.I)
 _PAST = re.compile(
     r"\b(?:said|was|were|had|did|told|ago|last|earlier|previously|rose|fell|took|came|went|made|gave|"
@@ -288,11 +288,14 @@ class Tense:
             return None  # "Super Tuesday brings ...": a time that is the subject is not placed by its verb's tense
         auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
         for a in auxes:
-            low = a.lower_
+            low = a.lower_.replace("’", "'")
             if low in ("will", "'ll", "shall", "wo", "gonna"):
                 return "future"
-        if any(a.lower_ in ("would",) for a in auxes):
+        if any(a.lower_.replace("’", "'") in ("would", "'d") for a in auxes):
             return "future"
+        if (tok.tag_ == "VB" and tok.idx < start and not any(a.lemma_ == "have" for a in auxes)
+                and any(a.lower_ in ("could", "may", "might", "should", "must", "can", "ca") for a in auxes)):
+            return "future"  # "they should beat her at the polls in November": a possibility ahead
 
         if tok.tag_ == "VBD":
             return "past"
