@@ -1013,8 +1013,14 @@ def _right_phrase(tok, first) -> list:
             continue
         if c.i > first.i and c.dep_ in _PHRASE_STOP:
             break
+        if ADJUNCT_STOP and c.i > first.i and (c.dep_ == "prep" and c.lower_ in _ADJUNCT_PREPS):
+            break  # "praised supporters at a rally": where and when it was said is not what was said
         out.extend(c.subtree)
     return out
+
+
+ADJUNCT_STOP = True
+_ADJUNCT_PREPS = {"at", "during", "after", "before", "while"}
 
 
 def _colon_after(tok) -> bool:
