@@ -174,6 +174,8 @@ CONVENTIONS = [
     ("2016-07-22", "The convention, which begins Monday, is sold out.", [("Monday", "DATE", "2016-07-25")]),
     # a curly "’ll" is a future too
     ("2016-05-12", "He said Trump looks like he’ll be very competitive in November.", [("November", "DATE", "2016-11")]),
+    # with no tense, "before / through / until" a month looks ahead
+    ("2016-05-12", "Its job: to help candidates prepare even before the November election.", [("November", "DATE", "2016-11")]),
     # "since" looks back
     ("2016-07-27", "But since December, her speeches have become more hawkish.", [("December", "DATE", "2015-12")]),
     ("2016-07-27", "Prices will not have risen since Monday.", [("Monday", "DATE", "2016-07-25")]),
@@ -315,6 +317,9 @@ def test_present_verb_over_a_noun_says_nothing_of_its_time():
     assert find_times(text, dt.date(2016, 7, 23), doc=nlp(text))[0].value == "2016-07-14"
     text = "The council meets on Thursday."
     assert find_times(text, dt.date(2016, 8, 12), doc=nlp(text))[0].value == "2016-08-18"
+    # "to be replaced ... through the November election": a passive infinitive under a future
+    text = "She will resign after the convention, to be replaced by Donna Brazile through the November election."
+    assert find_times(text, dt.date(2016, 7, 25), doc=nlp(text))[0].value == "2016-11"
     # a modal ahead of the time: a possibility ahead
     text = "He declared that together they should beat her at the polls in November."
     assert find_times(text, dt.date(2016, 7, 22), doc=nlp(text))[0].value == "2016-11"

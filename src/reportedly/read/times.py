@@ -302,12 +302,13 @@ class Tense:
         if (tok.tag_ == "VBN" and tok.lemma_ in _SCHEDULE and auxes
                 and all(a.tag_ in ("VBZ", "VBP") and a.lemma_ == "be" for a in auxes)):
             return "future"  # "the vote is scheduled for Tuesday", "talks are expected Friday"
+        infinitive = any(c.lower_ == "to" and c.dep_ == "aux" for c in tok.children)
         for a in auxes:
             if a.tag_ == "VBD":
                 return "past"
             if a.lemma_ == "have":
                 return "past"
-        if tok.tag_ == "VBN":
+        if tok.tag_ == "VBN" and not infinitive:
             return "past"
         if in_noun and tok.tag_ in ("VBG", "VBZ", "VBP"):
             return None  # a present verb over a noun the time belongs to says nothing of that time: the words decide
@@ -319,7 +320,7 @@ class Tense:
             if tok.lemma_ in _STATIVE or tok.lower_ in _REPORTING:
                 return "present"
             return "future"
-        if tok.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in tok.children):
+        if tok.tag_ in ("VB", "VBN") and infinitive:  # "to leave", "to be replaced"
             head = tok.head
             if head is not tok and head.pos_ not in ("VERB", "AUX"):
                 # "was bold enough to tout ...", "taking steps to prevent ...": the verb above the adjective or noun
@@ -443,6 +444,8 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     t = ctx.tense.at(start, end)
     if t == "present":
         t = None
+    if t is None and _AHEAD_BEFORE.search(ctx.text, max(0, start - 30), start):
+        t = "future"  # "before the November election", "through March": with no tense, the one ahead
     y = _nearest_year(d, lambda y: dt.date(y, mon, 15), t)
     yb = d.year if mon <= d.month else d.year - 1  # the occurrence at or before the publication
     yf = d.year if mon >= d.month else d.year + 1  # and at or after it
@@ -457,6 +460,8 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
 _SCHEDULE_VERB_BEFORE = re.compile(
     r"\b(?:meets|begins|starts|opens|ends|closes|resumes|arrives|leaves|departs|returns|travels|visits|votes|"
     r"expires|takes\s+effect|kicks\s+off|convenes|reconvenes|concludes|debuts|airs|goes\s+on\s+sale)\s+(?:on\s+)?$", re.I)
+_AHEAD_BEFORE = re.compile(r"\b(?:before|until|till|through|by|ahead\s+of|toward|towards)\s+(?:the\s+|this\s+)?"
+                           r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:shortly|just|right|soon|well|immediately)\s+)?(?:(?:after|before)\s+)?"
                            r"(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
