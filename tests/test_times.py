@@ -176,6 +176,9 @@ CONVENTIONS = [
     ("2016-05-12", "He said Trump looks like he’ll be very competitive in November.", [("November", "DATE", "2016-11")]),
     # with no tense, "before / through / until" a month looks ahead
     ("2016-05-12", "Its job: to help candidates prepare even before the November election.", [("November", "DATE", "2016-11")]),
+    # a report after the time frames it and says nothing of when it lies; "come November" is the next
+    ("2016-06-10", "\"I feel very good about chances in November,\" Tester said.", [("November", "DATE", "2016-11")]),
+    ("2016-06-15", "Clinton, the favorite to win the election come November, proposed a plan.", [("November", "DATE", "2016-11")]),
     # "since" looks back
     ("2016-07-27", "But since December, her speeches have become more hawkish.", [("December", "DATE", "2015-12")]),
     ("2016-07-27", "Prices will not have risen since Monday.", [("Monday", "DATE", "2016-07-25")]),

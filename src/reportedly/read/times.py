@@ -220,6 +220,7 @@ class Tense:
 
     def _from_words(self, start: int, end: int) -> Optional[str]:
         s, e = self.sentence(start, end)
+        s0 = s
         s, e = max(s, start - TENSE_REACH), min(e, end + TENSE_REACH)  # bounded: no quadratic run-ons
         best, best_d = None, 10**9
         cues = []
@@ -237,6 +238,8 @@ class Tense:
                         or _DET_BEFORE.search(self.text, max(s, m.start() - 8), m.start())):
                     continue  # "markets untouched by the crisis", "the crippled economy": participles, not a tense
                 d = start - m.end() if m.end() <= start else m.start() - end
+                if m.end() <= start and w in _REPORTING and d > 20:
+                    d += 40  # "Trump said things should be wrapped up by Cleveland, ... the party's July convention"
                 d = d * 1.0 if m.end() <= start else d * 1.05
                 if name == "future" and w in ("next", "coming", "upcoming"):
                     d += 30
@@ -244,7 +247,7 @@ class Tense:
                     if w in _REPORTING:
                         # "... will happen on Friday, he said": the report frames the event, it is not its
                         # tense (unless the time is fronted: "On Thursday, Sanders told the AP ...")
-                        cues.append((d + 60, name, False, False, d))
+                        cues.append((d + 10**6, name, False, False, d))
                         continue
                     elif _CLAUSE_BREAK.search(self.text, end, m.start()):
                         # "met him on Tuesday and will meet Bush on Thursday": the next clause's verb
@@ -253,8 +256,10 @@ class Tense:
                         continue
                 cues.append((d, name, False, m.end() <= start, d))
         # fronted: no tense word before it in the sentence, so the clause after it is its own
-        fronted = not any(pos_before for _, _, _, pos_before, _ in cues)
+        fronted = not any(pos_before for _, _, _, pos_before, _ in cues) and start - s0 < 30
         for d, name, crossed, _, raw in cues:
+            if d >= 10**6 and not fronted:
+                continue  # a report after the time frames it; alone it says nothing of when the time lies
             if fronted:
                 d = raw
             elif crossed:
@@ -446,6 +451,8 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
         t = None
     if t is None and _AHEAD_BEFORE.search(ctx.text, max(0, start - 30), start):
         t = "future"  # "before the November election", "through March": with no tense, the one ahead
+    if re.search(r"\bcome\s+$", ctx.text[max(0, start - 8):start], re.I):
+        return d.year if mon > d.month else d.year + 1  # "come November": the next one
     y = _nearest_year(d, lambda y: dt.date(y, mon, 15), t)
     yb = d.year if mon <= d.month else d.year - 1  # the occurrence at or before the publication
     yf = d.year if mon >= d.month else d.year + 1  # and at or after it
