@@ -298,7 +298,7 @@ class Tense:
                 return "future"
         if any(a.lower_.replace("’", "'") in ("would", "'d") for a in auxes):
             return "future"
-        if (tok.tag_ == "VB" and tok.idx < start and not any(a.lemma_ == "have" for a in auxes)
+        if (tok.tag_ == "VB" and tok.idx < start and not in_noun and not any(a.lemma_ == "have" for a in auxes)
                 and any(a.lower_ in ("could", "may", "might", "should", "must", "can", "ca") for a in auxes)):
             return "future"  # "they should beat her at the polls in November": a possibility ahead
 
