@@ -269,6 +269,9 @@ CONVENTIONS = [
     ("1989-10-26", "The 1,500 to 2,000 workers left.", []),
     ("2016-04-20", "Ten years from now we will see.", [("Ten years from now", "DATE", "2026")]),
     ("2016-04-20", "A week from today, he leaves.", [("A week from today", "DATE", "2016-W17")]),
+    # sets: every other week, each spring
+    ("2016-05-01", "The committee meets every other week.", [("every other week", "SET", "P2W")]),
+    ("2016-05-01", "Each spring the river floods.", [("Each spring", "SET", "XXXX-SP")]),
     # "the year 2000", "the year two thousand" name the year
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),

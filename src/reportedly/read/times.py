@@ -1170,8 +1170,11 @@ def n_set(m, ctx, c):
     for k, v in table.items():
         if w.startswith(k):
             return "SET", v, None, None
+    if "seas" in m.re.groupindex and m["seas"]:
+        return "SET", "XXXX-" + SEASON[m["seas"].lower()], None, None  # every spring
     unit = _unit(m["unit"])
-    n = num_value(m["num"]) if "num" in m.re.groupindex and m["num"] else 1
+    num = m["num"] if "num" in m.re.groupindex else None
+    n = 2 if (num or "").lower() == "other" else num_value(num) if num else 1  # every other week: P2W
     if unit == "WE":
         return "SET", "XXXX-WXX-WE", None, None
     return "SET", duration(n or 1, unit), None, None
@@ -1460,6 +1463,7 @@ rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|ne
 # sets
 rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, _set_adv_ok)
 rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|before|after|of)\b)", n_set, _set_every_ok)
+rule("set_season", r"\b(?:every|each)\s+" + SEAS + r"\b", n_set)
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_wd_ok(m, t) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, _wd_ok)
 _NINETEEN = r"(?:nineteen|eighteen|seventeen)(?:[\s-]+hundred)?(?:[\s-]+(?:and[\s-]+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:oh[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine)))\b"
@@ -1566,7 +1570,7 @@ TRIGGERS = {
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
-    "seas": ["season_year", "season_rel_year", "season"],
+    "seas": ["season_year", "season_rel_year", "season", "set_season"],
     "dig": ["iso", "numeric", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
             "q_year", "half_year", "clock", "duration", "ago", "later", "set_every", "holiday", "full_mdy_sq"],
 }
