@@ -37,7 +37,7 @@ _AHEAD = {"until", "till", "through", "effective", "starting", "beginning", "by"
 _BEHIND = {"since", "ended", "ending", "last"}
 # verbs that move a time forward: "postponed until Tuesday", "extended through March", "gave them until Friday"
 _DEFER = {"extend", "postpone", "delay", "defer", "give", "adjourn", "suspend", "push", "put", "move", "reschedule",
-          "grant", "allow", "stay", "freeze"}
+          "grant", "allow", "freeze"}
 _QUOTES = re.compile(r"[\"“”]|''|``")
 _WORD = re.compile(r"[A-Za-z']+|[^\sA-Za-z]")
 
