@@ -326,6 +326,9 @@ def test_present_verb_over_a_noun_says_nothing_of_its_time():
     # "to be replaced ... through the November election": a passive infinitive under a future
     text = "She will resign after the convention, to be replaced by Donna Brazile through the November election."
     assert find_times(text, dt.date(2016, 7, 25), doc=nlp(text))[0].value == "2016-11"
+    # "are due out Friday": a schedule ahead
+    text = "The results are due out Friday."
+    assert find_times(text, dt.date(2013, 3, 20), doc=nlp(text))[0].value == "2013-03-22"
     # "stayed until Friday" is no deferral
     text = "He stayed in the city until Friday."
     assert find_times(text, dt.date(2016, 2, 17), doc=nlp(text))[0].value == "2016-02-12"

@@ -319,6 +319,10 @@ class Tense:
             return None  # a present verb over a noun the time belongs to says nothing of that time: the words decide
         if tok.tag_ == "VBG" and any(a.lemma_ == "be" and a.tag_ in ("VBZ", "VBP") for a in auxes):
             return "future"
+        if tok.tag_ in ("VBZ", "VBP") and tok.lemma_ == "be" and any(
+                c.lower_ in ("due", "set", "slated", "poised", "likely", "ready", "expected", "scheduled")
+                for c in tok.children if c.dep_ in ("acomp", "attr", "oprd", "advmod")):
+            return "future"  # "the results are due out Friday", "the vote is likely Tuesday"
         if tok.tag_ in ("VBZ", "VBP"):
             # "meets on Monday", "takes effect on 1 January": a present event verb with a date is a
             # schedule; "says", "is" are not
