@@ -178,6 +178,16 @@ def _direction_text() -> str:
     )
 
 
+def bootstrap_ci(pairs, n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of value F1 when the documents are resampled with replacement: how much a figure on
+    this many documents moves with the choice of documents."""
+    import random
+
+    rng = random.Random(seed)
+    vals = sorted(score([pairs[rng.randrange(len(pairs))] for _ in pairs])["value_F1"] for _ in range(n))
+    return vals[int(0.025 * n)], vals[int(0.975 * n) - 1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="no spaCy (tense from words only), no baseline")
@@ -208,6 +218,10 @@ def main() -> None:
         spacy_secs = time.perf_counter() - t0
         ours_doc, secs_doc = run_ours(docs, parsed)
         add("reportedly find_times (with spaCy doc)", ours_doc)
+        lo, hi = bootstrap_ci([(docs[i]["gold"], ours_doc[i]) for i in held])
+        lo_t, hi_t = bootstrap_ci([(docs[i]["gold"], ours_doc[i]) for i in train])
+        ci = (f"- value F1 with the doc, 95% interval over documents resampled with replacement (1000 draws): "
+              f"held-out {lo:.3f}-{hi:.3f} ({len(held)} documents), rule-writing part {lo_t:.3f}-{hi_t:.3f}\n")
         n = len(docs)
         speed = (
             f"- spaCy en_core_web_sm parse (nlp.pipe): {spacy_secs:.2f} s for {n} documents "
@@ -216,7 +230,7 @@ def main() -> None:
             f"**ratio to the parse: {sum(secs_doc) / spacy_secs:.3f}** (bar: <= 0.10)\n"
             f"- find_times without a doc: {sum(secs_words):.2f} s ({1000 * sum(secs_words) / n:.2f} ms/doc); "
             f"ratio {sum(secs_words) / spacy_secs:.3f}\n"
-        )
+        ) + ci
         if not args.no_baseline:
             dp, dp_secs = run_dateparser(docs)
             add("dateparser search_dates (baseline)", dp)
