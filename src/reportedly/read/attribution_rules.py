@@ -387,6 +387,14 @@ def _subject(tok, depth: int = 0):
             return c
     if depth < 3 and tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head is not tok:
         return _subject(tok.head, depth + 1)
+    if IMPLICIT_SUBJECTS and depth < 3 and tok.dep_ == "prep" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+        return _subject(tok.head, depth + 1)  # "after saying ..." / "by saying ...": the main clause's subject
+    if IMPLICIT_SUBJECTS and depth == 0 and tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
+        h = tok.head
+        if h.lemma_.lower() in STATEMENT_NOUNS and h.dep_ == "dobj":
+            return _subject(h.head, depth + 1)  # "His office put out a statement saying ...": who put it out
+        if h.pos_ == "PROPN" or h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return h  # "the spectacle of Mr. Netanyahu denouncing ...": the one doing it
     return None
 
 
@@ -601,6 +609,7 @@ PARENTHETICAL = True
 QUOTE_BELOW = True
 STATEMENT_CLAUSE = True
 AS_NO_STOP = True
+IMPLICIT_SUBJECTS = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
