@@ -430,12 +430,21 @@ def _adjacent_quote(ix: Index, tok, sent):
     t = ix.text
     # after: skip , : and spaces
     j = tok.idx + len(tok.text)
+    obj_start = None
     for c in tok.children:  # "said in a statement:" / "told reporters:"
         if c.i > tok.i and c.dep_ in ("prep", "dobj", "dative", "npadvmod", "advmod") and c.i < sent.end:
-            j = max(j, max(w.idx + len(w.text) for w in c.subtree))
+            end = max(w.idx + len(w.text) for w in c.subtree)
+            if end > j:
+                obj_start = min(w.idx for w in c.subtree) if c.dep_ == "dobj" else None
+            j = max(j, end)
     k = j
     while k < len(t) and t[k] in " ,:\u00a0":
         k += 1
+    if OBJECT_QUOTE and obj_start is not None and t[j:k].strip() == "":
+        # "called him “a total stiff”": the object and the quoted words said of it, one content
+        q = ix.quote_at(k) if k < len(t) else None
+        if q and q[0] == k:
+            return (obj_start, q[1]), "after"
     if QUOTE_BELOW and ":" in t[j:k] and k < len(t) and t[k] == "\n":
         # "Dr. Ward stated:" and the quotation as the next paragraph
         while k < len(t) and t[k] in " \n\u00a0":
@@ -610,6 +619,7 @@ QUOTE_BELOW = True
 STATEMENT_CLAUSE = True
 AS_NO_STOP = True
 IMPLICIT_SUBJECTS = True
+OBJECT_QUOTE = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
