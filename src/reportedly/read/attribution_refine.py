@@ -349,7 +349,10 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
         return raws
     spans = crf_spans(tagger, token_features(ix, raws))
     th, drop, th_new = params["threshold"], params["drop"], params["new_threshold"]
-    chars = [((doc[a].idx, doc[b].idx + len(doc[b].text)), m, a, b) for a, b, m in spans]
+    heads = [r.cue_head for r in raws if r.cue_head >= 0]
+    # a CRF span over two rule cues ("distanced herself ... by saying") would merge two attributions: not used
+    chars = [((doc[a].idx, doc[b].idx + len(doc[b].text)), m, a, b) for a, b, m in spans
+             if sum(1 for h in heads if a <= h <= b) < 2]
     keep = []
     for r in raws:
         if r.cue_head >= 0 and r.frame not in ("credit",):
