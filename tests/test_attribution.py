@@ -121,8 +121,9 @@ def test_constructs(fx):
         same_cue = [a for a in report.attributions if a.cue.text == exp["cue"]]
         assert same_cue, f"no attribution with cue {exp['cue']!r}: {[x.cue.text for x in report.attributions]}"
         # several cues may read alike (a transcript's colons): the one with the expected source
-        a = next((x for x in same_cue if x.source is not None and x.source.text == exp["source"]), same_cue[0])
-        assert a.source is not None and a.source.text == exp["source"], a
+        a = next((x for x in same_cue if x.source is not None and x.source.text == exp.get("source")), same_cue[0])
+        if "source" in exp:  # some fixtures are about the content alone
+            assert a.source is not None and a.source.text == exp["source"], a
         if "content" in exp:
             assert [c.text for c in a.content] == _as_list(exp["content"]), a
         for key in ("kind", "stance"):

@@ -507,6 +507,9 @@ def verb_frame(ix: Index, tok):
             return "quote", _content_of_quote(ix, q), None
     if cc:
         c = cc[0]
+        if PREFER_AFTER and c.i < tok.i:
+            # "Moments earlier, Trump said he was ...": a clause after the verb is what it reports
+            c = next((x for x in cc if x.i > tok.i), c)
         span = tokens_span(ix, list(c.subtree), clip)
         if span:
             q = ix.quote_around(span[0], span[1], tok.idx)
@@ -620,6 +623,7 @@ STATEMENT_CLAUSE = True
 AS_NO_STOP = True
 IMPLICIT_SUBJECTS = True
 OBJECT_QUOTE = True
+PREFER_AFTER = True
 CUT_NONRESTRICTIVE = False
 CUT_ADVCL = False
 EXTEND_CONJ = False
