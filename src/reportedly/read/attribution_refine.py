@@ -341,6 +341,8 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
     """The CRF's cue spans over the rule output: a rule cue the CRF gives (almost) no chance is dropped,
     a confident CRF span overlapping a rule cue (and holding its verb) sets its boundaries, a confident CRF
     span touching no rule cue becomes an attribution when its head has a source or a content."""
+    from .attribution_rules import STANCE_CUES
+
     tagger = crf_tagger() if tagger is None else tagger
     if tagger is None or not raws and not params.get("new", True):
         return raws
@@ -358,7 +360,7 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
         if r.cue_head >= 0 and r.frame not in ("credit",):
             sp = doc.char_span(r.cue[0], r.cue[1], alignment_mode="expand")
             cov = max((1 - tagger.marginal("O", w.i) for w in sp), default=1.0) if sp is not None else 1.0
-            if cov < drop and not (params.get("keep_quoted") and r.frame == "quote"):
+            if cov < drop and not (params.get("keep_quoted") and r.frame == "quote") and r.cue_lemma not in STANCE_CUES:
                 keep.append(False)
                 continue
             head = doc[r.cue_head]

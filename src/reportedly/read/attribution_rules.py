@@ -84,6 +84,8 @@ OUTLET_WORDS = {
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me", "his", "hers"}
 GROUP_PRONOUNS = {"we", "they", "us", "them", "you"}
 
+# verbs whose stance a fact-checker needs whatever PolNeAR's annotators did with them: never scored or dropped away
+STANCE_CUES = ("assure", "deny", "confirm", "admit", "claim", "recall")
 STATEMENT_NOUNS = {"statement", "claim", "allegation", "announcement", "assertion", "remark",
                    "comment", "accusation", "admission", "denial", "report", "prediction"}
 
@@ -170,11 +172,30 @@ def cue_features(ix, tok, frame: str) -> list[str]:
     return f
 
 
-def model_score(model: dict, feats: list[str]) -> float:
+def cue_dense(tok):
+    """The parser's own contextual vectors (spaCy's tok2vec output, ``doc.tensor``) of the verb and of
+    its subject: what the words around say, at no extra cost. None when the doc has no tensor."""
+    import numpy as np
+
+    ten = tok.doc.tensor
+    if ten is None or len(ten.shape) != 2 or ten.shape[0] != len(tok.doc):
+        return None
+    subj = _subject(tok)
+    return np.concatenate([ten[tok.i], ten[subj.i] if subj is not None else np.zeros(ten.shape[1], ten.dtype)])
+
+
+def model_score(model: dict, feats: list[str], dense=None) -> float:
     import math
 
     w = model["w"]
     z = model["bias"] + sum(w.get(x, 0.0) for x in feats)
+    if dense is not None and model.get("dense_w") is not None:
+        if "_dense" not in model:  # weights over the scaled vector, folded once into one array
+            import numpy as np
+
+            model["_dense"] = np.asarray(model["dense_w"], dtype=np.float32) / np.asarray(model["dense_scale"], dtype=np.float32)
+        if len(dense) == len(model["_dense"]):
+            z += float(dense @ model["_dense"])
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -839,7 +860,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         inq = ix.quote_at(tok.idx) is not None
         if model is not None:
             # a parenthetical cue ("X, she said, Y") is scored as the inverted one it resembles
-            score = model_score(model, cue_features(ix, tok, "inverted" if frame == "parenthetical" else frame))
+            score = model_score(model, cue_features(ix, tok, "inverted" if frame == "parenthetical" else frame),
+                                cue_dense(tok))
             score = 0.5 * score / model["threshold"] if score < model["threshold"] else 0.5 + 0.5 * (score - model["threshold"]) / (1 - model["threshold"])
         else:
             score = lexicon.get((lemma, frame + "@q")) if inq else lexicon.get((lemma, frame))
@@ -847,7 +869,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
                 score = lexicon.get((lemma, frame))
         if score is None:
             score = 0.6 if (lemma in HAND_CUES and frame in ("ccomp", "quote", "inverted")) else 0.0
-        if lemma in ("assure", "deny", "confirm", "admit", "claim", "recall") and frame in ("ccomp", "quote", "inverted", "passive", "prep", "dobj"):
+        if lemma in STANCE_CUES and frame in ("ccomp", "quote", "inverted", "passive", "prep", "dobj"):
             score = max(score, 0.6)
         if lemma in CORE_CUES and frame in ("ccomp", "quote", "inverted") and _subject(tok) is not None and (
             tok.dep_ == "ccomp" and tok.head.lemma_.lower() in HAND_CUES
