@@ -11,7 +11,8 @@ stands inside a quotation, where PolNeAR rarely marks "I think" and the like) --
 lemma in that frame is (the head of) a gold cue: a smoothed rate (pos + 0.1) / (n + 1), kept when
 n >= 2 (with the low ones where a quoted variant exists), in ``src/reportedly/data/attribution_cues.tsv``
 (the fallback scorer, and a readable summary); and a logistic regression over richer features of each
-verb candidate (lemma, frame, inside a quote or not, subject kind, dependency, neighbours), in
+verb candidate (lemma, frame, inside a quote or not, subject kind, dependency, neighbours) and over
+spaCy's own tok2vec vectors of the verb and its subject (``doc.tensor``, cached beside the DocBin), in
 ``src/reportedly/models/attribution_cue.json`` (weights only; no scikit-learn at run time). It is deterministic:
 the same spaCy model and data give the same file.
 
