@@ -25,6 +25,18 @@ def _by_text(times, wanted: str):
 
 
 @pytest.fixture(scope="module")
+def nlp():
+    """The spaCy pipeline the tense rules read, or a skip when the model is not installed."""
+    pytest.importorskip("spacy")
+    from reportedly.read.nlp import load_nlp
+
+    try:
+        return load_nlp()
+    except RuntimeError:
+        pytest.skip("spaCy model not installed")
+
+
+@pytest.fixture(scope="module")
 def seed_times():
     if not SEED.exists():
         pytest.skip("shared seed not present")
@@ -89,14 +101,7 @@ def test_layer_uses_masked_text_and_report_offsets():
     assert text[out[0].start:out[0].end] == "Friday"
 
 
-def test_tense_from_spacy_doc():
-    pytest.importorskip("spacy")
-    from reportedly.read.nlp import load_nlp
-
-    try:
-        nlp = load_nlp()
-    except RuntimeError:
-        pytest.skip("spaCy model not installed")
+def test_tense_from_spacy_doc(nlp):
     text = "The board will vote on Thursday."
     times = find_times(text, dt.date(2021, 3, 10), doc=nlp(text))
     assert times[0].value == "2021-03-11"
@@ -117,19 +122,12 @@ def test_value_arithmetic():
     assert tv.granularity("2022-09-03T10:30") == "T"
 
 
-def test_direction_model():
+def test_direction_model(nlp):
     """Past/future of weekdays, month-days and months: plain logistic weights, no scikit-learn."""
     from reportedly.read import times_direction as td
 
     w = td.weights()
     assert w is not None and w["w"] and "threshold" in w
-    pytest.importorskip("spacy")
-    from reportedly.read.nlp import load_nlp
-
-    try:
-        nlp = load_nlp()
-    except RuntimeError:
-        pytest.skip("spaCy model not installed")
     pub = dt.date(1989, 10, 26)  # a Thursday
     cases = [
         ("The new labor pact takes effect June 1, the company said.", "1990-06-01"),
@@ -289,14 +287,7 @@ def test_conventions(published, text, expect):
     assert len(times) == len(expect), got
 
 
-def test_present_passive_of_a_schedule_points_ahead():
-    pytest.importorskip("spacy")
-    from reportedly.read.nlp import load_nlp
-
-    try:
-        nlp = load_nlp()
-    except RuntimeError:
-        pytest.skip("spaCy model not installed")
+def test_present_passive_of_a_schedule_points_ahead(nlp):
     text = "The vote is scheduled for Tuesday, officials said."
     assert find_times(text, dt.date(2016, 2, 8), doc=nlp(text))[0].value == "2016-02-09"
     text = "The vote was held on Tuesday, officials said."
@@ -311,14 +302,7 @@ def test_present_passive_of_a_schedule_points_ahead():
     assert find_times(text, dt.date(2015, 11, 24), doc=nlp(text))[0].value == "2015-03"
 
 
-def test_present_verb_over_a_noun_says_nothing_of_its_time():
-    pytest.importorskip("spacy")
-    from reportedly.read.nlp import load_nlp
-
-    try:
-        nlp = load_nlp()
-    except RuntimeError:
-        pytest.skip("spaCy model not installed")
+def test_present_verb_over_a_noun_says_nothing_of_its_time(nlp):
     text = "The attack follows upon the heels of the Bastille Day attack in Nice."
     assert find_times(text, dt.date(2016, 7, 23), doc=nlp(text))[0].value == "2016-07-14"
     text = "The council meets on Thursday."
@@ -340,16 +324,10 @@ def test_present_verb_over_a_noun_says_nothing_of_its_time():
     assert find_times(text, dt.date(2016, 3, 2), doc=nlp(text))[0].value == "2016-03-01"
 
 
-def test_direction_model_kinds(monkeypatch):
+def test_direction_model_kinds(monkeypatch, nlp):
     """The weights say which kinds of expression the model reads; the others go to the tense rules."""
-    pytest.importorskip("spacy")
     from reportedly.read import times_direction as td
-    from reportedly.read.nlp import load_nlp
 
-    try:
-        nlp = load_nlp()
-    except RuntimeError:
-        pytest.skip("spaCy model not installed")
     # a model that always says "later", allowed to read month-days only
     monkeypatch.setattr(td, "weights", lambda: dict(threshold=0.5, w={"bias": 9.0}, kinds=["md"]))
     text = "The stock fell 5% on Tuesday and 3% on Oct. 20."

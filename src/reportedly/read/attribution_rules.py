@@ -603,7 +603,7 @@ def verb_frame(ix: Index, tok):
                     c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as")), None) if PASSIVE_COMPLEMENT else None
                 if comp is not None:
                     # "is remembered as a progressive": an "as" right after the verb belongs to the cue
-                    toks = [w for w in comp.subtree if not (w is comp and comp.i == tok.i + 1 and comp.dep_ == "prep")]
+                    toks = [w for w in comp.subtree if not (w.i == comp.i == tok.i + 1 and comp.dep_ == "prep")]
                     more = tokens_span(ix, toks, clip)
                     if more and more[0] >= span[1]:
                         pieces.append(more)
@@ -980,7 +980,7 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
             if cut is not None:
                 toks = toks[:cut]
                 src_e = toks[-1].idx + len(toks[-1].text)
-        if not toks or any(w.pos_ in ("VERB", "AUX", "PRON", "ADP", "SCONJ", "NUM") for w in toks) and not speaker:
+        if not toks or (not speaker and any(w.pos_ in ("VERB", "AUX", "PRON", "ADP", "SCONJ", "NUM") for w in toks)):
             continue
         if sum(1 for w in toks if w.text[:1].isupper()) < max(1, len(toks) - 1):
             continue
@@ -1093,8 +1093,7 @@ def _noun_cue(ix: Index, tok, clip) -> Raw | None:
     with a that-clause; the possessor or the ``by`` agent is the source."""
     clause = None
     for c in tok.children:
-        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i and any(
-                m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i and _that_clause(c):
             clause = c
             break
     if clause is None and NOUN_OF:
