@@ -160,3 +160,18 @@ def test_seed_citing_points_back(seed_report):
     report, _ = seed_report
     citing = next(a for a in report.attributions if a.cue.text.lower().startswith("citing"))
     assert [c.text for c in citing.content] == ["the statement"]
+
+
+def test_cue_scorer_reads_the_parsers_vectors():
+    """The cue scorer's dense weights apply to spaCy's tok2vec vectors of the verb and its subject."""
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    model = R.cue_model()
+    assert model is not None and model.get("dense_w"), "the shipped cue model has no dense weights"
+    doc = load_nlp()("The minister argued that the plan would fail.")
+    verb = next(t for t in doc if t.lemma_ == "argue")
+    dense = R.cue_dense(verb)
+    assert dense is not None and len(dense) == len(model["dense_w"])
+    feats = R.cue_features(R.Index(doc, doc.text), verb, "ccomp")
+    assert R.model_score(model, feats, dense) != R.model_score(model, feats)
