@@ -274,6 +274,11 @@ CONVENTIONS = [
     ("1998-02-05", "The promise of jobs by the year two thousand has been abandoned.",
      [("the year two thousand", "DATE", "2000")]),
     ("1998-02-05", "The year 2000 problem worries banks.", [("The year 2000", "DATE", "2000")]),
+    # "the previous / following <weekday>": the weekday before or after the day in talk, not the same one
+    ("1998-03-11", "Shares closed higher on Friday, up from the previous Friday.",
+     [("Friday", "DATE", "1998-03-06"), ("the previous Friday", "DATE", "1998-02-27")]),
+    ("1998-03-11", "They met on March 2. The following Monday, talks broke down.",
+     [("March 2", "DATE", "1998-03-02"), ("The following Monday", "DATE", "1998-03-09")]),
 ]
 
 

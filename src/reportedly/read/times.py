@@ -916,6 +916,27 @@ def n_weekday(m, ctx, c):
     return typ, (v + "T" + PARTS[part] if part else v), None, None
 
 
+def n_weekday_rel(m, ctx, c):
+    """the previous Friday / the following Monday: the weekday before or after the day in talk
+    (strictly: "the previous Friday" of a Friday is a week back), else the publication date."""
+    wd = WEEKDAYS[m["wd"].lower()]
+    later = m["rel"].lower() == "following"
+    part = (m["part"] or "").lower()
+    typ = "TIME" if part else "DATE"
+    prev = ctx.last_specific(c.start)
+    base = tv.to_date(prev.value[:10]) if prev is not None and tv.granularity(prev.value) in ("D", "T") else None
+    anchor = prev.id if base is not None else None
+    if base is None:
+        if ctx.dct is None:
+            return typ, None, None, NO_DCT
+        base = ctx.dct
+    if later:
+        v = base + dt.timedelta(days=(wd - base.isoweekday()) % 7 or 7)
+    else:
+        v = base - dt.timedelta(days=(base.isoweekday() - wd) % 7 or 7)
+    return typ, v.isoformat() + ("T" + PARTS[part] if part else ""), anchor, None
+
+
 def _clock(m) -> Optional[str]:
     g = m.groupdict()
     h = g.get("h")
@@ -1446,6 +1467,7 @@ rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+
 rule("unit_rel2", r"\b(?:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning|start|sometime|some\s+time)[\s-]+(?:of\s+)?(?P<rel>this|that|last|next|the\s+current|the)[\s-]+(?P<unit>year|month|week|decade|century|quarter)\b", n_unit_rel)
 rule("the_year", r"\b(?:the|this)\s+(?:(?P<adj>current|fiscal|calendar|full|whole|entire)[\s-]+)?(?P<unit>year)\b(?![\s-]+(?:earlier|ago|before|later|after|of|in|when|that|to|is|was|long|old))", n_the_year)
 rule("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|this\s+past|this\s+coming|early|late)\s+)?" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday, _wd_ok)
+rule("weekday_rel", r"\bthe\s+(?P<rel>previous|preceding|prior|following)\s+" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday_rel, _wd_ok)
 rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
 # clock times
 CLK = r"(?:(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock|(?<![\d:])(?=in\s+the\s+(?:morning|afternoon|evening|night)\b))|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?P<noon>noon|midday|midnight))"
@@ -1572,7 +1594,7 @@ TRIGGERS = {
              "future", "today", "decade"],
     "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
-    "wd": ["weekday", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
+    "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["season_year", "season_rel_year", "season", "set_season"],
     "dig": ["iso", "numeric", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
