@@ -279,6 +279,12 @@ CONVENTIONS = [
      [("Friday", "DATE", "1998-03-06"), ("the previous Friday", "DATE", "1998-02-27")]),
     ("1998-03-11", "They met on March 2. The following Monday, talks broke down.",
      [("March 2", "DATE", "1998-03-02"), ("The following Monday", "DATE", "1998-03-09")]),
+    # "the first quarter of next year": one expression, the year named by its own words
+    ("1998-03-11", "Sales will recover in the first quarter of next year.",
+     [("the first quarter of next year", "DATE", "1999-Q1")]),
+    ("1998-03-11", "Sales fell in the fourth quarter of last year.", [("the fourth quarter of last year", "DATE", "1997-Q4")]),
+    ("1995-06-01", "Sales rose in 1990 and fell in the first quarter of the following year.",
+     [("1990", "DATE", "1990"), ("the first quarter of the following year", "DATE", "1991-Q1")]),
 ]
 
 

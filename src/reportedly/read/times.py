@@ -731,6 +731,16 @@ def n_quarter(m, ctx, c):
         return "DATE", None, None, NO_DCT
     d = ctx.dct
     y = d.year
+    yrel = re.sub(r"\s+", " ", (m["yrel"] or "").lower())
+    if yrel in ("the previous", "the prior", "the following", "the next"):
+        # "the third quarter of the previous year": a year from the year in talk
+        prev = ctx.last_specific(c.start)
+        base = int(prev.value[:4]) if prev is not None and prev.value and prev.value[:4].isdigit() else d.year
+        return "DATE", f"{base + (1 if yrel in ('the following', 'the next') else -1):04d}-Q{q}", (
+            prev.id if prev is not None else None), None
+    if yrel in ("last", "next", "this"):
+        # "the first quarter of next year", "the third quarter of this year"
+        return "DATE", f"{d.year + {'next': 1, 'last': -1}.get(yrel, 0):04d}-Q{q}", None, None
     if "last" in rel or "previous" in rel or "year-ago" in rel or "year-earlier" in rel or "year ago" in rel:
         y -= 1
     elif "next" in rel:
@@ -1451,7 +1461,7 @@ QORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|Q[1-4])"
 rule("quarter_year", r"\b(?:the\s+)?" + QORD + r"[\s-]+(?:fiscal[\s-]+)?quarter\s+(?:of\s+)?(?:fiscal\s+)?" + YEAR + r"\b", n_quarter_year)
 rule("year_quarter", r"\b" + YEAR + r"(?:'s)?\s+" + QORD + r"(?:[\s-]+quarter)?\b", n_quarter_year)
 rule("q_year", r"\b(?P<ord>Q[1-4])\s+'?" + YEAR + r"\b", n_quarter_year)
-rule("quarter", r"\b(?:(?P<rel>the|this|last|next|this\s+year's|last\s+year's|next\s+year's|the\s+year-ago|the\s+year-earlier|the\s+current|the\s+fiscal|fiscal|the\s+latest)[\s-]+)?(?:fiscal[\s-]+)?" + QORD + r"(?:[\s-]+fiscal)?[\s-]+(?:-\s*)?quarter\b(?:\s+(?:of\s+)?(?:this|the)\s+year)?", n_quarter)
+rule("quarter", r"\b(?:(?P<rel>the|this|last|next|this\s+year's|last\s+year's|next\s+year's|the\s+year-ago|the\s+year-earlier|the\s+current|the\s+fiscal|fiscal|the\s+latest)[\s-]+)?(?:fiscal[\s-]+)?" + QORD + r"(?:[\s-]+fiscal)?[\s-]+(?:-\s*)?quarter\b(?:\s+(?:of\s+)?(?P<yrel>this|the|last|next|the\s+previous|the\s+prior|the\s+following|the\s+next)\s+year)?", n_quarter)
 rule("the_quarter", r"\b(?:the|this|that|last|next|last\s+year's|a\s+year\s+ago's)\s+(?:(?:latest|current|most\s+recent|recent|just[\s-]ended|previous|prior|preceding|same|comparable|corresponding|year-ago|year-earlier|fiscal|first|latest\s+fiscal|coming|next)[\s-]+)*(?:quarter|period)\b(?!-to-)(?:\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year))?", n_the_quarter)
 rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:year-ago|year-earlier|year\s+ago|year\s+earlier|prior-year|previous-year|last-year)(?:\s+(?:period|quarter|time|level|month))?\b(?!\s+(?:earlier|ago)|\s+(?:\w+[\s-]+)?months)", n_year_ago_adj)
 rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of\s+)?" + YEAR + r"\b", n_half_year)
