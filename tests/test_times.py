@@ -285,6 +285,11 @@ CONVENTIONS = [
     ("1998-03-11", "Sales fell in the fourth quarter of last year.", [("the fourth quarter of last year", "DATE", "1997-Q4")]),
     ("1995-06-01", "Sales rose in 1990 and fell in the first quarter of the following year.",
      [("1990", "DATE", "1990"), ("the first quarter of the following year", "DATE", "1991-Q1")]),
+    # "that night", "later that evening": that part of the day in talk
+    ("1998-03-11", "The rebels attacked on Monday. That night, the army withdrew.",
+     [("Monday", "DATE", "1998-03-09"), ("That night", "TIME", "1998-03-09TNI")]),
+    ("1998-03-11", "He landed on March 3 and later that evening met the king.",
+     [("March 3", "DATE", "1998-03-03"), ("later that evening", "TIME", "1998-03-03TEV")]),
 ]
 
 

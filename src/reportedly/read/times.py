@@ -909,6 +909,19 @@ def n_last_night(m, ctx, c):
     return _need_dct(ctx, "TIME", lambda d: (d - dt.timedelta(days=1)).isoformat() + "TNI")
 
 
+def n_that_part(m, ctx, c):
+    """that night / the same morning / later that evening: that part of the day in talk."""
+    code = "T" + PARTS[m["part"].lower()]
+    prev = ctx.last_specific(c.start)
+    if prev is None:
+        return "TIME", None, None, "no earlier time to refer to"
+    if prev.value is None:
+        return "TIME", None, prev.id, f"{prev.text!r} has no value ({prev.note})"
+    if tv.granularity(prev.value) not in ("D", "T"):
+        return "TIME", None, prev.id, f"{prev.text!r} is not known to the day"
+    return "TIME", prev.value[:10] + code, prev.id, None
+
+
 def n_this_part(m, ctx, c):
     part = m["part"].lower()
     return _need_dct(ctx, "TIME", lambda d: d.isoformat() + "T" + PARTS[part])
@@ -1472,6 +1485,7 @@ rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|thro
      + r"\b(?!\s+(?:of|hours)\b)|\bmid[\s-]?(?P<part2>morning|afternoon|day)\b(?:\s+(?P<rd>yesterday|today|tomorrow))?"
      + r"|\b(?:later|earlier)\s+in\s+the\s+(?P<part3>day)\b(?!\s+(?:of|before|after)\b)", n_part_of_day)
 rule("last_night", r"\blast\s+night\b", n_last_night)
+rule("that_part", r"\b(?:(?:later|earlier|late|early)\s+)?(?:that|the\s+same)\s+" + PART + r"\b(?!\s+of\b)", n_that_part)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
 rule("unit_rel2", r"\b(?:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning|start|sometime|some\s+time)[\s-]+(?:of\s+)?(?P<rel>this|that|last|next|the\s+current|the)[\s-]+(?P<unit>year|month|week|decade|century|quarter)\b", n_unit_rel)
@@ -1602,7 +1616,7 @@ TRIGGERS = {
              "rel_unit", "unit_rel2", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
-    "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "this_part", "clock",
+    "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
