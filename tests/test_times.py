@@ -290,6 +290,9 @@ CONVENTIONS = [
      [("Monday", "DATE", "1998-03-09"), ("That night", "TIME", "1998-03-09TNI")]),
     ("1998-03-11", "He landed on March 3 and later that evening met the king.",
      [("March 3", "DATE", "1998-03-03"), ("later that evening", "TIME", "1998-03-03TEV")]),
+    # a clock time "tonight" without a.m. is in the evening
+    ("1998-03-11", "The president will speak at 9:30 tonight.", [("9:30 tonight", "TIME", "1998-03-11T21:30")]),
+    ("1998-03-11", "The polls close tonight at 8 o'clock.", [("tonight at 8 o'clock", "TIME", "1998-03-11T20:00")]),
 ]
 
 

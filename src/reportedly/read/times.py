@@ -990,6 +990,9 @@ def n_clock(m, ctx, c):
     if t is None:
         return "TIME", None, None, "not a clock time"
     g = m.groupdict()
+    if ((g.get("rd1") or g.get("rd2") or "").lower() == "tonight" and int(t[:2]) < 12
+            and not (g.get("ap") or "").lower().startswith("a")):
+        t = f"{int(t[:2]) + 12:02d}{t[2:]}"  # "9:30 tonight": the evening's 9:30
     day_v = None
     if g.get("wd2") or g.get("wd1"):
         w = g.get("wd2") or g.get("wd1")
