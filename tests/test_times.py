@@ -293,6 +293,10 @@ CONVENTIONS = [
     # a clock time "tonight" without a.m. is in the evening
     ("1998-03-11", "The president will speak at 9:30 tonight.", [("9:30 tonight", "TIME", "1998-03-11T21:30")]),
     ("1998-03-11", "The polls close tonight at 8 o'clock.", [("tonight at 8 o'clock", "TIME", "1998-03-11T20:00")]),
+    # "for the year" alone is the year in talk; "for the year ended ..." and "over the year" are a stretch of one
+    ("1989-11-02", "For the year, pet food volume was flat.", [("the year", "DATE", "1989")]),
+    ("1989-11-02", "Net income for the year ended Sept. 30 rose.", [("the year", "DURATION", "P1Y"), ("Sept. 30", "DATE", "1989-09-30")]),
+    ("1989-11-02", "Prices rose 5% over the year.", [("the year", "DURATION", "P1Y")]),
 ]
 
 

@@ -871,7 +871,11 @@ def n_unit_rel(m, ctx, c):
 def n_the_year(m, ctx, c):
     unit = _unit(m["unit"])
     pre = ctx.text[max(0, c.start - 12):c.start].lower()
-    if re.search(r"\b(?:for|during|over|throughout|in)\s+$", pre) and unit == "Y" and not m["adj"]:
+    if re.search(r"\b(?:for|during|over|throughout|in)\s+$", pre) and unit == "Y" and not m["adj"] and (
+            re.search(r"\b(?:over|throughout)\s+$", pre)
+            or re.match(r"\s+(?:that\s+|which\s+)?(?:ended|ending|ends|through|to)\b", ctx.text[c.end:c.end + 20], re.I)):
+        # "for the year ended Sept. 30", "over the year": a stretch of a year; "for the year" alone is
+        # the year in talk ("For the year, volume was flat")
         return "DURATION", "P1Y", None, None
     return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, unit, 0))
 
