@@ -297,6 +297,9 @@ CONVENTIONS = [
     ("1989-11-02", "For the year, pet food volume was flat.", [("the year", "DATE", "1989")]),
     ("1989-11-02", "Net income for the year ended Sept. 30 rose.", [("the year", "DURATION", "P1Y"), ("Sept. 30", "DATE", "1989-09-30")]),
     ("1989-11-02", "Prices rose 5% over the year.", [("the year", "DURATION", "P1Y")]),
+    # a range of durations: its first number is a duration of the same unit
+    ("1998-03-11", "Repairs take two to three weeks.", [("two", "DURATION", "P2W"), ("three weeks", "DURATION", "P3W")]),
+    ("1998-03-11", "The flight lasts one or two hours.", [("one", "DURATION", "PT1H"), ("two hours", "DURATION", "PT2H")]),
 ]
 
 

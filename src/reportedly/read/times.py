@@ -1761,6 +1761,15 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
             typ, value, anchor, note = "DATE", None, None, f"could not normalise ({type(exc).__name__})"
         if value is None and note is None:
             note = "the expression it is relative to has no value" if anchor else "could not normalise"
+        if c.rule == "duration" and typ == "DURATION" and value and "X" not in value:
+            r0 = _RANGE_FIRST.search(text, max(0, c.start - 24), c.start)
+            if r0 and r0.start("n") >= max(blocked, ctx.found[-1].end if ctx.found else 0):
+                n0 = num_value(r0["n"])
+                if n0 is not None and n0 > 0:
+                    # "two to six days": the range's first end is a duration of the same unit
+                    ctx.found.append(TimeExpr(id=f"T{len(ctx.found) + 1}", start=r0.start("n"), end=r0.end("n"),
+                                              text=r0["n"], type="DURATION", value=duration(n0, _unit(c.m["unit"])),
+                                              anchor=None, note=None))
         t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=c.start, end=c.end, text=text[c.start:c.end],
                      type=typ, value=value, anchor=anchor, note=note)
         ctx.found.append(t)
@@ -1778,6 +1787,8 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
     return ctx.found
 
 
+# "two to six days", "3-5 years": the first number of a range of durations, right before the second
+_RANGE_FIRST = re.compile(r"(?<![\w$£€.,-])(?P<n>\d+(?:\.\d+)?|" + NUMW + r")(?:\s+(?:to|or)\s+|\s*[-–]\s*)$", re.I)
 # "April 24 and 25", "June 3 or 4": a second day of the month just named
 _SECOND_DAY = re.compile(r"\s+(?:and|or|&)\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)"
                          r"(?=\s*(?:[.,;:)\"”']|$)|\s+(?:in|at|on|of|for|to|when|with|and|next|this|last)\b)")
