@@ -300,6 +300,8 @@ CONVENTIONS = [
     # a range of durations: its first number is a duration of the same unit
     ("1998-03-11", "Repairs take two to three weeks.", [("two", "DURATION", "P2W"), ("three weeks", "DURATION", "P3W")]),
     ("1998-03-11", "The flight lasts one or two hours.", [("one", "DURATION", "PT1H"), ("two hours", "DURATION", "PT2H")]),
+    # a number with thousands separators is read whole
+    ("1998-03-11", "The temple has stood for 2,000 years.", [("2,000 years", "DURATION", "P2000Y")]),
 ]
 
 

@@ -66,7 +66,7 @@ SEAS = r"(?P<seas>spring|summer|autumn|fall|winter)"
 PART = r"(?P<part>morning|afternoon|evening|night)"
 NUMW = _alt(k for k in SMALL if k not in ("a", "an"))
 NUM_BODY = (
-    r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:a\s+|an\s+)?(?:" + NUMW + r")(?:[\s-]+(?:and\s+)?(?:" + NUMW
+    r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:a\s+|an\s+)?(?:" + NUMW + r")(?:[\s-]+(?:and\s+)?(?:" + NUMW
     + r"))*(?:\s+and\s+a\s+half)?|an?|several|a\s+few|few|some|many|a\s+couple\s+of|couple\s+of"
     + r"|a\s+number\s+of|dozens\s+of|hundreds\s+of|thousands\s+of|a\s+handful\s+of|the\s+next\s+few)"
 )
@@ -88,6 +88,8 @@ def num_value(s: str) -> Optional[float]:
     half = 0.0
     if s.endswith("and a half"):
         half, s = 0.5, s[: -len("and a half")].strip()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s):
+        s = s.replace(",", "")  # "2,000 years"
     m = re.fullmatch(r"(\d+(?:\.\d+)?)(?: (\d)/(\d))?", s)
     if m:
         v = float(m.group(1))
@@ -1788,7 +1790,7 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
 
 
 # "two to six days", "3-5 years": the first number of a range of durations, right before the second
-_RANGE_FIRST = re.compile(r"(?<![\w$£€.,-])(?P<n>\d+(?:\.\d+)?|" + NUMW + r")(?:\s+(?:to|or)\s+|\s*[-–]\s*)$", re.I)
+_RANGE_FIRST = re.compile(r"(?<![\w$£€.,-])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + NUMW + r")(?:\s+(?:to|or)\s+|\s*[-–]\s*)$", re.I)
 # "April 24 and 25", "June 3 or 4": a second day of the month just named
 _SECOND_DAY = re.compile(r"\s+(?:and|or|&)\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)"
                          r"(?=\s*(?:[.,;:)\"”']|$)|\s+(?:in|at|on|of|for|to|when|with|and|next|this|last)\b)")
