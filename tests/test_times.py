@@ -302,6 +302,10 @@ CONVENTIONS = [
     ("1998-03-11", "The flight lasts one or two hours.", [("one", "DURATION", "PT1H"), ("two hours", "DURATION", "PT2H")]),
     # a number with thousands separators is read whole
     ("1998-03-11", "The temple has stood for 2,000 years.", [("2,000 years", "DURATION", "P2000Y")]),
+    # a season or month with a year in words (spoken transcripts)
+    ("1998-02-23", "Oil fell to the level we saw in the winter of nineteen ninety-four.",
+     [("the winter of nineteen ninety-four", "DATE", "1994-WI")]),
+    ("1998-02-23", "He was born in March nineteen fifty-two.", [("March nineteen fifty-two", "DATE", "1952-03")]),
 ]
 
 

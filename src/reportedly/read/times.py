@@ -1342,7 +1342,21 @@ def _season_ok(m, text) -> bool:
 
 
 def _spelled_year(m, ctx, c):
-    words = re.sub(r"[\s-]+", " ", m.group(0).lower()).split()
+    return _spelled_year_of(m.group(0))
+
+
+def n_spelled_seas_mon(m, ctx, c):
+    """the winter of nineteen ninety-four, March nineteen ninety-eight (spoken transcripts)."""
+    y = _spelled_year_of(m["sy"])[1]
+    if y is None:
+        return "DATE", None, None, "not a year"
+    if m["seas"]:
+        return "DATE", f"{y}-{SEASON[m['seas'].lower()]}", None, None
+    return "DATE", tv.month(int(y), _mon(m["mon"])), None, None
+
+
+def _spelled_year_of(text: str):
+    words = re.sub(r"[\s-]+", " ", text.lower()).split()
     if words[:2] == ["the", "year"]:
         words = words[2:]
     hund = {"nineteen": 19, "eighteen": 18, "seventeen": 17}
@@ -1529,6 +1543,9 @@ _NINETEEN = r"(?:nineteen|eighteen|seventeen)(?:[\s-]+hundred)?(?:[\s-]+(?:and[\
 _TWO_THOUSAND = r"two\s+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?))?\b"
 rule("spelled_year", r"\b(?:the\s+year\s+(?:" + _NINETEEN + "|" + _TWO_THOUSAND + r"\b)|" + _NINETEEN + r"|" + _TWO_THOUSAND
      + r"\b(?!\s+(?:dollars|people|years|troops|\w+s\b)))", _spelled_year)
+rule("spelled_seas_mon", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?:" + SEAS + r"|" + MON + r")(?:\s+of)?\s+(?P<sy>"
+     + _NINETEEN + r"|" + _TWO_THOUSAND + r")", n_spelled_seas_mon,
+     lambda m, t: not m["mon"] or _is_cap(t[m.start("mon"):m.end("mon")]) or t.isupper())
 rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol")].isupper())
 rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
 rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
@@ -1628,8 +1645,8 @@ TRIGGERS = {
     "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
-    "mon": ["full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
-    "seas": ["season_year", "season_rel_year", "season", "set_season"],
+    "mon": ["spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
+    "seas": ["spelled_seas_mon", "season_year", "season_rel_year", "season", "set_season"],
     "dig": ["iso", "numeric", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
             "q_year", "half_year", "clock", "duration", "ago", "later", "set_every", "holiday", "full_mdy_sq"],
 }
