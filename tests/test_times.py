@@ -306,6 +306,9 @@ CONVENTIONS = [
     ("1998-02-23", "Oil fell to the level we saw in the winter of nineteen ninety-four.",
      [("the winter of nineteen ninety-four", "DATE", "1994-WI")]),
     ("1998-02-23", "He was born in March nineteen fifty-two.", [("March nineteen fifty-two", "DATE", "1952-03")]),
+    # "second-half earnings", "the fiscal first half": a half year like "third-quarter"
+    ("1989-10-26", "The company expects second-half earnings to rise.", [("second-half", "DATE", "1989-H2")]),
+    ("1989-10-26", "Net rose in the fiscal first half.", [("the fiscal first half", "DATE", "1989-H1")]),
 ]
 
 

@@ -1501,7 +1501,7 @@ rule("quarter", r"\b(?:(?P<rel>the|this|last|next|this\s+year's|last\s+year's|ne
 rule("the_quarter", r"\b(?:the|this|that|last|next|last\s+year's|a\s+year\s+ago's)\s+(?:(?:latest|current|most\s+recent|recent|just[\s-]ended|previous|prior|preceding|same|comparable|corresponding|year-ago|year-earlier|fiscal|first|latest\s+fiscal|coming|next)[\s-]+)*(?:quarter|period)\b(?!-to-)(?:\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year))?", n_the_quarter)
 rule("year_ago_adj", r"\b(?:the\s+)?(?:(?:same|comparable|corresponding)\s+)?(?:year-ago|year-earlier|year\s+ago|year\s+earlier|prior-year|previous-year|last-year)(?:\s+(?:period|quarter|time|level|month))?\b(?!\s+(?:earlier|ago)|\s+(?:\w+[\s-]+)?months)", n_year_ago_adj)
 rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of\s+)?" + YEAR + r"\b", n_half_year)
-rule("half", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
+rule("half", r"\b(?:the\s+)?(?:fiscal[\s-]+)?(?P<h>first|second|1st|2nd)[\s-]+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
 # relative to the publication date
 rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today, lambda m, t: not _in_name(m, t) and not _GENERIC_TODAY.match(t, m.end()))
 rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|through)\s+the\s+" + PART.replace("night", "night(?!\\s+of)")
