@@ -309,6 +309,10 @@ CONVENTIONS = [
     # "second-half earnings", "the fiscal first half": a half year like "third-quarter"
     ("1989-10-26", "The company expects second-half earnings to rise.", [("second-half", "DATE", "1989-H2")]),
     ("1989-10-26", "Net rose in the fiscal first half.", [("the fiscal first half", "DATE", "1989-H1")]),
+    # a future tense points ahead: a month two months back is next year's; the current month is this one
+    ("1998-03-11", "The election will be held in January.", [("January", "DATE", "1999-01")]),
+    ("1998-03-11", "He will remain in jail until Feb. 2.", [("Feb. 2", "DATE", "1999-02-02")]),
+    ("1998-03-11", "The vote will be held in March.", [("March", "DATE", "1998-03")]),
 ]
 
 

@@ -418,13 +418,17 @@ def _need_dct(ctx: Ctx, typ: str, fn: Callable[[dt.date], Optional[str]]) -> Res
 # How far (days) the other side of the publication date a date may fall and still be read in
 # the tense's direction: "said it will pay the dividend Dec. 7" is often in a past sentence.
 SLACK_DAYS = 75
+# A future tense points ahead: only a report's lag lets a date fall behind the publication, and a
+# month without a year is then the current one ("will be held in January" in March is next January).
+FUTURE_SLACK_DAYS = 20
 # a quarter named this close before "a year ago" is what the year is counted back from
 QUARTER_TALK = 400
 
 
 def _nearest_year(d: dt.date, make, tense: Optional[str]) -> Optional[int]:
     """The year for a month or day without one: the occurrence the tense points to, allowing
-    SLACK_DAYS the other way; without a tense the nearest occurrence."""
+    SLACK_DAYS back-to-front for a past tense (FUTURE_SLACK_DAYS for a future); without a tense the
+    nearest occurrence."""
     opts = []
     for y in (d.year - 1, d.year, d.year + 1):
         try:
@@ -437,7 +441,7 @@ def _nearest_year(d: dt.date, make, tense: Optional[str]) -> Optional[int]:
         ok = [(y, x) for y, x in opts if (x - d).days <= SLACK_DAYS]
         return max(ok, key=lambda o: o[1])[0] if ok else d.year
     if tense == "future":
-        ok = [(y, x) for y, x in opts if (d - x).days <= SLACK_DAYS]
+        ok = [(y, x) for y, x in opts if (d - x).days <= FUTURE_SLACK_DAYS]
         return min(ok, key=lambda o: o[1])[0] if ok else d.year
     return min(opts, key=lambda o: abs((o[1] - d).days))[0]
 
