@@ -313,6 +313,10 @@ CONVENTIONS = [
     ("1998-03-11", "The election will be held in January.", [("January", "DATE", "1999-01")]),
     ("1998-03-11", "He will remain in jail until Feb. 2.", [("Feb. 2", "DATE", "1999-02-02")]),
     ("1998-03-11", "The vote will be held in March.", [("March", "DATE", "1998-03")]),
+    # a present copula naming a weekday is a schedule ahead; a past one looks back
+    ("1998-03-11", "The deadline is Friday.", [("Friday", "DATE", "1998-03-13")]),
+    ("1998-03-11", "The talks are on Monday.", [("Monday", "DATE", "1998-03-16")]),
+    ("1998-03-11", "The deadline was Friday.", [("Friday", "DATE", "1998-03-06")]),
 ]
 
 

@@ -482,6 +482,8 @@ _AHEAD_BEFORE = re.compile(r"\b(?:before|until|till|through|by|ahead\s+of|toward
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:shortly|just|right|soon|well|immediately)\s+)?(?:(?:after|before)\s+)?"
                            r"(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
+# "the deadline is Friday", "the talks are on Monday": a present copula naming the day is a schedule ahead
+_IS_ON_BEFORE = re.compile(r"\b(?:is|are)\s+(?:(?:now\s+|still\s+)?(?:on|set\s+for|slated\s+for|due|for)\s+)?$", re.I)
 
 
 def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = None) -> dt.date:
@@ -501,7 +503,8 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
         return pv  # "since Monday": the last one
     t = ctx.tense.at(start, end)
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
-    if t in (None, "present") and _DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start):
+    if t in (None, "present") and (_DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start)
+                                   or _IS_ON_BEFORE.search(ctx.text, max(0, start - 24), start)):
         rule_later = True  # "has given them until 9 a.m. Tuesday", "have until Friday": a deadline ahead
     if ctx.tense.doc is None and t in (None, "present") and _SCHEDULE_VERB_BEFORE.search(ctx.text, max(0, start - 24), start):
         rule_later = True  # "the convention begins Monday", "the board meets on Tuesday": a schedule (words only)
