@@ -317,6 +317,11 @@ CONVENTIONS = [
     ("1998-03-11", "The deadline is Friday.", [("Friday", "DATE", "1998-03-13")]),
     ("1998-03-11", "The talks are on Monday.", [("Monday", "DATE", "1998-03-16")]),
     ("1998-03-11", "The deadline was Friday.", [("Friday", "DATE", "1998-03-06")]),
+    # "by mid-month", "midyear": the current month or year; "in the early afternoon": that part of the day
+    ("1998-03-11", "A decision is expected by mid-month.", [("mid-month", "DATE", "1998-03")]),
+    ("1998-03-11", "The plant should open by midyear.", [("midyear", "DATE", "1998")]),
+    ("1998-03-11", "Rebels attacked the town on Monday. Troops returned in the early afternoon.",
+     [("Monday", "DATE", "1998-03-09"), ("in the early afternoon", "TIME", "1998-03-09TAF")]),
 ]
 
 

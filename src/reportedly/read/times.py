@@ -1511,7 +1511,7 @@ rule("half_year", r"\b(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half\s+(?:of
 rule("half", r"\b(?:the\s+)?(?:fiscal[\s-]+)?(?P<h>first|second|1st|2nd)[\s-]+half(?:\s+of\s+(?:the\s+|this\s+)?(?P<rel>this|last|next|the)?\s*year)?\b(?!\s+(?:of|an?)\s+(?:the\s+)?\w)", n_half)
 # relative to the publication date
 rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+" + PART + r")?\b", n_today, lambda m, t: not _in_name(m, t) and not _GENERIC_TODAY.match(t, m.end()))
-rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|through)\s+the\s+" + PART.replace("night", "night(?!\\s+of)")
+rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|through)\s+the\s+(?:(?:early|late|mid)[\s-]+)?" + PART.replace("night", "night(?!\\s+of)")
      + r"\b(?!\s+(?:of|hours)\b)|\bmid[\s-]?(?P<part2>morning|afternoon|day)\b(?:\s+(?P<rd>yesterday|today|tomorrow))?"
      + r"|\b(?:later|earlier)\s+in\s+the\s+(?P<part3>day)\b(?!\s+(?:of|before|after)\b)", n_part_of_day)
 rule("last_night", r"\blast\s+night\b", n_last_night)
@@ -1555,6 +1555,7 @@ rule("spelled_seas_mon", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?:" + SEAS
      lambda m, t: not m["mon"] or _is_cap(t[m.start("mon"):m.end("mon")]) or t.isupper())
 rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol")].isupper())
 rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
+rule("mid_unit", r"\b(?P<rel>)mid[\s-]?(?P<unit>month|year|week|decade)\b(?![\w-]*\s+(?:of|old)\b)", n_unit_rel)
 rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
 # vague references
 rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
@@ -1646,7 +1647,7 @@ class _UnitDefault(_UnitFix):
 # and only in windows around a trigger word of their class (the whole scan is the cost).
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
-             "rel_unit", "unit_rel2", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
+             "rel_unit", "unit_rel2", "mid_unit", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
