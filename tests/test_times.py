@@ -381,3 +381,18 @@ def test_direction_model_kinds(monkeypatch, nlp):
     text = "The stock fell 5% on Tuesday and 3% on Oct. 20."
     times = find_times(text, dt.date(1989, 10, 26), doc=nlp(text))
     assert [t.value for t in times] == ["1989-10-24", "1990-10-20"]
+
+
+def test_a_planned_event_lies_ahead(nlp):
+    """A past plan verb with the event as its object: the event's time is ahead of the plan; a time of
+    the planning itself (before an infinitive) or a participle modifier keeps the clause's tense."""
+    pub = dt.date(2000, 1, 7)  # a Friday
+    cases = [
+        ("Protesters planned a large demonstration in Little Havana on Saturday.", "2000-01-08"),
+        ("The union scheduled a strike for Monday.", "2000-01-10"),
+        ("The government planned on Tuesday to pay the families.", "2000-01-04"),
+        ("A memorial service planned at the university for Saturday was canceled.", "2000-01-01"),
+    ]
+    for text, value in cases:
+        times = find_times(text, pub, doc=nlp(text))
+        assert times and times[0].value == value, (text, times)

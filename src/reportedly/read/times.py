@@ -183,6 +183,8 @@ _AHEAD_VERBS = {"plan", "intend", "expect", "schedule", "hope", "aim", "want", "
                 "threaten", "prepare", "set", "propose", "vote", "pledge", "offer", "ask", "urge", "order", "call",
                 "invite", "arrange", "need", "wish", "be", "have", "get", "choose", "elect", "tell", "require",
                 "allow", "authorize", "announce", "say", "move", "decline", "refuse", "appear", "go"}
+# verbs whose object or complement after them is set for a time ahead of the plan
+_PLAN_VERBS = {"plan", "schedule", "slate", "reschedule"}
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
 # a past participle after a modal or an infinitive marker is no past tense
 _MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|have|have\s+been|be\s+being)\s+$", re.I)
@@ -304,6 +306,13 @@ class Tense:
                 and any(a.lower_ in ("could", "may", "might", "should", "must", "can", "ca") for a in auxes)):
             return "future"  # "they should beat her at the polls in November": a possibility ahead
 
+        if (tok.lemma_ in _PLAN_VERBS and tok.idx < start and tok.dep_ not in ("acl", "relcl", "amod")
+                and (tok.tag_ == "VBD" or (tok.tag_ == "VBG" and auxes))
+                and not any(ch.dep_ in ("xcomp", "ccomp") for ch in tok.children)):
+            # "protesters planned a rally on Saturday", "scheduled a vote for Monday": the planned event lies ahead
+            # ("planned on Tuesday to pay": the time of the planning; "a service planned for Saturday was
+            # canceled": a modifier, its clause decides)
+            return "future"
         if tok.tag_ == "VBD":
             return "past"
         if (tok.tag_ == "VBN" and tok.lemma_ in _SCHEDULE and auxes
