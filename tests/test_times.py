@@ -322,6 +322,11 @@ CONVENTIONS = [
     ("1998-03-11", "The plant should open by midyear.", [("midyear", "DATE", "1998")]),
     ("1998-03-11", "Rebels attacked the town on Monday. Troops returned in the early afternoon.",
      [("Monday", "DATE", "1998-03-09"), ("in the early afternoon", "TIME", "1998-03-09TAF")]),
+    # "the year before", "the next year" in a past narrative: from the year in talk
+    ("1998-03-11", "Sales rose in 1995. The year before, they fell.", [("1995", "DATE", "1995"), ("The year before", "DATE", "1994")]),
+    ("1998-03-11", "Sales rose in 1995. The next year, they fell.", [("1995", "DATE", "1995"), ("The next year", "DATE", "1996")]),
+    ("1998-03-11", "He said on Monday that the next year would be hard.",
+     [("Monday", "DATE", "1998-03-09"), ("the next year", "DATE", "1999")]),
 ]
 
 

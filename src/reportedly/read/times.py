@@ -858,6 +858,9 @@ def n_rel_unit(m, ctx, c):
         q = ctx.last_quarter(c.start, within=QUARTER_TALK)
         if q is not None:
             return "DATE", tv.shift(q.value, -1, "Y"), q.id, None
+    if (rel == "the next" and unit in ("Y", "M", "W", "D", "Q") and ctx.tense.at(c.start, c.end) == "past"
+            and ctx.last_specific(c.start) is not None):
+        rel = "the following"  # "In 1995 sales rose. The next year they fell.": the year after the one in talk
     if rel in ("the following", "the previous", "the preceding", "the prior") and unit in ("Y", "M", "W", "D", "Q"):
         # relative to the time in talk, when there is one
         prev = ctx.last_specific(c.start)
@@ -1541,7 +1544,7 @@ rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s
 rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
 rule("from_now", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>day|week|month|year|decade)s?\s+from\s+(?P<ref>now|today|tomorrow)\b", n_from_now)
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
-rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
+rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day|week|month|year)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
 rule("duration", r"\b" + APPROX + r"?(?:the\s+(?:past|last|next|first|previous|coming|final|latest|following|remaining|initial|same|entire|whole|year-earlier|year-ago|comparable|corresponding)\s+|another\s+|an\s+additional\s+|the\s+|(?:past|last|next|first)\s+)?" + NUM + r"(?:[\s-]+(?:more|additional|full|straight|consecutive|long))?[\s-]+" + UNIT + r"(?:\s+and\s+a\s+half)?(?:-long)?\b(?!\s+(?:ago|later|earlier|afterwards)\b|\s+(?:before|after)\s*[,.;:)]|[\s-]+old\b|-olds?\b)(?:\s+or\s+so)?", n_duration, _duration_ok)
 rule("half_unit", r"\b" + APPROX + r"?half\s+an?\s+(?P<unit>hour|minute|day|week|month|year|decade|century)\b(?!\s+(?:ago|later|earlier)\b)", n_half_unit)
