@@ -327,6 +327,9 @@ CONVENTIONS = [
     ("1998-03-11", "Sales rose in 1995. The next year, they fell.", [("1995", "DATE", "1995"), ("The next year", "DATE", "1996")]),
     ("1998-03-11", "He said on Monday that the next year would be hard.",
      [("Monday", "DATE", "1998-03-09"), ("the next year", "DATE", "1999")]),
+    # "on weekends" recurs; "a half-hour" is thirty minutes
+    ("1998-03-11", "The museum opens on weekends.", [("on weekends", "SET", "XXXX-WXX-WE")]),
+    ("1998-03-11", "Stay with us for the next half hour.", [("the next half hour", "DURATION", "PT30M")]),
 ]
 
 

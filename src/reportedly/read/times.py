@@ -1558,6 +1558,11 @@ rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|fiv
 rule("set_season", r"\b(?:every|each)\s+" + SEAS + r"\b", n_set)
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_wd_ok(m, t) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, _wd_ok)
+rule("set_weekends", r"\b(?:on\s+|every\s+|most\s+)?weekends\b(?!\s+(?:ago|of|before|after|later|earlier)\b)",
+     lambda m, ctx, c: ("SET", "XXXX-WXX-WE", None, None), lambda m, t: not t[m.start():m.end()][:1].isupper() or m.start() == 0
+     or re.search(r"[.!?\"“]\s*$", t[max(0, m.start() - 3):m.start()]))
+rule("half_hour", r"\b(?:(?:a|the\s+(?:next|past|last|first|final|previous))\s+)?half[\s-]hour\b(?!\s+(?:ago|later|earlier)\b)",
+     lambda m, ctx, c: ("DURATION", "PT30M", None, None))
 _NINETEEN = r"(?:nineteen|eighteen|seventeen)(?:[\s-]+hundred)?(?:[\s-]+(?:and[\s-]+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:oh[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine)))\b"
 _TWO_THOUSAND = r"two\s+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?))?\b"
 rule("spelled_year", r"\b(?:the\s+year\s+(?:" + _NINETEEN + "|" + _TWO_THOUSAND + r"\b)|" + _NINETEEN + r"|" + _TWO_THOUSAND
@@ -1660,7 +1665,7 @@ class _UnitDefault(_UnitFix):
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
              "rel_unit", "unit_rel2", "mid_unit", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
-             "the_past_unit", "recent_units", "set_adv", "set_every", "weekend", "year_end", "present", "past",
+             "the_past_unit", "recent_units", "set_weekends", "half_hour", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
