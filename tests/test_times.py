@@ -330,6 +330,10 @@ CONVENTIONS = [
     # "on weekends" recurs; "a half-hour" is thirty minutes
     ("1998-03-11", "The museum opens on weekends.", [("on weekends", "SET", "XXXX-WXX-WE")]),
     ("1998-03-11", "Stay with us for the next half hour.", [("the next half hour", "DURATION", "PT30M")]),
+    # a 24-hour clock time with its zone ("1400 GMT"); a conversion in brackets restates the time before it
+    ("1998-03-11", "The quake struck at 0830 GMT Monday.", [("0830 GMT Monday", "TIME", "1998-03-09T08:30")]),
+    ("1998-03-11", "The blast came at about 10:35 a.m. (0735 GMT) Friday.",
+     [("about 10:35 a.m.", "TIME", "1998-03-11T10:35"), ("Friday", "DATE", "1998-03-06")]),
 ]
 
 

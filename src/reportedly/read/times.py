@@ -990,6 +990,8 @@ def _clock(m) -> Optional[str]:
     h = g.get("h")
     if h is None and g.get("hc") is not None:
         h, g = g["hc"], dict(g, mi=g.get("mc"))
+    if h is None and g.get("hmil") is not None:  # "1400 GMT": a 24-hour clock time
+        h, g = g["hmil"], dict(g, mi=g.get("mmil"))
     if h is None:
         w = (g.get("noon") or "").lower()
         return {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}.get(w)
@@ -1536,7 +1538,7 @@ rule("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|this\s+past|this\s+com
 rule("weekday_rel", r"\bthe\s+(?P<rel>previous|preceding|prior|following)\s+" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday_rel, _wd_ok)
 rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
 # clock times
-CLK = r"(?:(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock|(?<![\d:])(?=in\s+the\s+(?:morning|afternoon|evening|night)\b))|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?P<noon>noon|midday|midnight))"
+CLK = r"(?:(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock|(?<![\d:])(?=in\s+the\s+(?:morning|afternoon|evening|night)\b))|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?<![\d.,:$(])(?P<hmil>[01]\d|2[0-3])(?P<mmil>[0-5]\d)(?=\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|CET|local\s+time)\b)|(?P<noon>noon|midday|midnight))"
 TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|local\s+time|ET|PT|Moscow\s+time|Kyiv\s+time)\)?)?"
 rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow)\s+(?:at\s+)?)?" + CLK + TZ
      + r"(?:\s*in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I)))
