@@ -334,6 +334,10 @@ CONVENTIONS = [
     ("1998-03-11", "The quake struck at 0830 GMT Monday.", [("0830 GMT Monday", "TIME", "1998-03-09T08:30")]),
     ("1998-03-11", "The blast came at about 10:35 a.m. (0735 GMT) Friday.",
      [("about 10:35 a.m.", "TIME", "1998-03-11T10:35"), ("Friday", "DATE", "1998-03-06")]),
+    # a past expectation ("had been due to", "was expected to") names a time that has come
+    ("1989-10-30", "The offer was extended to Nov. 16. It had been due to expire Friday evening.",
+     [("Nov. 16", "DATE", "1989-11-16"), ("Friday evening", "TIME", "1989-10-27TEV")]),
+    ("1989-10-30", "The offer is due to expire Friday evening.", [("Friday evening", "TIME", "1989-11-03TEV")]),
 ]
 
 
@@ -404,6 +408,19 @@ def test_a_planned_event_lies_ahead(nlp):
         ("The union scheduled a strike for Monday.", "2000-01-10"),
         ("The government planned on Tuesday to pay the families.", "2000-01-04"),
         ("A memorial service planned at the university for Saturday was canceled.", "2000-01-01"),
+    ]
+    for text, value in cases:
+        times = find_times(text, pub, doc=nlp(text))
+        assert times and times[0].value == value, (text, times)
+
+
+def test_a_past_expectation_names_a_time_that_has_come(nlp):
+    pub = dt.date(1989, 10, 30)  # a Monday
+    cases = [
+        ("The offer previously had been scheduled to expire at midnight Friday.", "1989-10-27T24:00"),
+        ("It had been due to expire Friday evening.", "1989-10-27TEV"),
+        ("The offer is scheduled to expire at midnight Friday.", "1989-11-03T24:00"),
+        ("Protesters were planning to drive to the airport on Thursday.", "1989-11-02"),
     ]
     for text, value in cases:
         times = find_times(text, pub, doc=nlp(text))

@@ -183,12 +183,16 @@ _AHEAD_VERBS = {"plan", "intend", "expect", "schedule", "hope", "aim", "want", "
                 "threaten", "prepare", "set", "propose", "vote", "pledge", "offer", "ask", "urge", "order", "call",
                 "invite", "arrange", "need", "wish", "be", "have", "get", "choose", "elect", "tell", "require",
                 "allow", "authorize", "announce", "say", "move", "decline", "refuse", "appear", "go"}
+# "was expected to", "had been scheduled to", "had been due to": a past expectation
+_EXPECTED = {"expect", "schedule", "set", "slate", "suppose", "plan", "due"}
+_EXPECTED_ADJ = {"due", "set", "scheduled", "slated", "expected", "supposed"}
 # verbs whose object or complement after them is set for a time ahead of the plan
 _PLAN_VERBS = {"plan", "schedule", "slate", "reschedule"}
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
 # a past participle after a modal or an infinitive marker is no past tense
 _MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|have|have\s+been|be\s+being)\s+$", re.I)
 _AGENT_AFTER = re.compile(r"\s+by\b")
+_PAST_EXPECT_BEFORE = re.compile(r"\b(?:had\s+been|was|were)\s+$", re.I)
 _DET_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|that|these|those)\s+$", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though|that|who|which|because|if|when|where|after|before)\b", re.I)
 _PRES = re.compile(r"\b(?:is|are|am|says|say|has|have|does|do|now|today|currently)\b", re.I)
@@ -228,13 +232,17 @@ class Tense:
         s, e = max(s, start - TENSE_REACH), min(e, end + TENSE_REACH)  # bounded: no quadratic run-ons
         best, best_d = None, 10**9
         cues = []
-        for rx, name in ((_FUT, "future"), (_PAST, "past"), (_PRES, "present")):
+        for rx, kind in ((_FUT, "future"), (_PAST, "past"), (_PRES, "present")):
             for m in rx.finditer(self.text, s, e):
+                name = kind
                 if start <= m.start() < end:
                     continue  # the expression's own words ("last", "next") are read by its rule
                 w = m.group(0).lower()
                 if name == "past" and w in _NOT_PAST:
                     continue
+                if name == "future" and w.startswith(("expected", "scheduled", "due", "set", "planned")) and _PAST_EXPECT_BEFORE.search(
+                        self.text, max(s, m.start() - 16), m.start()):
+                    name = "past"  # "had been due to expire Friday", "was expected to arrive Monday": a past expectation
                 if name == "past" and _MODAL_BEFORE.search(self.text, max(s, m.start() - 24), m.start()):
                     continue  # "will be counted", "to be held", "would have left": not a past tense
                 if name == "past" and w.endswith("ed") and (
@@ -355,6 +363,13 @@ class Tense:
             if (head is not tok and head.tag_ == "VBD" and head.lemma_ not in _AHEAD_VERBS
                     and not any(c.dep_ in ("aux", "auxpass") for c in head.children)):
                 return "past"  # "sought to appeal to voters on Tuesday", "tried to leave on Friday": the head's time
+            if head is not tok and head.tag_ == "VBN" and any(
+                    c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in head.children) and (
+                    head.lemma_ in _EXPECTED or (head.lemma_ == "be" and any(
+                        c.dep_ == "acomp" and c.lower_ in _EXPECTED_ADJ for c in head.children))):
+                # "was expected to arrive Monday", "had been scheduled to expire Friday", "had been due to
+                # expire Friday": a past expectation names a time that has come (a present one looks ahead)
+                return "past"
             return "future"  # "planned to leave on Thursday": the infinitive's time is ahead of its head
         if tok.tag_ == "VB":
             # "to meet on Friday" under a future or past head: look one level up
