@@ -338,6 +338,10 @@ CONVENTIONS = [
     ("1989-10-30", "The offer was extended to Nov. 16. It had been due to expire Friday evening.",
      [("Nov. 16", "DATE", "1989-11-16"), ("Friday evening", "TIME", "1989-10-27TEV")]),
     ("1989-10-30", "The offer is due to expire Friday evening.", [("Friday evening", "TIME", "1989-11-03TEV")]),
+    # a month as a first name, a weekday in a newspaper's name: no time
+    ("1998-03-11", "The award went to April Smith, who met June Carter.", []),
+    ("1998-03-11", "The Sunday Times reported the story.", []),
+    ("1998-03-11", "In April Congress passed the bill.", [("April", "DATE", "1998-04")]),
 ]
 
 

@@ -1300,11 +1300,25 @@ def _month_ok(m, text) -> bool:
                 or re.search(r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during)[\s-]+$", before)):
             if low in ("may", "march") or len(low) <= 4:
                 return False
+    if m.end() == m.end("mon") and _FIRST_NAME_AFTER.match(text, m.end("mon")) and not text.isupper() and not re.search(
+            r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during|on)[\s-]+$",
+            text[max(0, m.start("mon") - 12):m.start("mon")], re.I):
+        return False  # "April Smith won", "he met June Carter": a first name
     return True
+
+
+# a capitalised name after a month, itself followed by a lower-case word or a stop: "June Carter said"
+_FIRST_NAME_AFTER = re.compile(r"\s+(?!(?:" + "|".join(m.capitalize() for m in MONTHS if len(m) > 3) + "|"
+                               + "|".join(w.capitalize() for w in WEEKDAYS if len(w) > 3) + r")\b)[A-Z][a-z]+(?:\s+[a-z]|[.,;:!?])")
+# "the Sunday Times", "the Sunday Telegraph": a newspaper's name
+_PAPER_AFTER = re.compile(r"\s+(?:Times|Telegraph|Mirror|Express|Herald|Tribune|Observer|Independent|Mail|Post|Star|"
+                          r"Magazine|Journal|Sport|People|Business|Review)\b")
 
 
 def _wd_ok(m, text) -> bool:
     s = text[m.start("wd"):m.end("wd")]
+    if _PAPER_AFTER.match(text, m.end("wd")) and not text.isupper():
+        return False
     return _is_cap(s) or text.isupper()
 
 
