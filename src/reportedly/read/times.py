@@ -1301,7 +1301,7 @@ def _month_ok(m, text) -> bool:
             if low in ("may", "march") or len(low) <= 4:
                 return False
     if m.end() == m.end("mon") and _FIRST_NAME_AFTER.match(text, m.end("mon")) and not text.isupper() and not re.search(
-            r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during|on)[\s-]+$",
+            r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|during|on)[\s-]+$",
             text[max(0, m.start("mon") - 12):m.start("mon")], re.I):
         return False  # "April Smith won", "he met June Carter": a first name
     return True
