@@ -342,6 +342,10 @@ CONVENTIONS = [
     ("1998-03-11", "The award went to April Smith, who met June Carter.", []),
     ("1998-03-11", "The Sunday Times reported the story.", []),
     ("1998-03-11", "In April Congress passed the bill.", [("April", "DATE", "1998-04")]),
+    # a schedule verb or a deadline before a day of a month, with no past tense, looks ahead
+    ("1998-03-11", "The ban expires on Dec. 31.", [("Dec. 31", "DATE", "1998-12-31")]),
+    ("1998-03-11", "The ban expired on Dec. 31.", [("Dec. 31", "DATE", "1997-12-31")]),
+    ("1998-03-11", "Talks will go on for a further two weeks.", [("a further two weeks", "DURATION", "P2W")]),
 ]
 
 
