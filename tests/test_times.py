@@ -433,3 +433,18 @@ def test_a_past_expectation_names_a_time_that_has_come(nlp):
     for text, value in cases:
         times = find_times(text, pub, doc=nlp(text))
         assert times and times[0].value == value, (text, times)
+
+
+@pytest.mark.parametrize("text,span", [
+    ("Prices rose over the past two years.", "the past two years"),
+    ("He was jailed for weeks.", "weeks"),
+    ("It happened in the morning after the vote.", "the morning"),
+    ("The union signed a two-year contract.", "two-year"),
+    ("The third-quarter results were weak.", "third-quarter"),
+    ("He waited a week.", "a week"),
+])
+def test_extent_leaves_out_prepositions_and_adjectival_articles(text, span):
+    """TIMEX3 extents: no preposition ("over the past two years"), no article of an expression used as an
+    adjective ("a two-year contract"); an article that is the number stays ("a week")."""
+    times = find_times(text, dt.date(1998, 3, 11))
+    assert [t.text for t in times] == [span]

@@ -1848,7 +1848,8 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
                     ctx.found.append(TimeExpr(id=f"T{len(ctx.found) + 1}", start=r0.start("n"), end=r0.end("n"),
                                               text=r0["n"], type="DURATION", value=duration(n0, _unit(c.m["unit"])),
                                               anchor=None, note=None))
-        t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=c.start, end=c.end, text=text[c.start:c.end],
+        s0 = _span_start(text, c)
+        t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=s0, end=c.end, text=text[s0:c.end],
                      type=typ, value=value, anchor=anchor, note=note)
         ctx.found.append(t)
         if c.rule == "md" and value and tv.granularity(value) == "D":
@@ -1863,6 +1864,26 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
                                           type="DATE", value=v2, anchor=None, note=None))
                 blocked = e2
     return ctx.found
+
+
+# TIMEX3 extents leave out a preposition ("over the past two years" -> "the past two years", "for weeks")
+# and the article of an expression used as an adjective ("a two-year contract", "the third-quarter results")
+_SPAN_PREP = re.compile(r"(?:over|for|in|within|during|throughout|through|take|took|takes|taking|lasted|lasting)\s+", re.I)
+_SPAN_PREP_RULES = {"duration", "the_past_unit", "dur_bare", "part_of_day", "recent_units"}
+_SPAN_ARTICLE = re.compile(r"(?:a|an|the)\s+(?=(?:fiscal[\s-]+)?[\w]+-[\w]+(?:-[\w]+)?$|(?:\d+|" + NUMW
+                           + r")[\s-]+(?:second|minute|hour|day|week|month|quarter|year|decade)$)", re.I)
+
+
+def _span_start(text: str, c: Cand) -> int:
+    s = c.start
+    if c.rule in _SPAN_PREP_RULES:
+        m = _SPAN_PREP.match(text, s, c.end)
+        if m and m.end() < c.end:
+            s = m.end()
+    m = _SPAN_ARTICLE.match(text[s:c.end])
+    if m and (c.end >= len(text) or re.match(r"\s+[a-z]", text[c.end:c.end + 2])):
+        s += m.end()  # "a two-year contract", "the 14-day strike", "the third-quarter results"
+    return s
 
 
 # "two to six days", "3-5 years": the first number of a range of durations, right before the second
