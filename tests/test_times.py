@@ -442,6 +442,8 @@ def test_a_past_expectation_names_a_time_that_has_come(nlp):
     ("The union signed a two-year contract.", "two-year"),
     ("The third-quarter results were weak.", "third-quarter"),
     ("He waited a week.", "a week"),
+    ("He had been manager for only six months.", "six months"),  # a focus word is no TIMEX3 modifier
+    ("The talks lasted about two weeks.", "about two weeks"),  # "about" is (mod APPROX)
 ])
 def test_extent_leaves_out_prepositions_and_adjectival_articles(text, span):
     """TIMEX3 extents: no preposition ("over the past two years"), no article of an expression used as an

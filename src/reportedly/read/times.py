@@ -1869,6 +1869,7 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
 # TIMEX3 extents leave out a preposition ("over the past two years" -> "the past two years", "for weeks")
 # and the article of an expression used as an adjective ("a two-year contract", "the third-quarter results")
 _SPAN_PREP = re.compile(r"(?:over|for|in|within|during|throughout|through|take|took|takes|taking|lasted|lasting)\s+", re.I)
+_SPAN_FOCUS = re.compile(r"(?:only|just|barely|merely)\s+", re.I)
 _SPAN_PREP_RULES = {"duration", "the_past_unit", "dur_bare", "part_of_day", "recent_units"}
 _SPAN_ARTICLE = re.compile(r"(?:a|an|the)\s+(?=(?:fiscal[\s-]+)?[\w]+-[\w]+(?:-[\w]+)?$|(?:\d+|" + NUMW
                            + r")[\s-]+(?:second|minute|hour|day|week|month|quarter|year|decade)$)", re.I)
@@ -1876,6 +1877,9 @@ _SPAN_ARTICLE = re.compile(r"(?:a|an|the)\s+(?=(?:fiscal[\s-]+)?[\w]+-[\w]+(?:-[
 
 def _span_start(text: str, c: Cand) -> int:
     s = c.start
+    m = _SPAN_FOCUS.match(text, s, c.end)
+    if m and m.end() < c.end:
+        s = m.end()  # "only six months", "just a few minutes": a focus word, no TIMEX3 modifier (mod)
     if c.rule in _SPAN_PREP_RULES:
         m = _SPAN_PREP.match(text, s, c.end)
         if m and m.end() < c.end:
