@@ -346,6 +346,9 @@ CONVENTIONS = [
     ("1998-03-11", "The ban expires on Dec. 31.", [("Dec. 31", "DATE", "1998-12-31")]),
     ("1998-03-11", "The ban expired on Dec. 31.", [("Dec. 31", "DATE", "1997-12-31")]),
     ("1998-03-11", "Talks will go on for a further two weeks.", [("a further two weeks", "DURATION", "P2W")]),
+    # "it's the second day of the strike": the day of the report; "it was the third day" says not which
+    ("1998-03-06", "It's the second day of the strike.", [("the second day", "DATE", "1998-03-06")]),
+    ("1998-03-06", "It was the third day of the strike.", []),
 ]
 
 
