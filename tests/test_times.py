@@ -349,6 +349,9 @@ CONVENTIONS = [
     # "it's the second day of the strike": the day of the report; "it was the third day" says not which
     ("1998-03-06", "It's the second day of the strike.", [("the second day", "DATE", "1998-03-06")]),
     ("1998-03-06", "It was the third day of the strike.", []),
+    # a span of years written "1990-91": each year its own expression, like "from 1990 to 1991"
+    ("1998-03-06", "The 1990-91 recession hurt sales.", [("1990", "DATE", "1990"), ("91", "DATE", "1991")]),
+    ("1998-03-06", "He served from 1999-2001.", [("1999", "DATE", "1999"), ("2001", "DATE", "2001")]),
 ]
 
 

@@ -1325,6 +1325,15 @@ def _wd_ok(m, text) -> bool:
     return _is_cap(s) or text.isupper()
 
 
+def _span_second_year(m) -> int:
+    """The second year of "1990-91" / "1985-1988"."""
+    y1, y2 = int(m["y1"]), m["y2"]
+    if len(y2) == 4:
+        return int(y2)
+    y = y1 // 100 * 100 + int(y2)
+    return y + 100 if y < y1 else y
+
+
 def _year_ok(m, text) -> bool:
     before = text[max(0, m.start() - 3):m.start()]
     after = text[m.end():m.end() + 12]
@@ -1535,6 +1544,10 @@ rule("my", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+begin
 rule("m_rel_year", r"\b" + MON + r"(?:\s+of)?\s+(?P<rel>last|next|this|previous|past|coming)\s+year\b", n_month_rel_year, _month_ok)
 rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?![\w-])(?!\.?\s*[0-3]?\d(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|million|billion)))", n_month, _month_ok)
 # years, decades, centuries
+rule("year_span", r"\b(?P<y1>(?:1[6-9]|20)\d\d)\s*[-–]\s*(?P<y2>(?:1[6-9]|20)?\d\d)\b(?![.,]?\d|[-–]|\s*(?:%|percent))",
+     lambda m, ctx, c: ("DATE", m["y1"], None, None),
+     lambda m, t: not re.search(r"[$£€#]\s?$|[\d.,]$", t[max(0, m.start() - 3):m.start()])
+     and 0 < _span_second_year(m) - int(m["y1"]) <= 20)
 rule("year_named", r"\bthe\s+year\s+" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
 rule("year", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + YEAR + r"(?![\w-]|,\d|\.\d)", n_year, _year_ok)
 rule("fiscal_rel", r"\b(?:the\s+)?(?P<rel>latest|last|previous|past|prior|most\s+recent|current|this|next|coming|new)\s+fiscal\s+year\b", n_fiscal_rel)
@@ -1710,7 +1723,7 @@ TRIGGERS = {
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["spelled_seas_mon", "season_year", "season_rel_year", "season", "set_season"],
-    "dig": ["iso", "numeric", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
+    "dig": ["iso", "numeric", "year_span", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
             "q_year", "half_year", "clock", "duration", "ago", "later", "set_every", "holiday", "full_mdy_sq"],
 }
 _TRIG = re.compile(
@@ -1852,10 +1865,16 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
                     ctx.found.append(TimeExpr(id=f"T{len(ctx.found) + 1}", start=r0.start("n"), end=r0.end("n"),
                                               text=r0["n"], type="DURATION", value=duration(n0, _unit(c.m["unit"])),
                                               anchor=None, note=None))
-        s0 = _span_start(text, c)
-        t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=s0, end=c.end, text=text[s0:c.end],
+        s0, e0 = _span_start(text, c), c.end
+        if c.rule == "year_span":
+            e0 = c.m.end("y1")  # "the 1990-91 recession": two years, each its own expression
+        t = TimeExpr(id=f"T{len(ctx.found) + 1}", start=s0, end=e0, text=text[s0:e0],
                      type=typ, value=value, anchor=anchor, note=note)
         ctx.found.append(t)
+        if c.rule == "year_span":
+            s2, e2 = c.m.start("y2"), c.m.end("y2")
+            ctx.found.append(TimeExpr(id=f"T{len(ctx.found) + 1}", start=s2, end=e2, text=text[s2:e2], type="DATE",
+                                      value=f"{_span_second_year(c.m):04d}", anchor=None, note=None))
         if c.rule == "md" and value and tv.granularity(value) == "D":
             m2 = _SECOND_DAY.match(text, c.end)
             if m2:  # "April 24 and 25": the second day of the same month
