@@ -456,3 +456,12 @@ def test_extent_leaves_out_prepositions_and_adjectival_articles(text, span):
     adjective ("a two-year contract"); an article that is the number stays ("a week")."""
     times = find_times(text, dt.date(1998, 3, 11))
     assert [t.text for t in times] == [span]
+
+
+def test_a_participle_complement_has_its_verbs_tense(nlp):
+    text = "The manufacturing sector is going to start getting beat up in the spring."
+    assert find_times(text, dt.date(1998, 2, 6), doc=nlp(text))[0].value == "1998-SP"
+    text = "He got hurt in the spring."
+    assert find_times(text, dt.date(1998, 2, 6), doc=nlp(text))[0].value == "1997-SP"
+    text = "The bill will get passed on Monday."  # words only: a participle after "will get" is no past tense
+    assert find_times(text, dt.date(1998, 2, 6))[0].value == "1998-02-09"

@@ -190,7 +190,7 @@ _EXPECTED_ADJ = {"due", "set", "scheduled", "slated", "expected", "supposed"}
 _PLAN_VERBS = {"plan", "schedule", "slate", "reschedule"}
 _REPORTING = {"said", "says", "told", "added", "say", "reported", "announced", "stated", "noted"}
 # a past participle after a modal or an infinitive marker is no past tense
-_MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|have|have\s+been|be\s+being)\s+$", re.I)
+_MODAL_BEFORE = re.compile(r"\b(?:will|'ll|would|shall|should|could|may|might|must|to|wo n't|won't)\s+(?:not\s+)?(?:be|get|have|have\s+been|be\s+being)\s+$", re.I)
 _AGENT_AFTER = re.compile(r"\s+by\b")
 _PAST_EXPECT_BEFORE = re.compile(r"\b(?:had\s+been|was|were)\s+$", re.I)
 _DET_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|that|these|those)\s+$", re.I)
@@ -303,6 +303,9 @@ class Tense:
         if seen == 1 and doc[i].dep_ in ("nsubj", "nsubjpass") or (seen == 2 and doc[i].head.dep_ in ("nsubj", "nsubjpass")
                                                                   and doc[i].dep_ == "compound"):
             return None  # "Super Tuesday brings ...": a time that is the subject is not placed by its verb's tense
+        if (tok.tag_ == "VBN" and tok.dep_ == "xcomp" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX")
+                and not any(c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_ == "have") for c in tok.children)):
+            tok = tok.head  # "is going to start getting beat up in the spring": a participle complement has its verb's tense
         auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
         for a in auxes:
             low = a.lower_.replace("’", "'")
