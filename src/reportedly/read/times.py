@@ -603,7 +603,11 @@ def _season_rel(ctx: Ctx, s: str, rel: Optional[str], start: int, end: int) -> s
     # the season's index in the current season-year
     tgt = cy * 4 + order.index(s)
     if rel in ("this", "current"):
-        k = tgt
+        # the current season, else that season of the calendar year ("this summer" in February is ahead;
+        # "this winter" outside winter is the one that starts in December)
+        k = cur if s == cs else d.year * 4 + order.index(s)
+        if k > cur and ctx.tense.at(start, end) == "past":
+            k -= 4  # "sales fell this winter" in March: the winter just past
     elif rel in ("last", "past", "previous"):
         k = (tgt if tgt < cur else tgt - 4) if s == "WI" else (d.year - 1) * 4 + order.index(s)
     elif rel == "this past":
