@@ -355,6 +355,10 @@ CONVENTIONS = [
     # "this summer" in February is the coming one (a winter straddles two years); "this winter" in March, past
     ("1998-02-06", "He will retire this summer.", [("this summer", "DATE", "1998-SU")]),
     ("1998-03-11", "Sales fell this winter.", [("this winter", "DATE", "1997-WI")]),
+    # more holidays: fixed days and n-th weekdays of a month
+    ("1998-03-11", "He arrived on the Fourth of July.", [("the Fourth of July", "DATE", "1997-07-04")]),
+    ("1998-03-11", "He will visit on Father's Day.", [("Father's Day", "DATE", "1998-06-21")]),
+    ("1998-03-11", "Markets were closed on Presidents' Day.", [("Presidents' Day", "DATE", "1998-02-16")]),
 ]
 
 

@@ -1474,11 +1474,20 @@ HOLIDAYS = {
     "easter monday": lambda y: _easter(y) + dt.timedelta(days=1), "boxing day": lambda y: dt.date(y, 12, 26),
     "veterans day": lambda y: dt.date(y, 11, 11), "armistice day": lambda y: dt.date(y, 11, 11),
     "may day": lambda y: dt.date(y, 5, 1), "bastille day": lambda y: dt.date(y, 7, 14),
+    "fourth of july": lambda y: dt.date(y, 7, 4), "july fourth": lambda y: dt.date(y, 7, 4),
+    "mother's day": lambda y: _nth_weekday(y, 5, 7, 2), "father's day": lambda y: _nth_weekday(y, 6, 7, 3),
+    "st. patrick's day": lambda y: dt.date(y, 3, 17), "saint patrick's day": lambda y: dt.date(y, 3, 17),
+    "presidents' day": lambda y: _nth_weekday(y, 2, 1, 3), "presidents day": lambda y: _nth_weekday(y, 2, 1, 3),
+    "columbus day": lambda y: _nth_weekday(y, 10, 1, 2),
+    "martin luther king day": lambda y: _nth_weekday(y, 1, 1, 3),
+    "martin luther king jr. day": lambda y: _nth_weekday(y, 1, 1, 3),
 }
 
 
 def n_holiday(m, ctx, c):
     name = re.sub(r"\s+", " ", m["hol"].lower()).replace("’", "'")
+    if name.startswith("the "):
+        name = name[4:]
     fn = HOLIDAYS.get(name)
     if fn is None:
         return "DATE", None, None, "unknown holiday"
@@ -1624,7 +1633,7 @@ rule("spelled_year", r"\b(?:the\s+year\s+(?:" + _NINETEEN + "|" + _TWO_THOUSAND 
 rule("spelled_seas_mon", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?:" + SEAS + r"|" + MON + r")(?:\s+of)?\s+(?P<sy>"
      + _NINETEEN + r"|" + _TWO_THOUSAND + r")", n_spelled_seas_mon,
      lambda m, t: not m["mon"] or _is_cap(t[m.start("mon"):m.end("mon")]) or t.isupper())
-rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol")].isupper())
+rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth|Mother['’]s\s+Day|Father['’]s\s+Day|(?:St\.|Saint)\s+Patrick['’]s\s+Day|Presidents['’]?\s+Day|Columbus\s+Day|Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol") + (4 if t[m.start("hol"):m.start("hol") + 4].lower() == "the " else 0)].isupper())
 rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
 rule("mid_unit", r"\b(?P<rel>)mid[\s-]?(?P<unit>month|year|week|decade)\b(?![\w-]*\s+(?:of|old)\b)", n_unit_rel)
 rule("nth_day_today", r"\bthe\s+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+"
@@ -1723,12 +1732,12 @@ class _UnitDefault(_UnitFix):
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
              "rel_unit", "unit_rel2", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
-             "the_past_unit", "recent_units", "set_weekends", "half_hour", "set_adv", "set_every", "weekend", "year_end", "present", "past",
+             "the_past_unit", "recent_units", "set_weekends", "half_hour", "holiday", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
-    "mon": ["spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
+    "mon": ["holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["spelled_seas_mon", "season_year", "season_rel_year", "season", "set_season"],
     "dig": ["iso", "numeric", "year_span", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
             "q_year", "half_year", "clock", "duration", "ago", "later", "set_every", "holiday", "full_mdy_sq"],
