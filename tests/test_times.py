@@ -359,6 +359,10 @@ CONVENTIONS = [
     ("1998-03-11", "He arrived on the Fourth of July.", [("the Fourth of July", "DATE", "1997-07-04")]),
     ("1998-03-11", "He will visit on Father's Day.", [("Father's Day", "DATE", "1998-06-21")]),
     ("1998-03-11", "Markets were closed on Presidents' Day.", [("Presidents' Day", "DATE", "1998-02-16")]),
+    # "a year and a half ago", "two and a half years ago": counted in months, named to the year
+    ("1998-03-11", "A year and a half ago, he left.", [("A year and a half ago", "DATE", "1996")]),
+    ("1998-03-11", "Two and a half years ago, he left.", [("Two and a half years ago", "DATE", "1995")]),
+    ("1998-03-11", "A month and a half ago, he left.", [("A month and a half ago", "DATE", "1998-01")]),
 ]
 
 

@@ -1083,6 +1083,13 @@ def n_ago(m, ctx, c):
         return typ, None, None, NO_DCT
     if unit in ("S", "MIN", "H"):
         return typ, ctx.dct.isoformat(), None, None
+    if re.search(r"\band\s+a\s+half\s+ago\b", m.group(0), re.I) and n == int(n):
+        n += 0.5  # "a year and a half ago"
+    if n != int(n) and unit in ("Y", "M", "W"):
+        # "two and a half years ago": counted in the next unit down, named at the unit's granularity
+        sub, k = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7)}[unit]
+        v = tv.shift(ctx.dct.isoformat(), -int(round(n * k)), sub)
+        return "DATE", tv.coarsen(v, unit), None, None
     n = int(round(n)) if unit not in ("FN", "WE") else int(n)
     if unit in ("QCE", "HCE"):
         unit, n = "Y", n * (25 if unit == "QCE" else 50)
@@ -1604,7 +1611,7 @@ TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST
 rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow)\s+(?:at\s+)?)?" + CLK + TZ
      + r"(?:\s*in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I)))
 # ago / later / earlier
-rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+or\s+so)?\s+ago\b", n_ago)
+rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+ago\b", n_ago)
 rule("from_now", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>day|week|month|year|decade)s?\s+from\s+(?P<ref>now|today|tomorrow)\b", n_from_now)
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day|week|month|year)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
@@ -1643,13 +1650,13 @@ rule("nth_day_today", r"\bthe\s+(?:first|second|third|fourth|fifth|sixth|seventh
 rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
 # vague references
 rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
-rule("past", r"\b(?:recently|recent|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|once\s+upon\s+a\s+time|long\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
+rule("past", r"\b(?:recently|recent|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|once\s+upon\s+a\s+time|long\s+ago|decades\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
 rule("future", r"\b(?:(?<!as\s)soon(?!\s+(?:as|after|afterwards?|thereafter|enough)\b)|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None), lambda m, t: _future_ok(m, t))
 
 
 def n_past_ref(m):
     w = m.group(0).lower()
-    if w in ("years ago", "months ago", "weeks ago", "days ago"):
+    if w in ("decades ago", "years ago", "months ago", "weeks ago", "days ago"):
         return "DURATION", duration(None, _unit(w.split()[0])), None, None
     return "DATE", "PAST_REF", None, None
 
