@@ -363,6 +363,7 @@ CONVENTIONS = [
     ("1998-03-11", "A year and a half ago, he left.", [("A year and a half ago", "DATE", "1996")]),
     ("1998-03-11", "Two and a half years ago, he left.", [("Two and a half years ago", "DATE", "1995")]),
     ("1998-03-11", "A month and a half ago, he left.", [("A month and a half ago", "DATE", "1998-01")]),
+    ("1998-01-14", "A minute and a half later, a pilot called.", [("A minute and a half later", "DURATION", "PT1M30S")]),
 ]
 
 
