@@ -364,6 +364,9 @@ CONVENTIONS = [
     ("1998-03-11", "Two and a half years ago, he left.", [("Two and a half years ago", "DATE", "1995")]),
     ("1998-03-11", "A month and a half ago, he left.", [("A month and a half ago", "DATE", "1998-01")]),
     ("1998-01-14", "A minute and a half later, a pilot called.", [("A minute and a half later", "DURATION", "PT1M30S")]),
+    # "the March accession", "its May elections": May and March before a noun are months; a name is not
+    ("1999-02-10", "The March accession will let them join.", [("March", "DATE", "1999-03")]),
+    ("1999-02-10", "The March on Washington was big.", []),
 ]
 
 

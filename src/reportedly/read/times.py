@@ -1316,7 +1316,10 @@ def _month_ok(m, text) -> bool:
         after = text[m.end("mon"):m.end("mon") + 8]
         before = text[max(0, m.start("mon") - 12):m.start("mon")].lower()
         if not (re.match(r"\s*\d", after) or re.match(r"[\s,]*(?:of\s+)?(?:1[6-9]|20)\d\d", after)
-                or re.search(r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during)[\s-]+$", before)):
+                or re.search(r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during)[\s-]+$", before)
+                or (re.search(r"\b(?:the|its|their|his|her|our)\s+$", before) and re.match(r"\s+[a-z]{3,}", after)
+                    and s[1:].islower() and not re.match(r"\s+(?:of|on|to|in|for|and|by|from)\b", after))):
+            # "the March accession", "the May elections": a month before a noun
             if low in ("may", "march") or len(low) <= 4:
                 return False
     if m.end() == m.end("mon") and _FIRST_NAME_AFTER.match(text, m.end("mon")) and not text.isupper() and not re.search(
