@@ -367,6 +367,8 @@ CONVENTIONS = [
     # "the March accession", "its May elections": May and March before a noun are months; a name is not
     ("1999-02-10", "The March accession will let them join.", [("March", "DATE", "1999-03")]),
     ("1999-02-10", "The March on Washington was big.", []),
+    # "this (crucial) moment": the present
+    ("1990-08-15", "He would not travel at this crucial moment.", [("this crucial moment", "DATE", "PRESENT_REF")]),
 ]
 
 

@@ -1655,6 +1655,8 @@ rule("nth_day_today", r"\bthe\s+(?:first|second|third|fourth|fifth|sixth|seventh
 rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
 # vague references
 rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
+rule("this_moment", r"\b(?:this|the\s+present|the\s+current)\s+(?:(?:crucial|critical|difficult|historic|important|delicate|particular|very|sensitive|decisive|key|tense)\s+)?(?:moment|juncture)\b",
+     lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None))
 rule("past", r"\b(?:recently|recent|formerly|lately|in\s+the\s+past|the\s+past|in\s+past\s+years|once\s+upon\s+a\s+time|long\s+ago|decades\s+ago|years\s+ago|months\s+ago|weeks\s+ago|days\s+ago|some\s+time\s+ago|a\s+while\s+ago|not\s+long\s+ago|the\s+old\s+days)\b", lambda m, ctx, c: n_past_ref(m), lambda m, t: _past_ok(m, t))
 rule("future", r"\b(?:(?<!as\s)soon(?!\s+(?:as|after|afterwards?|thereafter|enough)\b)|the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future|someday|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|in\s+the\s+long\s+run|before\s+long|in\s+due\s+course|later\s+on|the\s+days\s+to\s+come|in\s+the\s+years\s+to\s+come)\b", lambda m, ctx, c: ("DATE", "FUTURE_REF", None, None), lambda m, t: _future_ok(m, t))
 
@@ -1746,7 +1748,7 @@ TRIGGERS = {
              "rel_unit", "unit_rel2", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_weekends", "half_hour", "holiday", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
-    "misc": ["fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
+    "misc": ["this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
