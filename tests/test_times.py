@@ -369,6 +369,10 @@ CONVENTIONS = [
     ("1999-02-10", "The March on Washington was big.", []),
     # "this (crucial) moment": the present
     ("1990-08-15", "He would not travel at this crucial moment.", [("this crucial moment", "DATE", "PRESENT_REF")]),
+    # a clock time with its weekday and date, or after its weekday
+    ("1998-03-11", "The meeting is at 10 a.m. Thursday, March 19.",
+     [("10 a.m. Thursday, March 19", "TIME", "1998-03-19T10:00")]),
+    ("1998-03-11", "The meeting is Thursday at 10 a.m.", [("Thursday at 10 a.m.", "TIME", "1998-03-12T10:00")]),
 ]
 
 
