@@ -373,6 +373,12 @@ CONVENTIONS = [
     ("1998-03-11", "The meeting is at 10 a.m. Thursday, March 19.",
      [("10 a.m. Thursday, March 19", "TIME", "1998-03-19T10:00")]),
     ("1998-03-11", "The meeting is Thursday at 10 a.m.", [("Thursday at 10 a.m.", "TIME", "1998-03-12T10:00")]),
+    # "this weekend" in a past sentence before Saturday is the one just past; "earlier in the week"
+    ("1998-03-11", "They met this weekend.", [("this weekend", "DATE", "1998-W10-WE")]),
+    ("1998-03-11", "They will meet this weekend.", [("this weekend", "DATE", "1998-W11-WE")]),
+    ("1998-03-11", "They met earlier in the week.", [("earlier in the week", "DATE", "1998-W11")]),
+    ("1998-03-11", "He arrived on Feb. 3. Later in the month, he left.",
+     [("Feb. 3", "DATE", "1998-02-03"), ("Later in the month", "DATE", "1998-02")]),
 ]
 
 

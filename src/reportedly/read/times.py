@@ -897,7 +897,19 @@ def n_rel_unit(m, ctx, c):
     if rel.startswith("the") and rel not in ("the following",) and unit in ("Y", "M", "W", "D", "Q") and m["rest"]:
         pass
     typ = "DATE"
+    if unit == "WE" and rel == "this" and ctx.dct is not None and ctx.dct.isoweekday() < 6 and \
+            ctx.tense.at(c.start, c.end) == "past":
+        n = -1  # "they met this weekend" on a Wednesday: the weekend just past
     return _need_dct(ctx, typ, lambda d: _rel_unit(ctx, unit, n))
+
+
+def n_in_the_unit(m, ctx, c):
+    """earlier in the week / later in the month: that unit of the time in talk, else of the publication."""
+    unit = _unit(m["unit"])
+    prev = ctx.last_specific(c.start, within=600)
+    if prev is not None and prev.value and tv.GRAN_ORDER.get(unit, 9) <= tv.GRAN_ORDER.get(tv.granularity(prev.value), -1):
+        return "DATE", tv.coarsen(prev.value, unit), prev.id, None
+    return _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, unit, 0))
 
 
 def n_unit_rel(m, ctx, c):
@@ -1604,6 +1616,7 @@ rule("today", r"\b(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+ye
 rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|through)\s+the\s+(?:(?:early|late|mid)[\s-]+)?" + PART.replace("night", "night(?!\\s+of)")
      + r"\b(?!\s+(?:of|hours)\b)|\bmid[\s-]?(?P<part2>morning|afternoon|day)\b(?:\s+(?P<rd>yesterday|today|tomorrow))?"
      + r"|\b(?:later|earlier)\s+in\s+the\s+(?P<part3>day)\b(?!\s+(?:of|before|after)\b)", n_part_of_day)
+rule("in_the_unit", r"\b(?:later|earlier|late|early)\s+in\s+the\s+(?P<unit>week|month|year)\b(?!\s+(?:of|before|after|ago|earlier|later)\b|')", n_in_the_unit)
 rule("last_night", r"\blast\s+night\b", n_last_night)
 rule("that_part", r"\b(?:(?:later|earlier|late|early)\s+)?(?:that|the\s+same)\s+" + PART + r"\b(?!\s+of\b)", n_that_part)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
@@ -1748,7 +1761,7 @@ class _UnitDefault(_UnitFix):
 # and only in windows around a trigger word of their class (the whole scan is the cost).
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
-             "rel_unit", "unit_rel2", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
+             "rel_unit", "unit_rel2", "in_the_unit", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_weekends", "half_hour", "holiday", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
