@@ -379,6 +379,11 @@ CONVENTIONS = [
     ("1998-03-11", "They met earlier in the week.", [("earlier in the week", "DATE", "1998-W11")]),
     ("1998-03-11", "He arrived on Feb. 3. Later in the month, he left.",
      [("Feb. 3", "DATE", "1998-02-03"), ("Later in the month", "DATE", "1998-02")]),
+    # decades in words; "the 1800s" is a century; ages and temperatures are no decades
+    ("1998-03-11", "He grew up in the sixties.", [("the sixties", "DATE", "196")]),
+    ("1998-03-11", "He is in his sixties.", []),
+    ("1998-03-11", "The house was built in the 1800s.", [("the 1800s", "DATE", "18")]),
+    ("1998-03-11", "It was built in the late 19th century.", [("the late 19th century", "DATE", "18")]),
 ]
 
 

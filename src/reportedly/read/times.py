@@ -724,10 +724,15 @@ def n_year(m, ctx, c):
     return "DATE", m["year"], None, None
 
 
+_DECADE_WORDS = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"]
+
+
 def n_decade(m, ctx, c):
     y = m["dec"]
     if not y:  # '90s
         y = ("19" if int(m["dd"]) >= 30 else "20") + m["dd"]
+    elif re.fullmatch(r"1[6-9]00", y):
+        return "DATE", y[:2], None, None  # "the 1800s": the century of those years
     return "DATE", y[:3], None, None
 
 
@@ -1596,7 +1601,10 @@ rule("year", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beg
 rule("fiscal_rel", r"\b(?:the\s+)?(?P<rel>latest|last|previous|past|prior|most\s+recent|current|this|next|coming|new)\s+fiscal\s+year\b", n_fiscal_rel)
 rule("fiscal", r"\b(?:fiscal|FY)(?:\s+year)?\s*'?(?P<year>(?:1[6-9]|20)\d\d|\d\d)\b", n_fiscal_year)
 rule("decade", r"(?:\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?)(?:\b(?P<dec>(?:1[6-9]|20)\d0)|'(?P<dd>\d0))s\b", n_decade)
-rule("century", r"\b(?:the\s+)?(?P<cent>\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|eighteenth|seventeenth|twenty[\s-]first)\s+century\b", n_century)
+rule("decade_words", r"\bthe\s+(?:(?:early|mid|late)[\s-]+)?(?:(?P<cw>nineteen|eighteen)[\s-]+)?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
+     lambda m, ctx, c: ("DATE", ("18" if (m["cw"] or "").lower() == "eighteen" else "19") + str(_DECADE_WORDS.index(m["dw"].lower()) + 2), None, None),
+     lambda m, t: not re.search(r"\b(?:temperatures?|degrees|highs?|lows?|mph|percent|miles|ages?|aged)\b", t[max(0, m.start() - 50):m.start()], re.I))
+rule("century", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<cent>\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|eighteenth|seventeenth|twenty[\s-]first)\s+century\b", n_century)
 # seasons
 rule("season_year", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?" + SEAS + r"(?:\s+of)?\s+" + YEAR + r"\b", n_season_year)
 rule("season_rel_year", r"\b(?:the\s+)?" + SEAS + r"\s+of\s+(?P<rel>last|next|this)\s+year\b", n_season_rel_year)
@@ -1764,7 +1772,7 @@ TRIGGERS = {
              "rel_unit", "unit_rel2", "in_the_unit", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_weekends", "half_hour", "holiday", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
-    "misc": ["this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
+    "misc": ["decade_words", "this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
@@ -1778,7 +1786,7 @@ _TRIG = re.compile(
     r"midnight|midday|night|morning|evening|afternoon|daily|weekly|annually|yearly|hourly|nightly|biweekly|"
     r"biannually|nineteen|eighteen|seventeen|thousand|christmas|new year|independence|halloween|valentine|"
     r"thanksgiving|labor|memorial|election|easter|good friday|boxing|veterans|armistice|bastille|someday|soon|term|"
-    r"fiscal|fy|q[1-4]|half|moment|'\d)"
+    r"fiscal|fy|q[1-4]|half|moment|'\d|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)"
     r"|(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|(?P<seas>spring|summer|autumn|fall|winter)"
