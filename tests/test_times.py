@@ -384,6 +384,9 @@ CONVENTIONS = [
     ("1998-03-11", "He is in his sixties.", []),
     ("1998-03-11", "The house was built in the 1800s.", [("the 1800s", "DATE", "18")]),
     ("1998-03-11", "It was built in the late 19th century.", [("the late 19th century", "DATE", "18")]),
+    # a day before March or May ("on 2 March"); a range of days "March 2-4" gives both ends
+    ("1998-03-11", "He left on 2 March.", [("2 March", "DATE", "1998-03-02")]),
+    ("1998-03-11", "The fair was held March 2-4.", [("March 2", "DATE", "1998-03-02"), ("4", "DATE", "1998-03-04")]),
 ]
 
 

@@ -1337,6 +1337,7 @@ def _month_ok(m, text) -> bool:
         before = text[max(0, m.start("mon") - 12):m.start("mon")].lower()
         if not (re.match(r"\s*\d", after) or re.match(r"[\s,]*(?:of\s+)?(?:1[6-9]|20)\d\d", after)
                 or re.search(r"\b(?:in|since|early|late|mid|until|till|by|of|last|next|this|through|before|after|from|to|during)[\s-]+$", before)
+                or re.search(r"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?$", before)  # "on 2 March"
                 or (re.search(r"\b(?:the|its|their|his|her|our)\s+$", before) and re.match(r"\s+[a-z]{3,}", after)
                     and s[1:].islower() and not re.match(r"\s+(?:of|on|to|in|for|and|by|from)\b", after))):
             # "the March accession", "the May elections": a month before a noun
@@ -1970,7 +1971,7 @@ def _span_start(text: str, c: Cand) -> int:
 # "two to six days", "3-5 years": the first number of a range of durations, right before the second
 _RANGE_FIRST = re.compile(r"(?<![\w$£€.,-])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + NUMW + r")(?:\s+(?:to|or)\s+|\s*[-–]\s*)$", re.I)
 # "April 24 and 25", "June 3 or 4": a second day of the month just named
-_SECOND_DAY = re.compile(r"\s+(?:and|or|&)\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)"
+_SECOND_DAY = re.compile(r"(?:\s+(?:and|or|&|to|through)\s+|\s*[-–]\s*)(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)"
                          r"(?=\s*(?:[.,;:)\"”']|$)|\s+(?:in|at|on|of|for|to|when|with|and|next|this|last)\b)")
 
 
