@@ -387,6 +387,9 @@ CONVENTIONS = [
     # a day before March or May ("on 2 March"); a range of days "March 2-4" gives both ends
     ("1998-03-11", "He left on 2 March.", [("2 March", "DATE", "1998-03-02")]),
     ("1998-03-11", "The fair was held March 2-4.", [("March 2", "DATE", "1998-03-02"), ("4", "DATE", "1998-03-04")]),
+    # "effective Feb. 1": a change takes effect after its announcement; "was effective Oct. 1" has
+    ("1989-10-26", "The company created an office of the chairman, effective Feb. 1.", [("Feb. 1", "DATE", "1990-02-01")]),
+    ("1989-10-26", "The resignation was effective Oct. 1.", [("Oct. 1", "DATE", "1989-10-01")]),
 ]
 
 
@@ -500,3 +503,10 @@ def test_a_participle_complement_has_its_verbs_tense(nlp):
     assert find_times(text, dt.date(1998, 2, 6), doc=nlp(text))[0].value == "1997-SP"
     text = "The bill will get passed on Monday."  # words only: a participle after "will get" is no past tense
     assert find_times(text, dt.date(1998, 2, 6))[0].value == "1998-02-09"
+
+
+def test_was_effective_is_no_deferral(nlp):
+    text = "The resignation was effective Oct. 1."
+    assert find_times(text, dt.date(1989, 10, 26), doc=nlp(text))[0].value == "1989-10-01"
+    text = "The company created an office of the chairman, effective Feb. 1."
+    assert find_times(text, dt.date(1989, 10, 26), doc=nlp(text))[0].value == "1990-02-01"

@@ -486,6 +486,8 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     t = ctx.tense.at(start, end)
     if t == "present":
         t = None
+    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start):
+        t = "future"
     if t is None and _AHEAD_BEFORE.search(ctx.text, max(0, start - 30), start):
         t = "future"  # "before the November election", "through March": with no tense, the one ahead
     if re.search(r"\bcome\s+$", ctx.text[max(0, start - 8):start], re.I):
@@ -508,6 +510,8 @@ _AHEAD_BEFORE = re.compile(r"\b(?:before|until|till|through|by|ahead\s+of|toward
                            r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:shortly|just|right|soon|well|immediately)\s+)?(?:(?:after|before)\s+)?"
                            r"(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I)
+# "effective Feb. 1", "effective as of Monday": when a change takes effect, after its announcement
+_EFFECTIVE_BEFORE = re.compile(r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbecame\s)\beffective\s+(?:on\s+|as\s+of\s+|from\s+)?$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
 # "the deadline is Friday", "the talks are on Monday": a present copula naming the day is a schedule ahead
 _IS_ON_BEFORE = re.compile(r"\b(?:is|are)\s+(?:(?:now\s+|still\s+)?(?:on|set\s+for|slated\s+for|due|for)\s+)?$", re.I)
@@ -530,6 +534,8 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
         return pv  # "since Monday": the last one
     t = ctx.tense.at(start, end)
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
+    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start):
+        rule_later = True  # "the new rules, effective Monday"
     if t in (None, "present") and (_DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start)
                                    or _IS_ON_BEFORE.search(ctx.text, max(0, start - 24), start)):
         rule_later = True  # "has given them until 9 a.m. Tuesday", "have until Friday": a deadline ahead
@@ -552,6 +558,8 @@ def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[
             except ValueError:
                 pass
     t = ctx.tense.at(start, end)
+    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start):
+        t = "future"
     if t in (None, "present") and (_AHEAD_BEFORE.search(ctx.text, max(0, start - 30), start)
                                    or _SCHEDULE_VERB_BEFORE.search(ctx.text, max(0, start - 24), start)):
         t = "future"  # "the ban expires on Dec. 31", "has until March 5": with no past tense, the one ahead

@@ -113,7 +113,7 @@ def features(tense, start: int, end: int, kind: str, back: int, fwd: int, rule_l
             if tok.head.pos_ == "ADP":
                 f.append("prep=" + tok.head.lower_)
             v = _verb(tok)
-            if v is not None and (before[-1:] == ["effective"] or (
+            if v is not None and ((before[-1:] == ["effective"] and before[-2:-1] not in (["was"], ["were"], ["became"])) or (
                     before[-1:] and before[-1] in ("until", "till", "through") and v.lemma_.lower() in _DEFER)):
                 f.append("deferred")
             if v is None:
