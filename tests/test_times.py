@@ -390,6 +390,10 @@ CONVENTIONS = [
     # "effective Feb. 1": a change takes effect after its announcement; "was effective Oct. 1" has
     ("1989-10-26", "The company created an office of the chairman, effective Feb. 1.", [("Feb. 1", "DATE", "1990-02-01")]),
     ("1989-10-26", "The resignation was effective Oct. 1.", [("Oct. 1", "DATE", "1989-10-01")]),
+    # "10.30 am" (a full stop between hours and minutes), "12 noon"
+    ("1998-03-11", "The talks start at 10.30 am.", [("10.30 am", "TIME", "1998-03-11T10:30")]),
+    ("1998-03-11", "The talks start at 12 noon.", [("12 noon", "TIME", "1998-03-11T12:00")]),
+    ("1998-03-11", "The index rose 10.30 in the morning session.", [("the morning", "TIME", "1998-03-11TMO")]),
 ]
 
 
