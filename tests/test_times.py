@@ -394,6 +394,11 @@ CONVENTIONS = [
     ("1998-03-11", "The talks start at 10.30 am.", [("10.30 am", "TIME", "1998-03-11T10:30")]),
     ("1998-03-11", "The talks start at 12 noon.", [("12 noon", "TIME", "1998-03-11T12:00")]),
     ("1998-03-11", "The index rose 10.30 in the morning session.", [("the morning", "TIME", "1998-03-11TMO")]),
+    # sets: "every morning", "every few years", "Monday nights"; "Monday and Tuesday nights" shares the part
+    ("1998-03-11", "He runs every morning.", [("every morning", "SET", "XXXX-XX-XXTMO")]),
+    ("1998-03-11", "Elections are held every few years.", [("every few years", "SET", "PXY")]),
+    ("1998-02-13", "New flights will leave on Monday and Tuesday nights.",
+     [("Monday", "SET", "XXXX-WXX-1TNI"), ("Tuesday nights", "SET", "XXXX-WXX-2TNI")]),
 ]
 
 

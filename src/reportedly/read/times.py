@@ -1317,6 +1317,8 @@ def n_set(m, ctx, c):
     n = 2 if (num or "").lower() == "other" else num_value(num) if num else 1  # every other week: P2W
     if unit == "WE":
         return "SET", "XXXX-WXX-WE", None, None
+    if num and n is None:
+        return "SET", duration(None, unit), None, None  # "every few years": PXY
     return "SET", duration(n or 1, unit), None, None
 
 
@@ -1640,6 +1642,7 @@ rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
 rule("unit_rel2", r"\b(?:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning|start|sometime|some\s+time)[\s-]+(?:of\s+)?(?P<rel>this|that|last|next|the\s+current|the)[\s-]+(?P<unit>year|month|week|decade|century|quarter)\b", n_unit_rel)
 rule("the_year", r"\b(?:the|this)\s+(?:(?P<adj>current|fiscal|calendar|full|whole|entire)[\s-]+)?(?P<unit>year)\b(?![\s-]+(?:earlier|ago|before|later|after|of|in|when|that|to|is|was|long|old))", n_the_year)
+rule("set_wd_coord", r"\b" + WD + r"(?=\s+(?:and|or|&)\s+" + WD_ + r"\s+" + PART + r"s\b)", n_set, _wd_ok)  # before 'weekday': same extent
 rule("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|this\s+past|this\s+coming|early|late)\s+)?" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday, _wd_ok)
 rule("weekday_rel", r"\bthe\s+(?P<rel>previous|preceding|prior|following)\s+" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday_rel, _wd_ok)
 rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
@@ -1663,10 +1666,14 @@ rule("the_past_unit", r"\b(?:the|over\s+the|in\s+the|for\s+the|during\s+the)\s+(
 rule("recent_units", r"\b(?:(?:the\s+)?(?:recent|coming|past\s+few|last\s+few|next\s+few|upcoming|following)\s+(?P<unit>years|months|weeks|days|decades|quarters|hours)|the\s+(?P<u2>years|months|weeks|days)\s+ahead|the\s+(?:first|early|initial|final|closing|opening)\s+(?P<u3>years|months|weeks|days|hours|minutes)(?=\s+(?:of|after|since|in)\b)(?!\s+of\s+(?:the\s+)?(?:" + _alt(WEEKDAYS) + r"|morning|afternoon|evening|night|day|today|yesterday|tomorrow|\d))|(?:over|through|throughout|during)\s+the\s+(?P<u4>years|decades|months|weeks)(?!\s+(?:before|after|since|following|ahead|of|to)\b))\b", lambda m, ctx, c: n_recent_units(_UnitDefault(m), ctx, c))
 # sets
 rule("set_adv", r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|biannually)\b", n_set, _set_adv_ok)
-rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|before|after|of)\b)", n_set, _set_every_ok)
+rule("set_every", r"\b(?:every|each|per|a)\s+(?:(?P<num>other|two|three|four|five|six|few|several|couple\s+of|\d+)\s+)?(?P<unit>second|minute|hour|day|week|weekend|month|quarter|year|decade)s?\b(?!\s+(?:ago|later|earlier|before|after|of)\b)", n_set, _set_every_ok)
 rule("set_season", r"\b(?:every|each)\s+" + SEAS + r"\b", n_set)
 rule("set_wd", r"\b(?:every|each|on)\s+" + WD + r"(?:s)?(?:\s+" + PART + r")?\b", n_set, lambda m, t: (_wd_ok(m, t) and (not m.group(0).lower().startswith("on ") or m.group(0).endswith("s"))))
 rule("set_wds", r"\b" + WD + r"s\b", n_set, _wd_ok)
+# "every morning", "each night": that part of every day
+rule("set_part", r"\b(?:every|each)\s+" + PART + r"\b", lambda m, ctx, c: ("SET", "XXXX-XX-XXT" + PARTS[m["part"].lower()], None, None))
+# "on Monday nights", "Tuesday mornings"; "Monday and Tuesday nights": the first weekday shares the part
+rule("set_wd_parts", r"\b" + WD + r"\s+" + PART + r"s\b", n_set, _wd_ok)
 rule("set_weekends", r"\b(?:on\s+|every\s+|most\s+)?weekends\b(?!\s+(?:ago|of|before|after|later|earlier)\b)",
      lambda m, ctx, c: ("SET", "XXXX-WXX-WE", None, None), lambda m, t: not t[m.start():m.end()][:1].isupper() or m.start() == 0
      or re.search(r"[.!?\"“]\s*$", t[max(0, m.start() - 3):m.start()]))
@@ -1782,9 +1789,9 @@ TRIGGERS = {
              "rel_unit", "unit_rel2", "in_the_unit", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_weekends", "half_hour", "holiday", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
-    "misc": ["decade_words", "this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
+    "misc": ["set_part", "decade_words", "this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
-    "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
+    "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "set_wd_parts", "set_wd_coord", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["spelled_seas_mon", "season_year", "season_rel_year", "season", "set_season"],
     "dig": ["iso", "numeric", "year_span", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
