@@ -399,6 +399,12 @@ CONVENTIONS = [
     ("1998-03-11", "Elections are held every few years.", [("every few years", "SET", "PXY")]),
     ("1998-02-13", "New flights will leave on Monday and Tuesday nights.",
      [("Monday", "SET", "XXXX-WXX-1TNI"), ("Tuesday nights", "SET", "XXXX-WXX-2TNI")]),
+    # without a parse too, the end of a deferral lies ahead; a stay until Friday does not
+    ("2000-03-30", "Officials postponed until Tuesday morning any action on the case.",
+     [("Tuesday morning", "TIME", "2000-04-04TMO")]),
+    ("1989-10-30", "The bank has extended the company up to $90 million in revolving loans through January.",
+     [("January", "DATE", "1990-01")]),
+    ("2000-04-03", "He stayed in the city until Friday.", [("Friday", "DATE", "2000-03-31")]),
 ]
 
 

@@ -486,7 +486,8 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
     t = ctx.tense.at(start, end)
     if t == "present":
         t = None
-    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start):
+    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start) or (
+            ctx.tense.doc is None and _DEFER_BEFORE.search(ctx.text, max(0, start - 90), start)):
         t = "future"
     if t is None and _AHEAD_BEFORE.search(ctx.text, max(0, start - 30), start):
         t = "future"  # "before the November election", "through March": with no tense, the one ahead
@@ -510,6 +511,10 @@ _AHEAD_BEFORE = re.compile(r"\b(?:before|until|till|through|by|ahead\s+of|toward
                            r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:shortly|just|right|soon|well|immediately)\s+)?(?:(?:after|before)\s+)?"
                            r"(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I)
+# "postponed until Tuesday morning", "extended its deadline until 9 a.m. Tuesday", "loans through January":
+# the end of a deferral lies ahead (read from the words when there is no parse; the parse has its own rule)
+_DEFER_BEFORE = re.compile(r"\b(?:extend|postpon|delay|defer|adjourn|suspend|reschedul|push(?:ed)?\s+back|put\s+off|gave|give|grant|allow|freez|froze)"
+                           r"\w*\b[^.;:!?]{0,70}?\b(?:until|till|through)\s+(?:(?:about|around|at)\s+)?(?:\d[\d:.]*\s*[ap]\.?m\.?\s*(?:[A-Z]{2,4}\s+)?)?$", re.I)
 # "effective Feb. 1", "effective as of Monday": when a change takes effect, after its announcement
 _EFFECTIVE_BEFORE = re.compile(r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbecame\s)\beffective\s+(?:on\s+|as\s+of\s+|from\s+)?$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
@@ -534,8 +539,9 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
         return pv  # "since Monday": the last one
     t = ctx.tense.at(start, end)
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
-    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start):
-        rule_later = True  # "the new rules, effective Monday"
+    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start) or (
+            ctx.tense.doc is None and _DEFER_BEFORE.search(ctx.text, max(0, start - 90), start)):
+        rule_later = True  # "the new rules, effective Monday", "postponed until Tuesday"
     if t in (None, "present") and (_DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start)
                                    or _IS_ON_BEFORE.search(ctx.text, max(0, start - 24), start)):
         rule_later = True  # "has given them until 9 a.m. Tuesday", "have until Friday": a deadline ahead
@@ -558,7 +564,8 @@ def _day_month(ctx: Ctx, mon: int, day_: int, start: int, end: int) -> Optional[
             except ValueError:
                 pass
     t = ctx.tense.at(start, end)
-    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start):
+    if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start) or (
+            ctx.tense.doc is None and _DEFER_BEFORE.search(ctx.text, max(0, start - 90), start)):
         t = "future"
     if t in (None, "present") and (_AHEAD_BEFORE.search(ctx.text, max(0, start - 30), start)
                                    or _SCHEDULE_VERB_BEFORE.search(ctx.text, max(0, start - 24), start)):
