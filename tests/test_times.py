@@ -405,6 +405,9 @@ CONVENTIONS = [
     ("1989-10-30", "The bank has extended the company up to $90 million in revolving loans through January.",
      [("January", "DATE", "1990-01")]),
     ("2000-04-03", "He stayed in the city until Friday.", [("Friday", "DATE", "2000-03-31")]),
+    # a plural subject's present schedule verb, an adverb between: ahead (words only)
+    ("1998-05-01", "He and Arafat meet separately Monday with the envoy.", [("Monday", "DATE", "1998-05-04")]),
+    ("1998-05-01", "They did not meet Monday.", [("Monday", "DATE", "1998-04-27")]),
 ]
 
 

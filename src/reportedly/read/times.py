@@ -505,8 +505,9 @@ def _month_year(ctx: Ctx, mon: int, start: int, end: int, rel: Optional[str] = N
 
 
 _SCHEDULE_VERB_BEFORE = re.compile(
-    r"\b(?:meets|begins|starts|opens|ends|closes|resumes|arrives|leaves|departs|returns|travels|visits|votes|"
-    r"expires|takes\s+effect|kicks\s+off|convenes|reconvenes|concludes|debuts|airs|goes\s+on\s+sale)\s+(?:on\s+)?$", re.I)
+    r"\b(?:meets?|begins?|starts?|opens?|ends|closes|resumes?|arrives?|leaves|departs?|returns?|travels?|visits?|votes?|"
+    r"expires?|takes?\s+effect|kicks?\s+off|convenes?|reconvenes?|concludes?|debuts?|airs|goes\s+on\s+sale)"
+    r"\s+(?:[a-z]+ly\s+)?(?:on\s+)?$", re.I)
 _AHEAD_BEFORE = re.compile(r"\b(?:before|until|till|through|by|ahead\s+of|toward|towards)\s+(?:the\s+|this\s+)?"
                            r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:shortly|just|right|soon|well|immediately)\s+)?(?:(?:after|before)\s+)?"
