@@ -408,6 +408,9 @@ CONVENTIONS = [
     # a plural subject's present schedule verb, an adverb between: ahead (words only)
     ("1998-05-01", "He and Arafat meet separately Monday with the envoy.", [("Monday", "DATE", "1998-05-04")]),
     ("1998-05-01", "They did not meet Monday.", [("Monday", "DATE", "1998-04-27")]),
+    # "Jan. 1 next year", "June 5 last year": one expression
+    ("1998-03-11", "The law takes effect Jan. 1 next year.", [("Jan. 1 next year", "DATE", "1999-01-01")]),
+    ("1998-03-11", "He was elected on June 5 last year.", [("June 5 last year", "DATE", "1997-06-05")]),
 ]
 
 

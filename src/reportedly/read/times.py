@@ -719,6 +719,17 @@ def n_month_year(m, ctx, c):
     return "DATE", tv.month(_year2(m["year"]), _mon(m["mon"])), None, None
 
 
+def _md_rel_year(m, ctx):
+    """June 5 last year, Jan. 1 next year: the day of the year named."""
+    n = {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
+    if ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    try:
+        return "DATE", dt.date(ctx.dct.year + n, _mon(m["mon"]), int(m["day"])).isoformat(), None, None
+    except ValueError:
+        return "DATE", None, None, "not a calendar date"
+
+
 def n_month_rel_year(m, ctx, c):
     mon = _mon(m["mon"])
     rel = m["rel"].lower()
@@ -1608,6 +1619,7 @@ rule("md", r"\b(?:" + WD_ + r",?\s+)?" + MON + r"\s*" + DAYN + r"\b(?![:,.]?\d)(
 rule("dm", r"\b(?:" + WD_ + r",?\s+)?(?:the\s+)?" + DAYN + r"(?:\s+of)?\s+" + MON + r"\b", n_day_month, _month_ok)
 # month and year
 rule("my", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?:,?\s+|\s+of\s+)" + YEAR + r"\b", n_month_year, _month_ok)
+rule("md_rel_year", r"\b" + MON + r"\s*" + DAYN + r"(?:,?\s+of)?,?\s+(?P<rel>last|next|this)\s+year\b", lambda m, ctx, c: _md_rel_year(m, ctx), _month_ok)
 rule("m_rel_year", r"\b" + MON + r"(?:\s+of)?\s+(?P<rel>last|next|this|previous|past|coming)\s+year\b", n_month_rel_year, _month_ok)
 rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?![\w-])(?!\.?\s*[0-3]?\d(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|million|billion)))", n_month, _month_ok)
 # years, decades, centuries
@@ -1800,7 +1812,7 @@ TRIGGERS = {
     "misc": ["set_part", "decade_words", "this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "set_wd_parts", "set_wd_coord", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
-    "mon": ["holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
+    "mon": ["md_rel_year", "holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["spelled_seas_mon", "season_year", "season_rel_year", "season", "set_season"],
     "dig": ["iso", "numeric", "year_span", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
             "q_year", "half_year", "clock", "duration", "ago", "later", "set_every", "holiday", "full_mdy_sq"],
