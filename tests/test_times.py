@@ -411,6 +411,8 @@ CONVENTIONS = [
     # "Jan. 1 next year", "June 5 last year": one expression
     ("1998-03-11", "The law takes effect Jan. 1 next year.", [("Jan. 1 next year", "DATE", "1999-01-01")]),
     ("1998-03-11", "He was elected on June 5 last year.", [("June 5 last year", "DATE", "1997-06-05")]),
+    # "48 hours from now": whole days ahead
+    ("1998-03-11", "Forty-eight hours from now, the vote begins.", [("Forty-eight hours from now", "DATE", "1998-03-13")]),
 ]
 
 

@@ -1163,6 +1163,11 @@ def n_from_now(m, ctx, c):
     if ctx.dct is None:
         return "DATE", None, None, NO_DCT
     base = ctx.dct + dt.timedelta(days=1 if m["ref"].lower() == "tomorrow" else 0)
+    if unit in ("H", "MIN"):
+        # "48 hours from now": whole days ahead are a date; less is a time of the publication day
+        if unit == "H" and n == int(n) and n % 24 == 0:
+            return "DATE", (base + dt.timedelta(days=int(n) // 24)).isoformat(), None, None
+        return "TIME", base.isoformat(), None, None
     cg = {"DE": "Y"}.get(unit, unit)
     v = tv.shift(base.isoformat(), int(round(n)), unit)
     return "DATE", tv.coarsen(v, cg), None, None
@@ -1674,7 +1679,7 @@ rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s
      and not (m["h"] and m["mi"] and "." in t[m.end("h"):m.start("mi")] and not (m["ap"] or "").lower()[:1] in ("a", "p")))
 # ago / later / earlier
 rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+ago\b", n_ago)
-rule("from_now", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>day|week|month|year|decade)s?\s+from\s+(?P<ref>now|today|tomorrow)\b", n_from_now)
+rule("from_now", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>minute|hour|day|week|month|year|decade)s?\s+from\s+(?P<ref>now|today|tomorrow)\b", n_from_now)
 rule("later", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?(?:\s+and\s+a\s+half)?\s+(?P<dir>(?:later|earlier|afterwards?)\b(?!\s+than\b)|(?:before|after|prior)\b(?=\s*(?:[,.;:)!?]|$)))", n_later)
 rule("anaphoric", r"\b(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?P<unit>day|week|month|year)\b(?!s)|\bthe\s+(?P<u2>day|week|month|year)\s+(?:before|after)\b(?=\s*[,.;:!?)]|\s*$)", lambda m, ctx, c: n_anaphoric(_UnitFix(m), ctx, c))
 # durations
