@@ -320,6 +320,7 @@ CONVENTIONS = [
     # "by mid-month", "midyear": the current month or year; "in the early afternoon": that part of the day
     ("1998-03-11", "A decision is expected by mid-month.", [("mid-month", "DATE", "1998-03")]),
     ("1998-03-11", "The plant should open by midyear.", [("midyear", "DATE", "1998")]),
+    ("1998-03-11", "They followed a Midyear-related lead.", []),  # a hyphenated compound's word
     ("1998-03-11", "Rebels attacked the town on Monday. Troops returned in the early afternoon.",
      [("Monday", "DATE", "1998-03-09"), ("in the early afternoon", "TIME", "1998-03-09TAF")]),
     # "the year before", "the next year" in a past narrative: from the year in talk
