@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import subprocess
 import sys
@@ -129,6 +130,18 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     peer = _textacy_sets(bare)
     t_peer = time.perf_counter() - t0
+    from reportedly.read import attribution_tagger as T
+
+    tagged = T.available()
+    plain, t_plain = None, None
+    if tagged:  # the same analysis without the contextual tagger: what an install without torch gets
+        os.environ["REPORTEDLY_NO_TAGGER"] = "1"
+        T.load.cache_clear()
+        t0 = time.perf_counter()
+        plain = _pred_sets(list(analyze_documents(_docs(golds), batch_size=8)))
+        t_plain = time.perf_counter() - t0
+        del os.environ["REPORTEDLY_NO_TAGGER"]
+        T.load.cache_clear()
 
     G = {r: [gold_sets(g, r) for g in golds] for r in ROLES}
     ours = _pred_sets(reports)
@@ -152,7 +165,9 @@ def main(argv=None) -> int:
         "| system | role | exact P / R / F1 | overlap P / R / F1 | predicted | gold | bar (exact F1) | best published |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, P in (("reportedly", ours), ("textacy direct_quotations", peer)):
+    runs = [("reportedly", ours)] + ([("reportedly without the tagger", plain)] if plain else []) + [
+        ("textacy direct_quotations", peer)]
+    for name, P in runs:
         for r in ROLES:
             sc = score_sets(P[r], G[r])
             bar = bars[r] if name == "reportedly" else ""
@@ -163,6 +178,11 @@ def main(argv=None) -> int:
         "",
         "Best published (as given in issue 3): BERT, sentence level; ours is document level, a harder setting.",
         "",
+        ("The `reportedly` row ran with the contextual tagger (`read/attribution_tagger.py`: 2 MiniLM layers "
+         "with adapters, torch installed); the row below it is the same analysis without it, as an install "
+         "without torch runs it." if tagged else
+         "The contextual tagger did not run (torch or the MiniLM wheel is missing): rules and light models only."),
+        "",
         "## Speed (same process, same texts, one after the other)",
         "",
         "| run | seconds | chars/s |",
@@ -170,6 +190,7 @@ def main(argv=None) -> int:
         f"| bare spaCy `nlp.pipe` ({nlp.meta.get('name', '')}) | {t_bare:.2f} | {nchars / t_bare:,.0f} |",
         f"| `analyze_documents` (all reading layers) | {t_ours:.2f} | {nchars / t_ours:,.0f} |",
         f"| textacy `direct_quotations` on the bare parses (extraction only) | {t_peer:.2f} | {nchars / t_peer:,.0f} |",
+    ] + ([f"| `analyze_documents` without the tagger | {t_plain:.2f} | {nchars / t_plain:,.0f} |"] if t_plain else []) + [
         "",
         f"Throughput of the whole analysis relative to bare spaCy: **{ratio:.2f}x** (bar >= 0.5x, aim 0.8x).",
         "",

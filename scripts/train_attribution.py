@@ -507,7 +507,22 @@ def main() -> None:
 
     from reportedly.read import attribution_refine as F
 
+    global MODEL
     pairs = parsed_docs("train")
+    tagged = "--tagged" in sys.argv
+    if tagged:
+        # the stages that read the contextual tagger, trained on its out-of-fold probabilities
+        # (scripts/train_attribution_tagger.py writes them) into the *.tagged.* model files
+        import numpy as np
+
+        from reportedly.read import attribution_tagger as T
+        from train_attribution_tagger import OOF
+
+        oof = np.load(OOF)
+        for k, (g, doc) in enumerate(pairs):
+            doc.user_data[T.KEY] = oof[f"t{k}"].astype(np.float32)
+        MODEL = MODEL.with_name("attribution_cue.tagged.json")
+        F.MODEL, F.CRF = F.MODEL_TAGGED, F.CRF_TAGGED
     if "--refine-only" not in sys.argv:
         model = train_cue_model(pairs)
         MODEL.parent.mkdir(parents=True, exist_ok=True)
@@ -517,7 +532,7 @@ def main() -> None:
     ref = train_refine(pairs)
     F.MODEL.write_text(json.dumps(ref, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {F.MODEL} ({len(ref['cue_ext'])} cue keys, {len(ref['lead']['w'])} lead weights)")
-    if "--refine-only" in sys.argv:
+    if "--refine-only" in sys.argv or tagged:
         return
     n, pos = Counter(), Counter()
     for g, doc in pairs:

