@@ -414,6 +414,8 @@ CONVENTIONS = [
     ("1998-03-11", "He was elected on June 5 last year.", [("June 5 last year", "DATE", "1997-06-05")]),
     # "48 hours from now": whole days ahead
     ("1998-03-11", "Forty-eight hours from now, the vote begins.", [("Forty-eight hours from now", "DATE", "1998-03-13")]),
+    # a year after a range of days is both days' year
+    ("2018-11-01", "Rockets fell from November 10-13, 2012.", [("November 10", "DATE", "2012-11-10"), ("13", "DATE", "2012-11-13")]),
 ]
 
 

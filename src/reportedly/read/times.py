@@ -1974,14 +1974,19 @@ def find_times(text: str, published: Optional[dt.date], doc=None) -> list[TimeEx
         if c.rule == "md" and value and tv.granularity(value) == "D":
             m2 = _SECOND_DAY.match(text, c.end)
             if m2:  # "April 24 and 25": the second day of the same month
+                s2, e2 = m2.start("day"), m2.end("day")
+                yr = re.match(r",?\s+((?:1[6-9]|20)\d\d)\b(?![.,]?\d)", text[e2:e2 + 8])
+                y = int(yr.group(1)) if yr else int(value[:4])
                 try:
-                    v2 = dt.date(int(value[:4]), int(value[5:7]), int(m2["day"])).isoformat()
+                    v1 = dt.date(y, int(value[5:7]), int(value[8:10])).isoformat()
+                    v2 = dt.date(y, int(value[5:7]), int(m2["day"])).isoformat()
                 except ValueError:
                     continue
-                s2, e2 = m2.start("day"), m2.end("day")
+                if yr:  # "November 10-13, 2012": the year after the range is both days'
+                    ctx.found[-1] = t.model_copy(update={"value": v1, "anchor": None, "note": None})
                 ctx.found.append(TimeExpr(id=f"T{len(ctx.found) + 1}", start=s2, end=e2, text=text[s2:e2],
                                           type="DATE", value=v2, anchor=None, note=None))
-                blocked = e2
+                blocked = e2 + (yr.end() if yr else 0)
     return ctx.found
 
 
