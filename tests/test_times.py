@@ -416,6 +416,10 @@ CONVENTIONS = [
     ("1998-03-11", "Forty-eight hours from now, the vote begins.", [("Forty-eight hours from now", "DATE", "1998-03-13")]),
     # a year after a range of days is both days' year
     ("2018-11-01", "Rockets fell from November 10-13, 2012.", [("November 10", "DATE", "2012-11-10"), ("13", "DATE", "2012-11-13")]),
+    # a bare h:mm is a time after a preposition or with a zone; a verse or a ratio is not, nor is "etc." a zone
+    ("2018-11-01", "The plane leaves at 6:45.", [("6:45", "TIME", "2018-11-01T06:45")]),
+    ("2018-11-01", "Submit to God (Romans 1:24 etc.)", []),
+    ("2018-11-01", "The ratio was 2:1.", []),
 ]
 
 

@@ -1054,6 +1054,15 @@ def n_weekday_rel(m, ctx, c):
     return typ, v.isoformat() + ("T" + PARTS[part] if part else ""), anchor, None
 
 
+def _bare_clock_ok(m, text: str) -> bool:
+    """ "at 6:45", "10:05 GMT", "6:30 Monday": a bare h:mm is a time after a preposition of time or with a
+    zone or a day; "Romans 1:24", "a 2:1 ratio" are not."""
+    if text[m.end("mc"):m.end()].strip(" ,"):
+        return True  # a zone, a day or "in the morning" follows within the match
+    return bool(re.search(r"\b(?:at|by|until|till|before|after|around|about|from|since|to|between|and|approximately|"
+                          r"shortly|past|of)\s+$", text[max(0, m.start("hc") - 16):m.start("hc")], re.I))
+
+
 def _clock(m) -> Optional[str]:
     g = m.groupdict()
     h = g.get("h")
@@ -1673,10 +1682,11 @@ rule("weekday_rel", r"\bthe\s+(?P<rel>previous|preceding|prior|following)\s+" + 
 rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
 # clock times
 CLK = r"(?:(?<![\d.,$])(?P<h>[0-2]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock|(?<![\d:])(?=in\s+the\s+(?:morning|afternoon|evening|night)\b))|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?<![\d.,:$(])(?P<hmil>[01]\d|2[0-3])(?P<mmil>[0-5]\d)(?=\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|CET|local\s+time)\b)|(?:12\s+)?(?P<noon>noon|midday|midnight))"
-TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|local\s+time|ET|PT|Moscow\s+time|Kyiv\s+time)\)?)?"
+TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|local\s+time|ET|PT|Moscow\s+time|Kyiv\s+time)\b\)?)?"
 rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?(?:(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow))\s+(?:at\s+)?)?" + CLK + TZ
      + r"(?:\s*in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")(?:,?\s+(?P<mon3>" + _alt(MONTHS) + r")\.?\s+(?P<day3>[0-3]?\d)\b)?|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I))
-     and not (m["h"] and m["mi"] and "." in t[m.end("h"):m.start("mi")] and not (m["ap"] or "").lower()[:1] in ("a", "p")))
+     and not (m["h"] and m["mi"] and "." in t[m.end("h"):m.start("mi")] and not (m["ap"] or "").lower()[:1] in ("a", "p"))
+     and not (m["hc"] and not _bare_clock_ok(m, t)))
 # ago / later / earlier
 rule("ago", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>(?:quarter|half)[\s-]centur(?:y|ie)|second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur(?:y|ie)|weekend)s?(?:\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+ago\b", n_ago)
 rule("from_now", r"\b" + APPROX + r"?(?:(?P<num>" + NUM_BODY + r")[\s-]+)(?P<unit>minute|hour|day|week|month|year|decade)s?\s+from\s+(?P<ref>now|today|tomorrow)\b", n_from_now)
