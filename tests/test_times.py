@@ -420,6 +420,9 @@ CONVENTIONS = [
     ("2018-11-01", "The plane leaves at 6:45.", [("6:45", "TIME", "2018-11-01T06:45")]),
     ("2018-11-01", "Submit to God (Romans 1:24 etc.)", []),
     ("2018-11-01", "The ratio was 2:1.", []),
+    # years or months after a week are known to the year or month
+    ("2018-11-01", "It happened last week. Two months earlier, he told someone.",
+     [("last week", "DATE", "2018-W43"), ("Two months earlier", "DATE", "2018-08")]),
 ]
 
 

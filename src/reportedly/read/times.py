@@ -1209,6 +1209,10 @@ def n_later(m, ctx, c):
             v = tv.shift(prev.value, sign * n, unit)
             if v and g == "M" and cg == "Y":
                 v = tv.coarsen(v, cg)
+            if v and g == "W" and cg in ("Y", "Q", "M"):
+                # "30 years later" than a week: known to the year, not to an ISO week three decades on
+                monday = dt.date.fromisocalendar(int(prev.value[:4]), int(prev.value[6:8]), 1)
+                v = tv.coarsen(tv.add_to_date(monday, sign * n, unit).isoformat(), cg)
             if v:
                 return "DATE", v, prev.id, None
         return "DATE", None, prev.id, f"{prev.text!r} is known only to the {_GNAME.get(g, g)}"
