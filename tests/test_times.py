@@ -423,6 +423,8 @@ CONVENTIONS = [
     # years or months after a week are known to the year or month
     ("2018-11-01", "It happened last week. Two months earlier, he told someone.",
      [("last week", "DATE", "2018-W43"), ("Two months earlier", "DATE", "2018-08")]),
+    # an age ("21 years of age") is no duration, like "45 years old"
+    ("2018-11-01", "They raised the age limit from 18 to 21 years of age.", []),
 ]
 
 
