@@ -425,6 +425,11 @@ CONVENTIONS = [
      [("last week", "DATE", "2018-W43"), ("Two months earlier", "DATE", "2018-08")]),
     # an age ("21 years of age") is no duration, like "45 years old"
     ("2018-11-01", "They raised the age limit from 18 to 21 years of age.", []),
+    # a range's p.m. carries to a bare first end when it can ("from 9:30 to 5 p.m." cannot)
+    ("2018-11-01", "Shots were fired between 11:15 and 11:18 p.m.",
+     [("11:15", "TIME", "2018-11-01T23:15"), ("11:18 p.m.", "TIME", "2018-11-01T23:18")]),
+    ("2018-11-01", "The store is open from 9:30 to 5 p.m.",
+     [("9:30", "TIME", "2018-11-01T09:30"), ("5 p.m.", "TIME", "2018-11-01T17:00")]),
 ]
 
 

@@ -1054,6 +1054,9 @@ def n_weekday_rel(m, ctx, c):
     return typ, v.isoformat() + ("T" + PARTS[part] if part else ""), anchor, None
 
 
+_RANGE_MERIDIEM = re.compile(r"\s*(?:and|to|until|till|-|–)\s*([0-2]?\d)(?::[0-5]\d)?\s*([ap])\.?\s?m\b", re.I)
+
+
 def _bare_clock_ok(m, text: str) -> bool:
     """ "at 6:45", "10:05 GMT", "6:30 Monday": a bare h:mm is a time after a preposition of time or with a
     zone or a day; "Romans 1:24", "a 2:1 ratio" are not."""
@@ -1095,6 +1098,11 @@ def n_clock(m, ctx, c):
     if t is None:
         return "TIME", None, None, "not a clock time"
     g = m.groupdict()
+    if g.get("hc") and int(t[:2]) < 12:
+        mer = _RANGE_MERIDIEM.match(ctx.text, c.end)
+        if mer and mer.group(2).lower() == "p" and int(t[:2]) <= int(mer.group(1)) % 12:
+            # "between 11:15 and 11:18 p.m.": the range's p.m. is both ends' ("from 9:30 to 5 p.m." is not)
+            t = f"{int(t[:2]) + 12:02d}{t[2:]}"
     if ((g.get("rd1") or g.get("rd2") or "").lower() == "tonight" and int(t[:2]) < 12
             and not (g.get("ap") or "").lower().startswith("a")):
         t = f"{int(t[:2]) + 12:02d}{t[2:]}"  # "9:30 tonight": the evening's 9:30
