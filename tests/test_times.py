@@ -430,6 +430,10 @@ CONVENTIONS = [
      [("11:15", "TIME", "2018-11-01T23:15"), ("11:18 p.m.", "TIME", "2018-11-01T23:18")]),
     ("2018-11-01", "The store is open from 9:30 to 5 p.m.",
      [("9:30", "TIME", "2018-11-01T09:30"), ("5 p.m.", "TIME", "2018-11-01T17:00")]),
+    # an hour in words with o'clock (either apostrophe); a thing named after a holiday is no date
+    ("2016-09-30", "He tweets at three o’clock in the morning.", [("three o’clock in the morning", "TIME", "2016-09-30T03:00")]),
+    ("2016-09-30", "He left at ten o'clock.", [("ten o'clock", "TIME", "2016-09-30T10:00")]),
+    ("2016-09-30", "Christmas trees from Oregon were sent.", []),
 ]
 
 

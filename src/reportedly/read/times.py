@@ -1073,6 +1073,8 @@ def _clock(m) -> Optional[str]:
         h, g = g["hc"], dict(g, mi=g.get("mc"))
     if h is None and g.get("hmil") is not None:  # "1400 GMT": a 24-hour clock time
         h, g = g["hmil"], dict(g, mi=g.get("mmil"))
+    if h is None and g.get("hw"):  # "three o'clock"
+        h = str(SMALL[g["hw"].lower()])
     if h is None:
         w = (g.get("noon") or "").lower()
         return {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}.get(w)
@@ -1572,6 +1574,11 @@ HOLIDAYS = {
 }
 
 
+# "Christmas trees", "Halloween costumes": a thing named after the day, not the day
+_HOLIDAY_THING = re.compile(r"\s+(?:trees?|cards?|carols?|lights|ornaments?|decorations?|songs?|music|movies?|films?|"
+                            r"stockings?|costumes?|candy|spirit|specials?|island|cactus|club)\b", re.I)
+
+
 def n_holiday(m, ctx, c):
     name = re.sub(r"\s+", " ", m["hol"].lower()).replace("’", "'")
     if name.startswith("the "):
@@ -1693,7 +1700,7 @@ rule("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|this\s+past|this\s+com
 rule("weekday_rel", r"\bthe\s+(?P<rel>previous|preceding|prior|following)\s+" + WD + r"(?:\s+" + PART + r")?\b(?!s\b)", n_weekday_rel, _wd_ok)
 rule("weekday_part2", r"\b(?:(?P<rel>last|next|this|early|late)\s+)?" + WD + r"(?:'s)?\s+" + PART + r"\b", n_weekday, _wd_ok)
 # clock times
-CLK = r"(?:(?<![\d.,$])(?P<h>[0-2]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o'clock|(?<![\d:])(?=in\s+the\s+(?:morning|afternoon|evening|night)\b))|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?<![\d.,:$(])(?P<hmil>[01]\d|2[0-3])(?P<mmil>[0-5]\d)(?=\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|CET|local\s+time)\b)|(?:12\s+)?(?P<noon>noon|midday|midnight))"
+CLK = r"(?:(?<![\d.,$])(?P<h>[0-2]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|o['’]clock|(?<![\d:])(?=in\s+the\s+(?:morning|afternoon|evening|night)\b))|(?P<h2x>)(?<![\d.])(?P<hc>[0-2]?\d):(?P<mc>[0-5]\d)(?![\d:])|(?<![\d.,:$(])(?P<hmil>[01]\d|2[0-3])(?P<mmil>[0-5]\d)(?=\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|CET|local\s+time)\b)|(?P<hw>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o['’]clock\b|(?:12\s+)?(?P<noon>noon|midday|midnight))"
 TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|local\s+time|ET|PT|Moscow\s+time|Kyiv\s+time)\b\)?)?"
 rule("clock", r"\b(?:(?:about|around|approximately|shortly\s+(?:before|after))\s+)?(?:(?:(?P<wd1>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")|(?P<rd1>today|tonight|yesterday|tomorrow))\s+(?:at\s+)?)?" + CLK + TZ
      + r"(?:\s*in\s+the\s+(?P<inpart>morning|afternoon|evening|night))?(?:,?\s+(?:on\s+)?(?:(?P<wd2>" + _alt(k for k in WEEKDAYS if len(k) > 3) + r")(?:,?\s+(?P<mon3>" + _alt(MONTHS) + r")\.?\s+(?P<day3>[0-3]?\d)\b)?|(?P<rd2>today|tonight|yesterday|tomorrow)|(?P<mon2>" + _alt(MONTHS) + r")\.?\s+(?P<day2>[0-3]?\d)\b))?", n_clock, lambda m, t: not (m["noon"] and re.search(r"\bhigh\s+$", t[max(0, m.start() - 6):m.start()], re.I))
@@ -1733,7 +1740,8 @@ rule("spelled_year", r"\b(?:the\s+year\s+(?:" + _NINETEEN + "|" + _TWO_THOUSAND 
 rule("spelled_seas_mon", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?:" + SEAS + r"|" + MON + r")(?:\s+of)?\s+(?P<sy>"
      + _NINETEEN + r"|" + _TWO_THOUSAND + r")", n_spelled_seas_mon,
      lambda m, t: not m["mon"] or _is_cap(t[m.start("mon"):m.end("mon")]) or t.isupper())
-rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth|Mother['’]s\s+Day|Father['’]s\s+Day|(?:St\.|Saint)\s+Patrick['’]s\s+Day|Presidents['’]?\s+Day|Columbus\s+Day|Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol") + (4 if t[m.start("hol"):m.start("hol") + 4].lower() == "the " else 0)].isupper())
+rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth|Mother['’]s\s+Day|Father['’]s\s+Day|(?:St\.|Saint)\s+Patrick['’]s\s+Day|Presidents['’]?\s+Day|Columbus\s+Day|Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol") + (4 if t[m.start("hol"):m.start("hol") + 4].lower() == "the " else 0)].isupper()
+     and not _HOLIDAY_THING.match(t, m.end()))
 rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
 rule("mid_unit", r"\b(?P<rel>)mid[\s-]?(?P<unit>month|year|week|decade)\b(?!-)(?!\s+(?:of|old)\b)", n_unit_rel)
 rule("nth_day_today", r"\bthe\s+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+"
@@ -1850,7 +1858,7 @@ _TRIG = re.compile(
     r"midnight|midday|night|morning|evening|afternoon|daily|weekly|annually|yearly|hourly|nightly|biweekly|"
     r"biannually|nineteen|eighteen|seventeen|thousand|christmas|new year|independence|halloween|valentine|"
     r"thanksgiving|labor|memorial|election|easter|good friday|boxing|veterans|armistice|bastille|someday|soon|term|"
-    r"fiscal|fy|q[1-4]|half|moment|'\d|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)"
+    r"fiscal|fy|q[1-4]|half|moment|'\d|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|o['’]clock)"
     r"|(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|(?P<seas>spring|summer|autumn|fall|winter)"
