@@ -353,6 +353,7 @@ CONVENTIONS = [
     # a span of years written "1990-91": each year its own expression, like "from 1990 to 1991"
     ("1998-03-06", "The 1990-91 recession hurt sales.", [("1990", "DATE", "1990"), ("91", "DATE", "1991")]),
     ("1998-03-06", "He served from 1999-2001.", [("1999", "DATE", "1999"), ("2001", "DATE", "2001")]),
+    ("1998-03-06", "The 1999-00 season was long.", [("1999", "DATE", "1999"), ("00", "DATE", "2000")]),
     # "this summer" in February is the coming one (a winter straddles two years); "this winter" in March, past
     ("1998-02-06", "He will retire this summer.", [("this summer", "DATE", "1998-SU")]),
     ("1998-03-11", "Sales fell this winter.", [("this winter", "DATE", "1997-WI")]),

@@ -1428,7 +1428,7 @@ def _span_second_year(m) -> int:
     if len(y2) == 4:
         return int(y2)
     y = y1 // 100 * 100 + int(y2)
-    return y + 100 if y < y1 else y
+    return y + 100 if y < y1 and y1 % 100 == 99 and y2 == "00" else y  # "1999-00"; "1998-03" is no span
 
 
 def _year_ok(m, text) -> bool:
