@@ -435,6 +435,10 @@ CONVENTIONS = [
     ("2016-09-30", "He tweets at three o’clock in the morning.", [("three o’clock in the morning", "TIME", "2016-09-30T03:00")]),
     ("2016-09-30", "He left at ten o'clock.", [("ten o'clock", "TIME", "2016-09-30T10:00")]),
     ("2016-09-30", "Christmas trees from Oregon were sent.", []),
+    # a possessive weekday is past ("Wednesday's ruling") unless its noun leads a future or follows "ahead of"
+    ("2016-09-23", "Monday's debate in New York will be watched closely.", [("Monday", "DATE", "2016-09-26")]),
+    ("2016-09-23", "Ahead of Monday's debate, Clinton rested.", [("Monday", "DATE", "2016-09-26")]),
+    ("2016-09-23", "Monday's debate was watched closely.", [("Monday", "DATE", "2016-09-19")]),
 ]
 
 

@@ -518,6 +518,10 @@ _DEFER_BEFORE = re.compile(r"\b(?:extend|postpon|delay|defer|adjourn|suspend|res
                            r"\w*\b[^.;:!?]{0,70}?\b(?:until|till|through)\s+(?:(?:about|around|at)\s+)?(?:\d[\d:.]*\s*[ap]\.?m\.?\s*(?:[A-Z]{2,4}\s+)?)?$", re.I)
 # "effective Feb. 1", "effective as of Monday": when a change takes effect, after its announcement
 _EFFECTIVE_BEFORE = re.compile(r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbecame\s)\beffective\s+(?:on\s+|as\s+of\s+|from\s+)?$", re.I)
+# a possessive weekday whose noun is the subject of a future ("Monday's debate will be ..."), or after "ahead of"
+_POSS_AHEAD_AFTER = re.compile(r"['’]s\s+(?:[\w-]+\s+){1,6}?(?:will|is\s+(?:expected|scheduled|set|slated|due)|are\s+"
+                               r"(?:expected|scheduled|set|slated|due))\b", re.I)
+_AHEAD_OF_BEFORE = re.compile(r"\b(?:ahead\s+of|in\s+advance\s+of|in\s+preparation\s+for|prepar\w*\s+for)\s+$", re.I)
 _DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:(?:about|around|at)\s+)?$", re.I)
 # "the deadline is Friday", "the talks are on Monday": a present copula naming the day is a schedule ahead
 _IS_ON_BEFORE = re.compile(r"\b(?:is|are)\s+(?:(?:now\s+|still\s+)?(?:on|set\s+for|slated\s+for|due|for)\s+)?$", re.I)
@@ -540,6 +544,9 @@ def _weekday_date(ctx: Ctx, wd: int, start: int, end: int, rel: Optional[str] = 
         return pv  # "since Monday": the last one
     t = ctx.tense.at(start, end)
     rule_later = t == "future" and not ctx.text.startswith(("'s", "’s"), end)  # "Wednesday's ruling" has been
+    if ctx.text.startswith(("'s", "’s"), end) and (
+            _POSS_AHEAD_AFTER.match(ctx.text, end) or _AHEAD_OF_BEFORE.search(ctx.text, max(0, start - 30), start)):
+        rule_later = True  # "Monday's debate will be watched", "ahead of Monday's debate": the one to come
     if _EFFECTIVE_BEFORE.search(ctx.text, max(0, start - 24), start) or (
             ctx.tense.doc is None and _DEFER_BEFORE.search(ctx.text, max(0, start - 90), start)):
         rule_later = True  # "the new rules, effective Monday", "postponed until Tuesday"
