@@ -1600,14 +1600,14 @@ def n_holiday(m, ctx, c):
     d = ctx.dct
     rel = (m["rel"] or "").lower()
     options = [fn(y) for y in (d.year - 1, d.year, d.year + 1)]
-    t = "past" if rel == "last" else "future" if rel == "next" else ctx.tense.at(c.start, c.end)
-    if t == "past":
-        pick = max(o for o in options if o <= d)
-    elif t == "future":
-        pick = min(o for o in options if o >= d)
-    else:
-        pick = min(options, key=lambda o: abs((o - d).days))
-    return "DATE", pick.isoformat(), None, None
+    if rel in ("last", "next"):
+        pick = max(o for o in options if o <= d) if rel == "last" else min(o for o in options if o >= d)
+        return "DATE", pick.isoformat(), None, None
+    # as for a month and day: the occurrence the tense points to, with the same slack for a tense read
+    # off a report ("protesters prayed as Easter week began" six days before Easter)
+    t = ctx.tense.at(c.start, c.end)
+    y = _nearest_year(d, fn, t if t in ("past", "future") else None)
+    return "DATE", fn(y).isoformat(), None, None
 
 
 def n_weekend(m, ctx, c):
