@@ -440,7 +440,7 @@ CONVENTIONS = [
     ("2016-09-23", "Ahead of Monday's debate, Clinton rested.", [("Monday", "DATE", "2016-09-26")]),
     ("2016-09-23", "Monday's debate was watched closely.", [("Monday", "DATE", "2016-09-19")]),
     # a holiday takes the tense's occurrence with the same slack as a month and day
-    ("2000-04-17", "Protesters prayed as Easter week began.", [("Easter", "DATE", "2000-04-23")]),
+    ("2000-04-17", "Protesters prayed as Easter week began.", [("Easter week", "DATE", "2000-W16")]),  # the week to Easter Sunday
     ("2000-04-17", "He was found on Thanksgiving Day.", [("Thanksgiving Day", "DATE", "1999-11-25")]),
 ]
 

@@ -1567,7 +1567,7 @@ HOLIDAYS = {
     "thanksgiving day": lambda y: _nth_weekday(y, 11, 4, 4), "thanksgiving": lambda y: _nth_weekday(y, 11, 4, 4),
     "labor day": lambda y: _nth_weekday(y, 9, 1, 1), "memorial day": lambda y: _nth_weekday(y, 5, 1, -1),
     "election day": lambda y: _nth_weekday(y, 11, 1, 1) + dt.timedelta(days=1),
-    "easter sunday": _easter, "easter": _easter, "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "easter sunday": _easter, "easter": _easter, "easter week": _easter, "holy week": _easter, "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
     "easter monday": lambda y: _easter(y) + dt.timedelta(days=1), "boxing day": lambda y: dt.date(y, 12, 26),
     "veterans day": lambda y: dt.date(y, 11, 11), "armistice day": lambda y: dt.date(y, 11, 11),
     "may day": lambda y: dt.date(y, 5, 1), "bastille day": lambda y: dt.date(y, 7, 14),
@@ -1586,6 +1586,11 @@ _HOLIDAY_THING = re.compile(r"\s+(?:trees?|cards?|carols?|lights|ornaments?|deco
                             r"stockings?|costumes?|candy|spirit|specials?|island|cactus|club)\b", re.I)
 
 
+def _holiday_value(name: str, day: dt.date) -> str:
+    """The day, or for "Easter week" / "Holy Week" the (ISO) week that ends on Easter Sunday."""
+    return tv.week(day) if name.endswith("week") else day.isoformat()
+
+
 def n_holiday(m, ctx, c):
     name = re.sub(r"\s+", " ", m["hol"].lower()).replace("’", "'")
     if name.startswith("the "):
@@ -1594,7 +1599,7 @@ def n_holiday(m, ctx, c):
     if fn is None:
         return "DATE", None, None, "unknown holiday"
     if m["year"]:
-        return "DATE", fn(int(m["year"])).isoformat(), None, None
+        return "DATE", _holiday_value(name, fn(int(m["year"]))), None, None
     if ctx.dct is None:
         return "DATE", None, None, NO_DCT
     d = ctx.dct
@@ -1602,12 +1607,12 @@ def n_holiday(m, ctx, c):
     options = [fn(y) for y in (d.year - 1, d.year, d.year + 1)]
     if rel in ("last", "next"):
         pick = max(o for o in options if o <= d) if rel == "last" else min(o for o in options if o >= d)
-        return "DATE", pick.isoformat(), None, None
+        return "DATE", _holiday_value(name, pick), None, None
     # as for a month and day: the occurrence the tense points to, with the same slack for a tense read
     # off a report ("protesters prayed as Easter week began" six days before Easter)
     t = ctx.tense.at(c.start, c.end)
     y = _nearest_year(d, fn, t if t in ("past", "future") else None)
-    return "DATE", fn(y).isoformat(), None, None
+    return "DATE", _holiday_value(name, fn(y)), None, None
 
 
 def n_weekend(m, ctx, c):
@@ -1747,7 +1752,7 @@ rule("spelled_year", r"\b(?:the\s+year\s+(?:" + _NINETEEN + "|" + _TWO_THOUSAND 
 rule("spelled_seas_mon", r"\b(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?:" + SEAS + r"|" + MON + r")(?:\s+of)?\s+(?P<sy>"
      + _NINETEEN + r"|" + _TWO_THOUSAND + r")", n_spelled_seas_mon,
      lambda m, t: not m["mon"] or _is_cap(t[m.start("mon"):m.end("mon")]) or t.isupper())
-rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday)?|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth|Mother['’]s\s+Day|Father['’]s\s+Day|(?:St\.|Saint)\s+Patrick['’]s\s+Day|Presidents['’]?\s+Day|Columbus\s+Day|Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol") + (4 if t[m.start("hol"):m.start("hol") + 4].lower() == "the " else 0)].isupper()
+rule("holiday", r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas\s+Eve|Christmas\s+Day|Christmas|New\s+Year['’]s\s+(?:Eve|Day)|Independence\s+Day|Halloween|Valentine['’]s\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day|Easter(?:\s+Sunday|\s+Monday|\s+[Ww]eek)?|Holy\s+Week|Good\s+Friday|Boxing\s+Day|Veterans\s+Day|Armistice\s+Day|Bastille\s+Day|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth|Mother['’]s\s+Day|Father['’]s\s+Day|(?:St\.|Saint)\s+Patrick['’]s\s+Day|Presidents['’]?\s+Day|Columbus\s+Day|Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d))?\b", n_holiday, lambda m, t: t[m.start("hol") + (4 if t[m.start("hol"):m.start("hol") + 4].lower() == "the " else 0)].isupper()
      and not _HOLIDAY_THING.match(t, m.end()))
 rule("weekend", r"\b(?:(?P<rel>the|this|last|next|past|coming|this\s+past|this\s+coming)\s+)weekend\b(?!s)", n_weekend)
 rule("mid_unit", r"\b(?P<rel>)mid[\s-]?(?P<unit>month|year|week|decade)\b(?!-)(?!\s+(?:of|old)\b)", n_unit_rel)
