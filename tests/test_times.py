@@ -442,6 +442,10 @@ CONVENTIONS = [
     # a holiday takes the tense's occurrence with the same slack as a month and day
     ("2000-04-17", "Protesters prayed as Easter week began.", [("Easter week", "DATE", "2000-W16")]),  # the week to Easter Sunday
     ("2000-04-17", "He was found on Thanksgiving Day.", [("Thanksgiving Day", "DATE", "1999-11-25")]),
+    # "this year as last": the elliptical "last" is last year
+    ("1989-10-27", "The dividend will be twice as high this year as last.",
+     [("this year", "DATE", "1989"), ("last", "DATE", "1988")]),
+    ("1989-10-27", "This year he finished first and last.", [("This year", "DATE", "1989")]),
 ]
 
 

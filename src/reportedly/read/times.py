@@ -1586,6 +1586,10 @@ _HOLIDAY_THING = re.compile(r"\s+(?:trees?|cards?|carols?|lights|ornaments?|deco
                             r"stockings?|costumes?|candy|spirit|specials?|island|cactus|club)\b", re.I)
 
 
+# "twice as high a dividend this year as last": "last" stands for "last year"
+_ELLIPSIS_UNIT = re.compile(r"\bthis\s+(?P<u>year|month|week|quarter)\b[^.;]*$", re.I)
+
+
 def _holiday_value(name: str, day: dt.date) -> str:
     """The day, or for "Easter week" / "Holy Week" the (ISO) week that ends on Easter Sunday."""
     return tv.week(day) if name.endswith("week") else day.isoformat()
@@ -1760,6 +1764,11 @@ rule("nth_day_today", r"\bthe\s+(?:first|second|third|fourth|fifth|sixth|seventh
      r"(?:straight\s+|consecutive\s+|full\s+)?day\b(?!-)",
      lambda m, ctx, c: _need_dct(ctx, "DATE", lambda d: d.isoformat()),
      lambda m, t: bool(re.search(r"\b(?:it['’]s|it\s+is|today\s+is|this\s+is|is\s+now)\s+$", t[max(0, m.start() - 12):m.start()], re.I)))
+rule("ellipsis_last", r"\b(?:than|as|from|over|with|and|to)\s+(?P<x>last)\b(?=\s*(?:[.,;:)!?]|$))",
+     lambda m, ctx, c: _need_dct(ctx, "DATE", lambda d: _rel_unit(ctx, _unit(_ELLIPSIS_UNIT.search(
+         ctx.text, max(0, c.start - 60), c.start).group("u")), -1)),
+     lambda m, t: bool(_ELLIPSIS_UNIT.search(t, max(0, m.start() - 60), m.start()))
+     and not re.search(r"\bfirst\s+$", t[max(0, m.start() - 8):m.start()], re.I))
 rule("year_end", r"\b(?:(?:the\s+)?(?:this|last|next)\s+)?(?:year[\s-]end|year's\s+end|end[\s-]of[\s-](?:the[\s-])?year)\b", n_year_end)
 # vague references
 rule("present", r"\b(?:now|nowadays|currently|presently|at\s+present|at\s+the\s+moment|these\s+days|right\s+now|current|the\s+present|today's|at\s+this\s+point|so\s+far|to\s+date|as\s+yet|as\s+of\s+now)\b", lambda m, ctx, c: ("DATE", "PRESENT_REF", None, None), lambda m, t: _present_ok(m, t))
@@ -1853,7 +1862,7 @@ class _UnitDefault(_UnitFix):
 # and only in windows around a trigger word of their class (the whole scan is the cost).
 TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
-             "rel_unit", "unit_rel2", "in_the_unit", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
+             "rel_unit", "unit_rel2", "ellipsis_last", "in_the_unit", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_weekends", "half_hour", "holiday", "set_adv", "set_every", "weekend", "year_end", "present", "past",
              "future", "today", "decade"],
     "misc": ["set_part", "decade_words", "this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
@@ -2042,6 +2051,8 @@ _SPAN_ARTICLE = re.compile(r"(?:a|an|the)\s+(?=(?:fiscal[\s-]+)?[\w]+-[\w]+(?:-[
 
 
 def _span_start(text: str, c: Cand) -> int:
+    if c.rule == "ellipsis_last":
+        return c.m.start("x")  # "this year as last": the expression is "last"
     s = c.start
     m = _SPAN_FOCUS.match(text, s, c.end)
     if m and m.end() < c.end:
