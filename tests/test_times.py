@@ -446,6 +446,8 @@ CONVENTIONS = [
     ("1989-10-27", "The dividend will be twice as high this year as last.",
      [("this year", "DATE", "1989"), ("last", "DATE", "1988")]),
     ("1989-10-27", "This year he finished first and last.", [("This year", "DATE", "1989")]),
+    # "the week of March 2": the week of that day
+    ("1998-03-11", "The talks were held during the week of March 2.", [("the week of March 2", "DATE", "1998-W10")]),
 ]
 
 

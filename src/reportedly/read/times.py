@@ -726,6 +726,21 @@ def n_month_year(m, ctx, c):
     return "DATE", tv.month(_year2(m["year"]), _mon(m["mon"])), None, None
 
 
+def _week_of(m, ctx, c):
+    """the week of March 9: the (ISO) week of that day; the weekend of March 7: that weekend."""
+    mon, day_ = _mon(m["mon"]), int(m["day"])
+    if m["year"]:
+        v = f"{int(m['year']):04d}-{mon:02d}-{day_:02d}"
+    elif ctx.dct is None:
+        return "DATE", None, None, NO_DCT
+    else:
+        v = _day_month(ctx, mon, day_, c.start, c.end)
+    d = tv.to_date(v)
+    if d is None:
+        return "DATE", None, None, "not a calendar date"
+    return "DATE", tv.week(d) + ("-WE" if m["wk"].lower() == "weekend" else ""), None, None
+
+
 def _md_rel_year(m, ctx):
     """June 5 last year, Jan. 1 next year: the day of the year named."""
     n = {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
@@ -1668,6 +1683,7 @@ rule("md", r"\b(?:" + WD_ + r",?\s+)?" + MON + r"\s*" + DAYN + r"\b(?![:,.]?\d)(
 rule("dm", r"\b(?:" + WD_ + r",?\s+)?(?:the\s+)?" + DAYN + r"(?:\s+of)?\s+" + MON + r"\b", n_day_month, _month_ok)
 # month and year
 rule("my", r"\b(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?:,?\s+|\s+of\s+)" + YEAR + r"\b", n_month_year, _month_ok)
+rule("week_of", r"\bthe\s+(?P<wk>week|weekend)\s+of\s+" + MON + r"\s*" + DAYN + r"\b(?:,?\s+" + YEAR + r")?(?![:,.]?\d)", lambda m, ctx, c: _week_of(m, ctx, c), _month_ok)
 rule("md_rel_year", r"\b" + MON + r"\s*" + DAYN + r"(?:,?\s+of)?,?\s+(?P<rel>last|next|this)\s+year\b", lambda m, ctx, c: _md_rel_year(m, ctx), _month_ok)
 rule("m_rel_year", r"\b" + MON + r"(?:\s+of)?\s+(?P<rel>last|next|this|previous|past|coming)\s+year\b", n_month_rel_year, _month_ok)
 rule("month", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|mid|late|the\s+end\s+of|the\s+middle\s+of|the\s+beginning\s+of|the\s+start\s+of|end|beginning)[\s-]+(?:of\s+)?)?" + MON + r"(?![\w-])(?!\.?\s*[0-3]?\d(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|million|billion)))", n_month, _month_ok)
@@ -1868,7 +1884,7 @@ TRIGGERS = {
     "misc": ["set_part", "decade_words", "this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
              "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "set_wd_parts", "set_wd_coord", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
-    "mon": ["md_rel_year", "holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
+    "mon": ["week_of", "md_rel_year", "holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["spelled_seas_mon", "season_year", "season_rel_year", "season", "set_season"],
     "dig": ["iso", "numeric", "year_span", "year", "year_named", "fiscal", "decade", "century", "season_year", "quarter_year", "year_quarter",
             "q_year", "half_year", "clock", "duration", "ago", "later", "set_every", "holiday", "full_mdy_sq"],
