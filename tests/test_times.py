@@ -448,6 +448,7 @@ CONVENTIONS = [
     ("1989-10-27", "This year he finished first and last.", [("This year", "DATE", "1989")]),
     # "the week of March 2": the week of that day
     ("1998-03-11", "The talks were held during the week of March 2.", [("the week of March 2", "DATE", "1998-W10")]),
+    ("1998-03-11", "The deal closed in the final quarter of 1997.", [("the final quarter of 1997", "DATE", "1997-Q4")]),
 ]
 
 

@@ -1707,7 +1707,7 @@ rule("season_rel_year", r"\b(?:the\s+)?" + SEAS + r"\s+of\s+(?P<rel>last|next|th
 rule("season", r"\b(?:(?P<rel>last|next|this|this\s+past|this\s+coming|past|coming|the)\s+)?(?:(?:early|mid|late)[\s-]+)?" + SEAS + r"\b(?![\s-]+(?:and|or)\b)", n_season, _season_ok)
 # quarters and halves
 QORD = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|Q[1-4])"
-rule("quarter_year", r"\b(?:the\s+)?" + QORD + r"[\s-]+(?:fiscal[\s-]+)?quarter\s+(?:of\s+)?(?:fiscal\s+)?" + YEAR + r"\b", n_quarter_year)
+rule("quarter_year", r"\b(?:the\s+)?" + QORD.replace("first|", "first|final|last|") + r"[\s-]+(?:fiscal[\s-]+)?quarter\s+(?:of\s+)?(?:fiscal\s+)?" + YEAR + r"\b", n_quarter_year)
 rule("year_quarter", r"\b" + YEAR + r"(?:'s)?\s+" + QORD + r"(?:[\s-]+quarter)?\b", n_quarter_year)
 rule("q_year", r"\b(?P<ord>Q[1-4])\s+'?" + YEAR + r"\b", n_quarter_year)
 rule("quarter", r"\b(?:(?P<rel>the|this|last|next|this\s+year's|last\s+year's|next\s+year's|the\s+year-ago|the\s+year-earlier|the\s+current|the\s+fiscal|fiscal|the\s+latest)[\s-]+)?(?:fiscal[\s-]+)?" + QORD + r"(?:[\s-]+fiscal)?[\s-]+(?:-\s*)?quarter\b(?:\s+(?:of\s+)?(?P<yrel>this|the|last|next|the\s+previous|the\s+prior|the\s+following|the\s+next)\s+year)?", n_quarter)
