@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .attribution_tagger import bucket as _bucket
+from .attribution_tagger import crf_rows as tagger_crf_rows
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import probs as tagger_probs
 
@@ -263,7 +264,7 @@ def token_features(ix, raws) -> list[list[str]]:
         for w in sp or []:
             rule[w.i] = "B" if w.idx == r.cue[0] else "I"
     n = len(doc)
-    tagged = tagger_probs(doc) is not None
+    trows = tagger_crf_rows(doc)
     low = [t.lower_ for t in doc]
     tags = [t.tag_ for t in doc]
     out = []
@@ -280,8 +281,8 @@ def token_features(ix, raws) -> list[list[str]]:
                 f += ["%d:w=%s" % (o, low[j]), "%d:p=%s" % (o, tags[j]), "%d:r=%s" % (o, rule.get(j, "O"))]
             else:
                 f.append("%d:pad" % o)
-        if tagged:
-            f += tagger_features(doc, t.i, "t") + tagger_features(doc, t.i - 1, "-1t", (0,)) + tagger_features(doc, t.i + 1, "1t", (0,))
+        if trows is not None:
+            f += trows[t.i]
         out.append(f)
     return out
 

@@ -75,16 +75,17 @@ def chunk_ids(doc, text: str | None = None) -> list[tuple[list[int], list[tuple[
     return [([cls] + [ids[i] for i in c] + [sep], [(0, 0)] + [tuple(offs[i]) for i in c] + [(0, 0)]) for c in out]
 
 
-def token_index(doc, offsets: list[tuple[int, int]]) -> list[int]:
+def token_starts(doc) -> np.ndarray:
+    return np.fromiter((t.idx for t in doc), dtype=np.int64, count=len(doc))
+
+
+def token_index(doc, offsets: list[tuple[int, int]], starts: np.ndarray | None = None) -> list[int]:
     """For each wordpiece, the spaCy token it starts in (-1 for the specials)."""
-    starts = np.array([t.idx for t in doc], dtype=np.int64)
-    out = []
-    for s, e in offsets:
-        if s == e:
-            out.append(-1)
-        else:
-            out.append(int(np.searchsorted(starts, s, side="right")) - 1)
-    return out
+    starts = token_starts(doc) if starts is None else starts
+    off = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    idx = np.searchsorted(starts, off[:, 0], side="right") - 1
+    idx[off[:, 0] == off[:, 1]] = -1
+    return idx.tolist()
 
 
 def _torch_ok() -> bool:
@@ -149,6 +150,7 @@ def token_probs(doc, text: str | None = None, batch_size: int = 32) -> np.ndarra
     out = np.zeros((len(doc), 3, 3), dtype=np.float32)
     out[:, :, 0] = 1.0
     chunks = chunk_ids(doc, text)
+    starts = token_starts(doc)
     order = sorted(range(len(chunks)), key=lambda i: len(chunks[i][0]))
     with torch.inference_mode():
         for b in range(0, len(order), batch_size):
@@ -162,11 +164,11 @@ def token_probs(doc, text: str | None = None, batch_size: int = 32) -> np.ndarra
             h = enc(input_ids=ids, attention_mask=mask).last_hidden_state
             p = (h @ hw.T + hb).view(len(group), L, 3, 3).softmax(-1).numpy()
             for j, (c, offs) in enumerate(group):
-                seen = set()
-                for k, ti in enumerate(token_index(doc, offs)):
-                    if ti >= 0 and ti not in seen:
-                        seen.add(ti)
-                        out[ti] = p[j, k]
+                ti = np.asarray(token_index(doc, offs, starts))
+                # each token takes its first wordpiece
+                uniq, first = np.unique(ti, return_index=True)
+                keep = uniq >= 0
+                out[uniq[keep]] = p[j, first[keep]]
     return out
 
 
@@ -184,17 +186,59 @@ def probs(doc) -> np.ndarray | None:
     return p if p is not None and len(p) == len(doc) else None
 
 
+_EDGES = np.array([0.05, 0.2, 0.4, 0.6, 0.8], dtype=np.float32)
+
+
 def bucket(p: float) -> str:
-    return "0" if p < 0.05 else "1" if p < 0.2 else "2" if p < 0.4 else "3" if p < 0.6 else "4" if p < 0.8 else "5"
+    return str(int(np.searchsorted(_EDGES, p, side="right")))
+
+
+def _buckets(doc) -> np.ndarray | None:
+    """(tokens, 3 roles, 2) buckets of P(in span) and P(begins span), computed once a document."""
+    p = probs(doc)
+    if p is None:
+        return None
+    b = doc.user_data.get(KEY + ".buckets")
+    if b is None or len(b) != len(p):
+        b = np.stack([np.searchsorted(_EDGES, p[:, :, 1] + p[:, :, 2], side="right"),
+                      np.searchsorted(_EDGES, p[:, :, 1], side="right")], axis=-1)
+        doc.user_data[KEY + ".buckets"] = b
+    return b
+
+
+_SHORT = tuple(r[:2] for r in ROLES)
 
 
 def features(doc, i: int, prefix: str = "t", roles: tuple[int, ...] = (0, 1, 2)) -> list[str]:
     """Bucketed tagger probabilities of token i (in span, begins span) as sparse features; [] without them."""
-    p = probs(doc)
-    if p is None or not (0 <= i < len(doc)):
+    b = _buckets(doc)
+    if b is None or not (0 <= i < len(b)):
         return []
     out = []
     for r in roles:
-        out.append(f"{prefix}{ROLES[r][:2]}={bucket(float(p[i, r, 1] + p[i, r, 2]))}")
-        out.append(f"{prefix}{ROLES[r][:2]}B={bucket(float(p[i, r, 1]))}")
+        out.append(f"{prefix}{_SHORT[r]}={b[i, r, 0]}")
+        out.append(f"{prefix}{_SHORT[r]}B={b[i, r, 1]}")
     return out
+
+
+def crf_rows(doc) -> list[list[str]] | None:
+    """Per token, the features the CRF reads (all roles of the token, the cue role of its neighbours):
+    the same strings as ``features``, made for the whole document at once."""
+    b = _buckets(doc)
+    if b is None:
+        return None
+    n = len(b)
+    cols = []
+    for r in range(3):
+        cols.append([f"t{_SHORT[r]}={v}" for v in b[:, r, 0].tolist()])
+        cols.append([f"t{_SHORT[r]}B={v}" for v in b[:, r, 1].tolist()])
+    for o in (-1, 1):
+        for k, suffix in ((0, ""), (1, "B")):
+            vals = b[:, 0, k].tolist()
+            col = [None] * n
+            for i in range(n):
+                j = i + o
+                if 0 <= j < n:
+                    col[i] = f"{o}tcu{suffix}={vals[j]}"
+            cols.append(col)
+    return [[c[i] for c in cols if c[i] is not None] for i in range(n)]
