@@ -7,9 +7,9 @@ adapters on every linear map and a linear head of 3 roles x O/B/I, trained with 
 fixed order, CPU) on chunks of whole sentences. Labels come from the gold spans of the first annotator's
 .ann of each article: a wordpiece is B when a gold span of the role starts in it, I when it lies inside
 one. Writes:
-  - out-of-fold probabilities for every train article (two halves, each tagged by a tagger trained on the
-    other) to /tmp/reportedly_polnear_cache/train.tagger_oof.npz, for training the stages that read the
-    tagger (scripts/train_attribution.py --tagged);
+  - out-of-fold probabilities for every train article (``--folds`` parts, 4 by default, each tagged by a
+    tagger trained on the others) to /tmp/reportedly_polnear_cache/train.tagger_oof.npz, for training the
+    stages that read the tagger (scripts/train_attribution.py --tagged);
   - the tagger trained on all of train to src/reportedly/models/attribution_tagger.npz (adapters and
     head only, float16).
 Data: ../shared/data/polnear (no licence stated: research use only).
@@ -184,18 +184,20 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--epochs", type=float, default=3.0)
+    ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--skip-oof", action="store_true")
+    ap.add_argument("--oof-only", action="store_true", help="write the out-of-fold probabilities only")
     args = ap.parse_args()
     import torch
 
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     pairs = parsed_docs("train")
     n = len(pairs)
-    halves = [list(range(0, n // 2)), list(range(n // 2, n))]
+    parts = [list(range(k * n // args.folds, (k + 1) * n // args.folds)) for k in range(args.folds)]
     if not args.skip_oof:
         oof = {}
-        for k in (0, 1):
-            fit, tag = halves[k], halves[1 - k]
+        for k, tag in enumerate(parts):
+            fit = [i for i in range(n) if i not in set(tag)]
             print(f"fold {k}: training on {len(fit)} articles", flush=True)
             use(train(rows_of(pairs, fit), args.layers, args.rank, args.epochs))
             print(f"fold {k}: out-of-fold token F1 on {len(tag)} articles: {token_f1(pairs, tag, rows_of(pairs, tag))}",
@@ -205,6 +207,8 @@ def main() -> None:
                 oof[f"t{di}"] = T.token_probs(doc, g.text).astype(np.float16)
         np.savez_compressed(OOF, **oof)
         print(f"wrote {OOF}")
+    if args.oof_only:
+        return
     print(f"all of train: {n} articles", flush=True)
     weights = train(rows_of(pairs, range(n)), args.layers, args.rank, args.epochs)
     np.savez_compressed(DEST, **weights)
