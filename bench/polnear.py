@@ -193,6 +193,7 @@ def main(argv=None) -> int:
     ] + ([f"| `analyze_documents` without the tagger | {t_plain:.2f} | {nchars / t_plain:,.0f} |"] if t_plain else []) + [
         "",
         f"Throughput of the whole analysis relative to bare spaCy: **{ratio:.2f}x** (bar >= 0.5x, aim 0.8x).",
+    ] + ([f"Without the tagger (`REPORTEDLY_NO_TAGGER=1`, or no torch): {t_bare / t_plain:.2f}x."] if t_plain else []) + [
         "",
     ]
     md = "\n".join(lines)
