@@ -241,7 +241,7 @@ CRF = MODEL.parent / "attribution_cue_crf.bin"
 CRF_TAGGED = MODEL.parent / "attribution_cue_crf.tagged.bin"
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
 def crf_tagger(variant: str = ""):
     try:
         import pycrfsuite
