@@ -129,24 +129,17 @@ def train(rows, layers, rank, epochs, alpha=2.0, seed=0):
 
 
 def _batch(rows, torch):
-    L = max(len(r[1]) for r in rows)
-    ids = torch.zeros(len(rows), L, dtype=torch.long)
-    mask = torch.zeros(len(rows), L, dtype=torch.long)
-    lab = torch.full((len(rows), L, 3), -100, dtype=torch.long)
+    ids, mask = T.pad([r[1] for r in rows])
+    lab = torch.full((*ids.shape, 3), -100, dtype=torch.long)
     for j, r in enumerate(rows):
-        n = len(r[1])
-        ids[j, :n] = torch.tensor(r[1])
-        mask[j, :n] = 1
         for k in range(3):
-            lab[j, :n, k] = torch.tensor(r[3][k])
+            lab[j, :len(r[1]), k] = torch.tensor(r[3][k])
     return ids, mask, lab
 
 
 def use(weights):
-    """Make ``attribution_tagger`` run with these weights (written to a temporary file)."""
-    import tempfile
-
-    path = Path(tempfile.mkdtemp()) / "tagger.npz"
+    """Make ``attribution_tagger`` run with these weights (a fold's, written beside the parse cache)."""
+    path = CACHE / "tagger_fold.npz"
     np.savez(path, **weights)
     T.MODEL = path
     T.load.cache_clear()

@@ -73,6 +73,18 @@ def test_tagger_marks_cue_source_and_content(nlp):
 
 
 @needs_tagger
+def test_crf_rows_are_the_per_token_features(nlp):
+    """The CRF's whole-document feature rows say what ``features`` says token by token."""
+    doc = nlp("The governor said on Monday that the state would cut taxes, aides confirmed.")
+    T.annotate(doc)
+    rows = T.crf_rows(doc)
+    assert len(rows) == len(doc)
+    for t in doc:
+        assert rows[t.i] == (T.features(doc, t.i, "t") + T.features(doc, t.i - 1, "-1t", (0,))
+                             + T.features(doc, t.i + 1, "1t", (0,)))
+
+
+@needs_tagger
 def test_tagged_documents_use_the_tagged_models(nlp):
     from reportedly.read import attribution_refine as F
     from reportedly.read import attribution_rules as R

@@ -141,6 +141,19 @@ def available() -> bool:
     return load() is not None
 
 
+def pad(seqs: list[list[int]]):
+    """Input ids right-padded to the longest, and the attention mask (torch tensors)."""
+    import torch
+
+    L = max(len(c) for c in seqs)
+    ids = torch.zeros(len(seqs), L, dtype=torch.long)
+    mask = torch.zeros(len(seqs), L, dtype=torch.long)
+    for j, c in enumerate(seqs):
+        ids[j, :len(c)] = torch.tensor(c)
+        mask[j, :len(c)] = 1
+    return ids, mask
+
+
 def token_probs(doc, text: str | None = None, batch_size: int = 32) -> np.ndarray | None:
     """(len(doc), 3, 3) float32: per token, per role (cue, source, content), P(O), P(B), P(I) of the
     token's first wordpiece. None when the tagger cannot run here."""
@@ -158,12 +171,8 @@ def token_probs(doc, text: str | None = None, batch_size: int = 32) -> np.ndarra
     with torch.inference_mode():
         for b in range(0, len(order), batch_size):
             group = [chunks[i] for i in order[b:b + batch_size]]
-            L = max(len(c[0]) for c in group)
-            ids = torch.zeros(len(group), L, dtype=torch.long)
-            mask = torch.zeros(len(group), L, dtype=torch.long)
-            for j, (c, _) in enumerate(group):
-                ids[j, :len(c)] = torch.tensor(c)
-                mask[j, :len(c)] = 1
+            ids, mask = pad([c for c, _ in group])
+            L = ids.shape[1]
             h = enc(input_ids=ids, attention_mask=mask).last_hidden_state
             p = (h @ hw.T + hb).view(len(group), L, 3, 3).softmax(-1).numpy()
             for j, (c, offs) in enumerate(group):
