@@ -73,3 +73,29 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert proc.returncode == 0
     assert len(out.decode().splitlines()) == 3
     assert b"reading" in b"".join(chunks)  # the Rich progress bar went to the terminal
+
+
+def test_reading_runs_numpy_blas_on_one_thread_and_restores_it(monkeypatch):
+    """numpy's BLAS threads spin after each product and starve torch and spaCy on small machines."""
+    threadpoolctl = __import__("pytest").importorskip("threadpoolctl")
+    from reportedly import pipeline
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
+
+    before = blas_threads()
+    seen = []
+    real = pipeline.get_layer
+
+    def spy(name):
+        layer = real(name)
+
+        def wrapped(parsed, report):
+            seen.append(blas_threads())
+            return layer(parsed, report)
+        return wrapped
+
+    monkeypatch.setattr(pipeline, "get_layer", spy)
+    analyze_document(Document(text="The mayor said on Monday that the bridge would reopen in June.", format="text"))
+    assert seen and all(s <= {1} for s in seen)
+    assert blas_threads() == before

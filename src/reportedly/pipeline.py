@@ -8,6 +8,7 @@ from .model import Report, kept_text
 from .read.language import SUPPORTED, detect_language
 from .read.nlp import Parsed, load_nlp, parse, parse_many
 from .read.registry import DEFAULT_LAYERS, get_layer
+from .read.threads import one_blas_thread
 
 
 def _start(doc: Document) -> Report:
@@ -21,7 +22,8 @@ def _start(doc: Document) -> Report:
 
 def _read(report: Report, parsed: Parsed, layers: Sequence[str]) -> Report:
     for name in layers:
-        part = get_layer(name)(parsed, report)
+        with one_blas_thread():  # per layer: a layer may load another BLAS (scipy's) on first use
+            part = get_layer(name)(parsed, report)
         report = report.model_copy(update=part)
     return report
 
