@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO / "src"))
 from polnear_gold import load_split  # noqa: E402
 
 from reportedly.read import attribution_rules as R  # noqa: E402
-from reportedly.read.nlp import load_nlp  # noqa: E402
+from reportedly.read.nlp import fingerprint, load_nlp  # noqa: E402
 
 CACHE = Path("/tmp/reportedly_polnear_cache")
 OUT = REPO / "src" / "reportedly" / "data" / "attribution_cues.tsv"
@@ -44,14 +44,15 @@ MODEL = REPO / "src" / "reportedly" / "models" / "attribution_cue.json"
 
 
 def parsed_docs(split: str):
-    """(gold doc, spaCy doc) pairs, parses cached in /tmp as a DocBin."""
+    """(gold doc, spaCy doc) pairs, parses cached in /tmp as a DocBin under the pipeline's fingerprint."""
     from spacy.tokens import DocBin
 
     nlp = load_nlp()
     gold = load_split(split)
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"{split}.spacy"
-    tpath = CACHE / f"{split}.tensors.npz"  # a DocBin keeps no doc.tensor: the tok2vec vectors go beside it
+    fp = fingerprint(nlp)
+    path = CACHE / f"{split}.{fp}.spacy"
+    tpath = CACHE / f"{split}.{fp}.tensors.npz"  # a DocBin keeps no doc.tensor: the tok2vec vectors go beside it
     if path.exists() and tpath.exists():
         import numpy as np
 
@@ -516,11 +517,15 @@ def main() -> None:
         import numpy as np
 
         from reportedly.read import attribution_tagger as T
-        from train_attribution_tagger import OOF
+        from train_attribution_tagger import oof_path
 
-        oof = np.load(OOF)
+        if not oof_path().exists():
+            sys.exit(f"{oof_path()} is missing: run scripts/train_attribution_tagger.py first")
+        oof = np.load(oof_path())
         for k, (g, doc) in enumerate(pairs):
             doc.user_data[T.KEY] = oof[f"t{k}"].astype(np.float32)
+            if len(doc.user_data[T.KEY]) != len(doc):
+                sys.exit(f"{oof_path()} does not fit these parses: run scripts/train_attribution_tagger.py again")
         MODEL = MODEL.with_name("attribution_cue.tagged.json")
         F.MODEL, F.CRF = F.MODEL_TAGGED, F.CRF_TAGGED
     if "--refine-only" not in sys.argv:

@@ -8,7 +8,7 @@ fixed order, CPU) on chunks of whole sentences. Labels come from the gold spans 
 .ann of each article: a wordpiece is B when a gold span of the role starts in it, I when it lies inside
 one. Writes:
   - out-of-fold probabilities for every train article (``--folds`` parts, 4 by default, each tagged by a
-    tagger trained on the others) to /tmp/reportedly_polnear_cache/train.tagger_oof.npz, for training the
+    tagger trained on the others) to /tmp/reportedly_polnear_cache/train.<fingerprint>.tagger_oof.npz, for training the
     stages that read the tagger (scripts/train_attribution.py --tagged);
   - the tagger trained on all of train to src/reportedly/models/attribution_tagger.npz (adapters and
     head only, float16).
@@ -33,7 +33,14 @@ sys.path.insert(0, str(REPO / "scripts"))
 from reportedly.read import attribution_tagger as T  # noqa: E402
 from train_attribution import CACHE, parsed_docs  # noqa: E402
 
-OOF = CACHE / "train.tagger_oof.npz"
+
+
+def oof_path() -> Path:
+    """Where the out-of-fold probabilities go: beside the parse cache, under the same fingerprint."""
+    from reportedly.read.nlp import fingerprint, load_nlp
+
+    return CACHE / f"train.{fingerprint(load_nlp())}.tagger_oof.npz"
+
 DEST = T.MODEL
 
 
@@ -198,8 +205,8 @@ def main() -> None:
             for di in tag:
                 g, doc = pairs[di]
                 oof[f"t{di}"] = T.token_probs(doc, g.text).astype(np.float16)
-        np.savez_compressed(OOF, **oof)
-        print(f"wrote {OOF}")
+        np.savez_compressed(oof_path(), **oof)
+        print(f"wrote {oof_path()}")
     if args.oof_only:
         return
     print(f"all of train: {n} articles", flush=True)

@@ -410,6 +410,7 @@ def contiguous(toks, anchor) -> list:
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 CUE_DEPS_IN_SPAN = {"prt"}  # children kept in the cue span when adjacent
 THRESHOLD = 0.5
+AGENT_OF_PARTICIPLE = True
 
 
 def _subject(tok, depth: int = 0):
@@ -895,6 +896,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             continue
         passive = any(c.dep_ == "auxpass" for c in tok.children)
         src_tok = _agent(tok) if passive else _subject(tok)
+        if AGENT_OF_PARTICIPLE and not passive and tok.tag_ == "VBN" and _agent(tok) is not None:
+            src_tok = _agent(tok)  # "As reported by X, ...", "a plan backed by X": the by-phrase says who
         if src_tok is not None and (src_tok.dep_ == "expl" or (
                 src_tok.lower_ == "it" and lemma in ("seem", "appear", "emerge", "transpire", "turn"))):
             src_tok = None  # "it appears that ...": no source in the text
