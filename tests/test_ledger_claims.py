@@ -10,7 +10,7 @@ sys.path.insert(0, str(FIX))
 
 from spec import build  # noqa: E402
 
-from reportedly.ledger.claims import content_words, featurise, same_score, sentences, statements  # noqa: E402
+from reportedly.ledger.claims import content_words, featurise, nominal, same_score, sentences, statements  # noqa: E402
 from reportedly.model import Report  # noqa: E402
 
 
@@ -148,3 +148,23 @@ def test_denials_are_matched_more_leniently_than_assertions():
     assert EVIDENCE_HIGH_DENIAL < EVIDENCE_HIGH
     assert same_score(*plain) is None  # two assertions: other words, other claims
     assert same_score(*denied) is not None  # a denial of "negotiations" answers "spoke with"
+
+
+def test_a_content_that_only_names_what_was_said_is_no_claim():
+    texts = ["his \"peace plan\" that plays along with Russia",
+             "a deal to buy 400 to 500 new Starlink satellite terminals",
+             "The information that Musk spoke with the Russian dictator",
+             "that Musk and Putin spoke on the phone in 2022",
+             "the billionaire \"bought into what Putin was selling\"",
+             "We have to negotiate. Putin wants peace"]
+    assert nominal(texts) == [True, True, False, False, False, False]
+    spec = {
+        "meta": {"outlet": "Post"},
+        "text": "The mayor presented his transport plan that cuts bus fares. The mayor said the bus fares would fall by a third across the city.\n",
+        "attributions": [
+            {"id": "A1", "source": {"text": "The mayor", "kind": "person"}, "cue": {"text": "presented", "lemma": "present"},
+             "content": ["his transport plan that cuts bus fares"], "kind": "indirect", "stance": "assert"},
+            {"id": "A2", "source": {"text": "The mayor", "kind": "person"}, "cue": {"text": "said", "lemma": "say"},
+             "content": ["the bus fares would fall by a third across the city"], "kind": "indirect", "stance": "assert"}],
+    }
+    assert [s.text for s in statements(build(spec))] == ["the bus fares would fall by a third across the city"]

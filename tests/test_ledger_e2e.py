@@ -27,6 +27,8 @@ def test_seed_through_the_pipeline_gives_the_gold_ledger(seed_report, tmp_path):
         assert rows, "no claim that Musk spoke with Putin"
         c = ledger.claim(rows[0]["id"])
     assert c["supporters"] >= 3
+    # what names the plan ("presenting his 'peace plan'") states nothing: it supports no claim about the call
+    assert not any(e["text"].lower().lstrip("\"'“ ").startswith(("his", "a proposal")) for e in c["supported_by"])
     assert any(e["chain"][1] == "The New Yorker" for e in c["supported_by"])
     assert any(e["stance"] == "deny" and e["chain"][-1] == "Elon Musk" for e in c["denied_by"])
     assert any("before Russia's full-scale invasion" in e["text"] for e in c["disputed_by"])

@@ -42,6 +42,38 @@ def is_anaphoric(content: str) -> bool:
     return bool(_ANAPHORA.match(content.strip()))
 
 
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def nominal(texts: Sequence[str]) -> list[bool]:
+    """Per text, whether it only names what was said ("presenting his 'peace plan' that plays along with
+    Russia", "approved a deal to buy ..."): a noun phrase, whatever clauses hang on the noun. It states
+    nothing that could be checked, and must not join a claim about the same people. A finite verb other
+    than a relative clause's makes it a statement, however it was parsed."""
+    if not texts:
+        return []
+    from ..read.nlp import load_nlp
+
+    nlp = load_nlp()
+    out = []
+    with nlp.select_pipes(enable=["tok2vec", "tagger", "parser"]):
+        for d in nlp.pipe(texts):
+            roots = [s.root for s in d.sents]
+            out.append(bool(roots) and all(r.tag_.startswith("NN") for r in roots)
+                       and not any(w.tag_ in _FINITE and not _relative(w) for w in d))
+    return out
+
+
+def _relative(verb) -> bool:
+    """A relative clause on a noun ("plan that plays along"), not the clause a noun states ("the
+    information that Musk spoke with ...", which the parser also calls relcl): its subject is the
+    relative word itself, or it has none."""
+    if verb.dep_ != "relcl":
+        return False
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is None or subj.tag_ in ("WDT", "WP", "WP$") or subj.lower_ == "that"
+
+
 _NEGATORS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "nowhere", "cannot"}
 _NEG_RE = re.compile(r"\b(?:not|never|no|nobody|nothing|none|neither|nor|nowhere)\b|n't\b|\bcannot\b", re.I)
 _FIRST_PERSON = {"i": "", "me": "", "my": "'s", "mine": "'s", "myself": ""}
@@ -340,8 +372,10 @@ class _Reader:
             parent = self.by_id.get(a.parent) if a.parent else None
             if parent is not None and resolved.get(parent.id) == spans:
                 superseded.add(parent.id)  # "X made the statement, citing sources": the sources carry it
-        for a, spans in order:
-            if a.id in superseded or self._is_frame(a):
+        order = [(a, spans) for a, spans in order if a.id not in superseded and not self._is_frame(a)]
+        named = nominal([" ".join(self.text[s:e] for s, e in spans) for _, spans in order])
+        for (a, spans), is_name in zip(order, named):
+            if is_name:
                 continue
             st = self.make(spans, a.stance, a, self.chain(a))
             if st is not None:
