@@ -178,8 +178,8 @@ def main(argv=None) -> int:
         "",
         "Best published (as given in issue 3): BERT, sentence level; ours is document level, a harder setting.",
         "",
-        ("The `reportedly` row ran with the contextual tagger (`read/attribution_tagger.py`: 2 MiniLM layers "
-         "with adapters, torch installed); the row below it is the same analysis without it, as an install "
+        (f"The `reportedly` row ran with the contextual tagger (`read/attribution_tagger.py`: {T.layers()} MiniLM "
+         "layers with adapters, torch installed); the row below it is the same analysis without it, as an install "
          "without torch runs it." if tagged else
          "The contextual tagger did not run (torch or the MiniLM wheel is missing): rules and light models only."),
         "",

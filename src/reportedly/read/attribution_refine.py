@@ -360,6 +360,19 @@ def Raw_(span, tok, content, frame):
                  negated=any(c.dep_ == "neg" for c in tok.children))
 
 
+KEEP_NESTED = True
+KEEP_STATED = True  # "the mayor's statement that ...": a reporting noun with its owner and a that-clause
+
+
+def _nested_report(tok) -> bool:
+    """A reporting verb in what another one reports ("Kahl assures that the billionaire himself said
+    that ..."): PolNeAR flattens such nesting, so the CRF learnt to drop them; the chain needs them."""
+    from .attribution_rules import CORE_CUES, HAND_CUES
+
+    return tok.lemma_.lower() in CORE_CUES and tok.dep_ == "ccomp" and tok.head is not tok \
+        and tok.head.lemma_.lower() in HAND_CUES
+
+
 def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
     """The CRF's cue spans over the rule output: a rule cue the CRF gives (almost) no chance is dropped,
     a confident CRF span overlapping a rule cue (and holding its verb) sets its boundaries, a confident CRF
@@ -383,7 +396,9 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
         if r.cue_head >= 0 and r.frame not in ("credit",):
             sp = doc.char_span(r.cue[0], r.cue[1], alignment_mode="expand")
             cov = max((1 - tagger.marginal("O", w.i) for w in sp), default=1.0) if sp is not None else 1.0
-            if cov < drop and not (params.get("keep_quoted") and r.frame == "quote") and r.cue_lemma not in STANCE_CUES:
+            if cov < drop and not (params.get("keep_quoted") and r.frame == "quote") and r.cue_lemma not in STANCE_CUES \
+                    and not (KEEP_NESTED and _nested_report(doc[r.cue_head])) \
+                    and not (KEEP_STATED and r.frame == "noun" and r.source and r.content):
                 keep.append(False)
                 continue
             head = doc[r.cue_head]

@@ -141,6 +141,12 @@ def available() -> bool:
     return load() is not None
 
 
+def layers() -> int:
+    """How many MiniLM layers the shipped tagger runs (0 when it cannot run here)."""
+    loaded = load()
+    return len(loaded[0].encoder.layer) if loaded is not None else 0
+
+
 def pad(seqs: list[list[int]]):
     """Input ids right-padded to the longest, and the attention mask (torch tensors)."""
     import torch
