@@ -99,3 +99,17 @@ def test_reading_runs_numpy_blas_on_one_thread_and_restores_it(monkeypatch):
     analyze_document(Document(text="The mayor said on Monday that the bridge would reopen in June.", format="text"))
     assert seen and all(s <= {1} for s in seen)
     assert blas_threads() == before
+
+
+def test_parse_cache_fingerprint_follows_the_tokenizer():
+    """Training caches of parses are keyed by it: a new tokenizer exception must give a new key."""
+    import spacy
+    from spacy.symbols import ORTH
+
+    from reportedly.read.nlp import fingerprint
+
+    nlp = spacy.blank("en")
+    before = fingerprint(nlp)
+    assert fingerprint(spacy.blank("en")) == before
+    nlp.tokenizer.add_special_case("Capt.", [{ORTH: "Capt."}])
+    assert fingerprint(nlp) != before

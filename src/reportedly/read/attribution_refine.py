@@ -28,15 +28,12 @@ from .attribution_tagger import bucket as _bucket
 from .attribution_tagger import crf_rows as tagger_crf_rows
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import probs as tagger_probs
+from .attribution_tagger import variant
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_refine.json"
 # trained with the contextual tagger's features (scripts/train_attribution.py --tagged), for documents it has read
 MODEL_TAGGED = MODEL.with_name("attribution_refine.tagged.json")
 
-
-def variant(doc) -> str:
-    """"tagged" when the contextual tagger has read the document, else ""."""
-    return "tagged" if tagger_probs(doc) is not None else ""
 
 
 @lru_cache(maxsize=2)
@@ -360,24 +357,15 @@ def Raw_(span, tok, content, frame):
                  negated=any(c.dep_ == "neg" for c in tok.children))
 
 
-KEEP_NESTED = True
+KEEP_NESTED = True  # PolNeAR flattens nesting, so the CRF learnt to drop nested cues; the chain needs them
 KEEP_STATED = True  # "the mayor's statement that ...": a reporting noun with its owner and a that-clause
-
-
-def _nested_report(tok) -> bool:
-    """A reporting verb in what another one reports ("Kahl assures that the billionaire himself said
-    that ..."): PolNeAR flattens such nesting, so the CRF learnt to drop them; the chain needs them."""
-    from .attribution_rules import CORE_CUES, HAND_CUES
-
-    return tok.lemma_.lower() in CORE_CUES and tok.dep_ == "ccomp" and tok.head is not tok \
-        and tok.head.lemma_.lower() in HAND_CUES
 
 
 def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
     """The CRF's cue spans over the rule output: a rule cue the CRF gives (almost) no chance is dropped,
     a confident CRF span overlapping a rule cue (and holding its verb) sets its boundaries, a confident CRF
     span touching no rule cue becomes an attribution when its head has a source or a content."""
-    from .attribution_rules import STANCE_CUES
+    from .attribution_rules import STANCE_CUES, nested_report
 
     tagger = crf_tagger(variant(ix.doc)) if tagger is None else tagger
     if tagger is None or not raws and not params.get("new", True):
@@ -397,7 +385,7 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
             sp = doc.char_span(r.cue[0], r.cue[1], alignment_mode="expand")
             cov = max((1 - tagger.marginal("O", w.i) for w in sp), default=1.0) if sp is not None else 1.0
             if cov < drop and not (params.get("keep_quoted") and r.frame == "quote") and r.cue_lemma not in STANCE_CUES \
-                    and not (KEEP_NESTED and _nested_report(doc[r.cue_head])) \
+                    and not (KEEP_NESTED and nested_report(doc[r.cue_head])) \
                     and not (KEEP_STATED and r.frame == "noun" and r.source and r.content):
                 keep.append(False)
                 continue

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .attribution_tagger import features as tagger_features
-from .attribution_tagger import probs as tagger_probs
+from .attribution_tagger import variant as tagger_variant
 
 # ------------------------------------------------------------------ lexicons
 # hand list: (lemma -> stance). The learned lexicon adds lemmas, with a per-frame score.
@@ -430,6 +430,12 @@ def _subject(tok, depth: int = 0):
     return None
 
 
+def nested_report(tok) -> bool:
+    """A reporting verb inside what another one reports ("Kahl assures that the billionaire himself said
+    that ..."): PolNeAR flattens such nesting and often leaves it unmarked; the chain needs it."""
+    return tok.lemma_.lower() in CORE_CUES and tok.dep_ == "ccomp" and tok.head.lemma_.lower() in HAND_CUES
+
+
 def _agent(tok):
     for c in tok.children:
         if c.dep_ == "agent":
@@ -789,7 +795,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
          model: dict | None = None) -> list[Raw]:
     lexicon = learned_cues() if lexicon is None else lexicon
     if model is None:
-        model = cue_model("tagged" if tagger_probs(doc) is not None else "") if use_model else None
+        model = cue_model(tagger_variant(doc)) if use_model else None
     ix = Index(doc, text)
     t_ = text
     raws: list[Raw] = []
@@ -882,9 +888,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             score = 0.6 if (lemma in HAND_CUES and frame in ("ccomp", "quote", "inverted")) else 0.0
         if lemma in STANCE_CUES and frame in ("ccomp", "quote", "inverted", "passive", "prep", "dobj"):
             score = max(score, 0.6)
-        if lemma in CORE_CUES and frame in ("ccomp", "quote", "inverted") and _subject(tok) is not None and (
-            tok.dep_ == "ccomp" and tok.head.lemma_.lower() in HAND_CUES
-        ):
+        if frame in ("ccomp", "quote", "inverted") and _subject(tok) is not None and nested_report(tok):
             score = max(score, 0.6)  # a nested "X told him that ..." counts, though PolNeAR often skips it
         if frame == "ccomp" and not inq and STANCE.get(lemma) == "hedge" and score >= 0.3:
             score = max(score, threshold)  # beliefs are attributions too, though PolNeAR marks few
@@ -895,9 +899,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         if score < threshold:
             continue
         passive = any(c.dep_ == "auxpass" for c in tok.children)
-        src_tok = _agent(tok) if passive else _subject(tok)
-        if AGENT_OF_PARTICIPLE and not passive and tok.tag_ == "VBN" and _agent(tok) is not None:
-            src_tok = _agent(tok)  # "As reported by X, ...", "a plan backed by X": the by-phrase says who
+        by = _agent(tok)  # a participle's by-phrase says who too: "As reported by X, ...", "a plan backed by X"
+        src_tok = by if passive or (AGENT_OF_PARTICIPLE and tok.tag_ == "VBN" and by is not None) else _subject(tok)
         if src_tok is not None and (src_tok.dep_ == "expl" or (
                 src_tok.lower_ == "it" and lemma in ("seem", "appear", "emerge", "transpire", "turn"))):
             src_tok = None  # "it appears that ...": no source in the text

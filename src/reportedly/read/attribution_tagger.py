@@ -204,6 +204,11 @@ def probs(doc) -> np.ndarray | None:
     return p if p is not None and len(p) == len(doc) else None
 
 
+def variant(doc) -> str:
+    """"tagged" when the tagger has read the document (its models then read its features), else ""."""
+    return "tagged" if probs(doc) is not None else ""
+
+
 _EDGES = np.array([0.05, 0.2, 0.4, 0.6, 0.8], dtype=np.float32)
 
 
