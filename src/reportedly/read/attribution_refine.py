@@ -29,6 +29,7 @@ from .attribution_tagger import crf_rows as tagger_crf_rows
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import probs as tagger_probs
 from .attribution_tagger import variant
+from .attribution_rules import name_as_modal
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_refine.json"
 # trained with the contextual tagger's features (scripts/train_attribution.py --tagged), for documents it has read
@@ -534,6 +535,17 @@ def refine_start(ix, r, m: dict) -> None:
 
 
 # ------------------------------------------------------------------ source bounds
+_FUNCTION_POS = ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "AUX", "ADV")
+
+
+def _word_class(w, verb) -> str:
+    """A function word or punctuation as itself, any other word as its part of speech (a name the
+    tagger read as a modal, "George Will urged", as the name it is)."""
+    if name_as_modal(w, verb):
+        return "PROPN"
+    return w.lower_ if w.is_punct or w.pos_ in _FUNCTION_POS else w.pos_
+
+
 def source_candidates(ix, r, side: str):
     """[(offset, features)] for the start or the end of a Raw's source: token bounds in the source's
     sentence and line, never across the cue or the content."""
@@ -552,6 +564,7 @@ def source_candidates(ix, r, side: str):
         elif sp[0] > head.idx:
             hi = min(hi, sp[0])
     out = []
+    verb = doc[r.cue_head]
     rng = range(head.i, min(head.sent.end, head.i + 40)) if side == "end" else range(head.i, max(head.sent.start, head.i - 40) - 1, -1)
     cur_tok = ix.tok_at(max(e0 - 1, s0)) if side == "end" else ix.tok_at(s0)
     for i in rng:
@@ -565,8 +578,8 @@ def source_candidates(ix, r, side: str):
         n = doc[nb] if 0 <= nb < len(doc) else None
         d = w.i - cur_tok.i
         db = "0" if d == 0 else ("+" if d > 0 else "-") + ("1" if abs(d) == 1 else "2" if abs(d) == 2 else "3-5" if abs(d) <= 5 else "6+")
-        ww = w.lower_ if w.is_punct or w.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "AUX", "ADV") else w.pos_
-        nw = (n.lower_ if n is not None and (n.is_punct or n.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON", "AUX", "ADV")) else (n.pos_ if n is not None else "EDGE"))
+        ww = _word_class(w, verb)
+        nw = _word_class(n, verb) if n is not None else "EDGE"
         inside = n is not None and n.head.i in range(min(head.i, w.i), max(head.i, w.i) + 1)
         f = ["d=" + db, "ww=" + ww, "wd=" + w.dep_, "nw=" + nw, "nd=" + (n.dep_ if n is not None else "EDGE"),
              "nin=%d" % inside, "d|ww=%s|%s" % (db, ww), "ww|nw=%s|%s" % (ww, nw), "nw|nin=%s|%d" % (nw, inside),
