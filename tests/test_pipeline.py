@@ -51,6 +51,31 @@ def test_batch_reading_gives_the_same_reports_as_one_by_one():
     assert [r.to_dict() for r in batch] == [r.to_dict() for r in single]
 
 
+def test_batches_tag_in_a_worker_thread_beside_the_parse(monkeypatch):
+    import threading
+
+    import pytest
+
+    from reportedly.read import attribution_tagger as T
+
+    if not T.available() or (os.cpu_count() or 1) < 2:
+        pytest.skip("the tagger needs torch and two cores to run beside the parse")
+    seen = []
+    real = T.annotate
+
+    def spy(doc, text=None):
+        seen.append(threading.current_thread().name)
+        return real(doc, text)
+
+    monkeypatch.setattr(T, "annotate", spy)
+    docs = [Document(text=f"Minister {n} said the talks had failed.", format="text") for n in "ABCDE"]
+    reports = list(analyze_documents(docs, batch_size=2))
+    assert len(reports) == 5 and all(r.attributions for r in reports)
+    assert len(seen) == 5 and all(name.startswith("reportedly-tagger") for name in seen)
+    assert threading.active_count() == 1 or not any(
+        t.name.startswith("reportedly-tagger") for t in threading.enumerate())  # the worker is gone after
+
+
 def test_progress_bar_on_a_terminal_only(tmp_path):
     for i in range(3):
         (tmp_path / f"{i}.txt").write_text(f"Report {i}\n\nThe council said on Monday that item {i} passed.\n")

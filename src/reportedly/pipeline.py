@@ -1,6 +1,8 @@
 """From a document to its report: language, parse, then the reading layers in order."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Sequence
 
 from .intake.document import Document
@@ -48,21 +50,63 @@ def analyze_document(doc: Document, layers: Sequence[str] = DEFAULT_LAYERS) -> R
 
 
 def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_LAYERS, batch_size: int = 8):
-    """Reports for many documents, parsing them in batches with ``nlp.pipe``; yields in input order."""
+    """Reports for many documents, parsing them in batches with ``nlp.pipe``; yields in input order.
+
+    The attribution tagger (torch) runs in a worker thread: it tags one batch while this thread parses
+    the next and reads the one before (torch releases the GIL while it computes, spaCy's parse keeps
+    one core), so on two cores the tagger hides behind the parse instead of adding to it."""
     nlp = load_nlp()
-    batch: list[Report] = []
+    worker = _tagging_worker(layers)
 
-    def flush():
+    def parse_batch(batch: list[Report]):
         readable = [r for r in batch if _readable(r)]
-        parsed = parse_many(((r.text, r.removed, r.meta) for r in readable), nlp=nlp, batch_size=batch_size)
-        parsed_by_id = dict(zip(map(id, readable), parsed))
-        for r in batch:
-            yield _read(r, parsed_by_id[id(r)], layers) if id(r) in parsed_by_id else _unsupported(r)
+        parsed = list(parse_many(((r.text, r.removed, r.meta) for r in readable), nlp=nlp, batch_size=batch_size))
+        tagged = [worker.submit(tag_document, p) for p in parsed] if worker is not None else [None] * len(parsed)
+        return batch, {id(r): (p, f) for r, p, f in zip(readable, parsed, tagged)}
 
-    for doc in docs:
-        batch.append(_start(doc))
-        if len(batch) >= batch_size:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()
+    def read_batch(item):
+        batch, parsed_by_id = item
+        for r in batch:
+            if id(r) not in parsed_by_id:
+                yield _unsupported(r)
+                continue
+            p, tagged = parsed_by_id[id(r)]
+            if tagged is not None:
+                tagged.result()  # the tagger's probabilities are on the doc (an error in it surfaces here)
+            yield _read(r, p, layers)
+
+    try:
+        pending, batch = None, []
+        for doc in docs:
+            batch.append(_start(doc))
+            if len(batch) >= batch_size:
+                item, batch = parse_batch(batch), []
+                if pending is not None:
+                    yield from read_batch(pending)
+                pending = item
+        if batch:
+            item = parse_batch(batch)
+            if pending is not None:
+                yield from read_batch(pending)
+            pending = item
+        if pending is not None:
+            yield from read_batch(pending)
+    finally:
+        if worker is not None:
+            worker.shutdown(wait=True, cancel_futures=True)
+
+
+def tag_document(parsed: Parsed) -> None:
+    from .read import attribution_tagger as T
+
+    T.annotate(parsed.doc, parsed.masked)
+
+
+def _tagging_worker(layers: Sequence[str]):
+    """A one-thread executor for the attribution tagger, or None when it would not run (no attribution
+    layer, no torch, REPORTEDLY_NO_TAGGER set, or a machine with one core, where it gains nothing)."""
+    from .read import attribution_tagger as T
+
+    if "attributions" not in layers or (os.cpu_count() or 1) < 2 or not T.available():
+        return None
+    return ThreadPoolExecutor(1, thread_name_prefix="reportedly-tagger", initializer=T.one_thread)

@@ -211,7 +211,7 @@ def cue_candidates(ix, r):
             i = w
             break
     if i is not None and i.head.i == tok.i and i.dep_ in ("advmod", "aux", "auxpass", "neg") \
-            and not i.is_punct and s - (i.idx + len(i.text)) <= 1:
+            and not i.is_punct and s - (i.idx + len(i.text)) <= 1 and not name_as_modal(i, tok):
         key = "pre:" + i.lower_
         out.append((lemma + "|" + key, (i.idx, e)))
         out.append(("*|" + key, (i.idx, e)))
@@ -393,6 +393,8 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
             head = doc[r.cue_head]
             for (s, e), m, a, b in chars:
                 if m >= th and s < r.cue[1] and r.cue[0] < e and s <= head.idx < e:
+                    if name_as_modal(doc[a], head) and a < head.i:
+                        s = doc[a + 1].idx  # "George Will urged": the name is no part of the cue
                     r.cue = (s, e)
                     break
         keep.append(True)

@@ -415,8 +415,8 @@ AGENT_OF_PARTICIPLE = True
 
 def _subject(tok, depth: int = 0):
     for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj"):
-            return c
+        if c.dep_ in ("nsubj", "csubj") or depth and c.dep_ == "nsubjpass":
+            return c  # a governing passive's subject is the doer below it: "she was suspended after slamming ..."
     for c in tok.children:
         if c.i < tok.i and name_as_modal(c, tok):
             return c  # ", Will believes ...": the misread name is the subject
