@@ -420,7 +420,8 @@ def _subject(tok, depth: int = 0):
     for c in tok.children:
         if c.i < tok.i and name_as_modal(c, tok):
             return c  # ", Will believes ...": the misread name is the subject
-    if depth < 3 and tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head is not tok:
+    if depth < 3 and (tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") or depth and tok.dep_ == "acomp") \
+            and tok.head is not tok:  # "Readers were quick to condemn": up through the adjective too
         return _subject(tok.head, depth + 1)
     if IMPLICIT_SUBJECTS and depth < 3 and tok.dep_ == "prep" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
         return _subject(tok.head, depth + 1)  # "after saying ..." / "by saying ...": the main clause's subject
