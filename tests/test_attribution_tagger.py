@@ -121,3 +121,17 @@ def test_seed_holds_without_the_tagger(monkeypatch):
     assert len(found) >= 16
     citing = next(a for a in report.attributions if a.cue.text.lower().startswith("citing"))
     assert [c.text for c in citing.content] == ["the statement"]
+
+
+def test_worker_processes_share_the_cores_with_torch():
+    """Each of N analysis worker processes gives torch cores // N threads, not all the cores."""
+    import subprocess
+    import sys
+
+    if not T.available():
+        pytest.skip("torch is not installed")
+    code = ("import torch; from reportedly.api import _init_worker; _init_worker(1); "
+            "print(torch.get_num_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"

@@ -83,10 +83,15 @@ def _work(args) -> dict:
         return {"failure": _internal(spec, exc).to_dict()}
 
 
-def _init_worker() -> None:
+def _init_worker(torch_threads: int = 0) -> None:
     from .read.nlp import load_nlp
 
     load_nlp()  # once per worker process
+    if torch_threads:
+        # the workers share the cores: torch's own pool in each would oversubscribe them
+        from .read.attribution_tagger import limit_threads
+
+        limit_threads(torch_threads)
 
 
 def iter_reports(inputs: Iterable[str], published: str | None = None, url: str | None = None,
@@ -110,7 +115,7 @@ def iter_reports(inputs: Iterable[str], published: str | None = None, url: str |
     import multiprocessing as mp
 
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(max(1, (os.cpu_count() or 1) // jobs),)) as pool:
         for out in pool.imap_unordered(_work, ((s, published, url, allow_private) for s in specs), chunksize=1):
             if "failure" in out:
                 yield Failure(**out["failure"])

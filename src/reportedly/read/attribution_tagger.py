@@ -137,11 +137,18 @@ def load():
     return m, torch.from_numpy(z["head.w"].astype(np.float32)), torch.from_numpy(z["head.b"].astype(np.float32))
 
 
-def one_thread() -> None:
-    """torch on one thread in the calling thread (the tagging worker: the parse has the other core)."""
+def limit_threads(n: int) -> None:
+    """torch on at most ``n`` threads (when torch is here; a no-op otherwise)."""
+    if not _torch_ok():
+        return
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(max(1, min(n, torch.get_num_threads())))
+
+
+def one_thread() -> None:
+    """torch on one thread in the calling thread (the tagging worker: the parse has the other core)."""
+    limit_threads(1)
 
 
 def available() -> bool:
