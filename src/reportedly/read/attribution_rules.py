@@ -962,7 +962,7 @@ def _merge_control_chains(ix: Index, raws: list[Raw]) -> list[Raw]:
     (PolNeAR marks 83 of 107 such chains in train so), with the inner verb's content."""
     doc = ix.doc
     by_head = {r.cue_head: k for k, r in enumerate(raws) if r.cue_head >= 0 and r.frame not in ("credit",)}
-    gone: set[int] = set()
+    gone: dict[int, int] = {}  # outer verb's index -> the attribution it merged into
     for k2, r2 in enumerate(raws):
         if r2.cue_head < 0 or not r2.content or r2.frame in ("credit", "according", "citing"):
             continue
@@ -986,27 +986,19 @@ def _merge_control_chains(ix: Index, raws: list[Raw]) -> list[Raw]:
             r2.source, r2.source_head = r1.source, r1.source_head
         r2.negated = r2.negated or r1.negated or t1.lemma_.lower() in _NEGATING_CONTROL
         r2.score = max(r1.score, r2.score)
-        if r2.parent_hint is None:
-            r2.parent_hint = r1.parent_hint
-        gone.add(k1)
+        if r2.parent_hint is None or r2.parent_hint == k1:
+            r2.parent_hint = r1.parent_hint  # never its own parent
+        gone[k1] = k2
     if not gone:
         return raws
     new_index, out = {}, []
     for k, r in enumerate(raws):
-        if k in gone:
-            continue
-        new_index[k] = len(out)
-        out.append(r)
-    # a hint that pointed at a merged outer verb now points at the merged attribution
-    merged_into = {}
-    for k2, r2 in enumerate(raws):
-        if k2 not in gone:
-            for k1 in gone:
-                if raws[k1].cue[0] == r2.cue[0] and raws[k1].cue_head != r2.cue_head:
-                    merged_into[k1] = new_index[k2]
-    for r in out:
+        if k not in gone:
+            new_index[k] = len(out)
+            out.append(r)
+    for r in out:  # a hint at a merged outer verb points at the attribution it became
         if r.parent_hint is not None:
-            r.parent_hint = new_index.get(r.parent_hint, merged_into.get(r.parent_hint))
+            r.parent_hint = new_index.get(gone.get(r.parent_hint, r.parent_hint))
     return out
 
 
