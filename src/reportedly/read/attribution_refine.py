@@ -468,8 +468,34 @@ def end_candidates(ix, r):
     return out
 
 
+# what the place or occasion of a saying is called: "praised the volunteers at a rally in Jackson"
+OCCASIONS = {"rally", "speech", "interview", "conference", "event", "meeting", "debate", "hearing", "forum",
+             "dinner", "convention", "briefing", "summit", "ceremony", "appearance", "luncheon", "breakfast",
+             "fundraiser", "broadcast", "session", "gathering", "protest", "march", "address", "remarks"}
+
+
+def _occasion_start(ix, r) -> int | None:
+    """Where a phrase on the cue verb saying where or when it was said begins, after the content ("at a
+    rally", "during the debate", "in Iowa"): PolNeAR leaves such phrases out of 83 of 118 contents in train."""
+    if r.cue_head < 0 or not r.content:
+        return None
+    doc = ix.doc
+    end = r.content[-1][1]
+    for c in doc[r.cue_head].children:
+        if c.dep_ != "prep" or c.idx < end or c.lower_ not in ("at", "during", "in", "on", "before"):
+            continue
+        obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if obj is not None and (obj.ent_type_ in ("GPE", "LOC", "FAC", "EVENT", "DATE", "TIME")
+                                or obj.lemma_.lower() in OCCASIONS):
+            return c.idx
+    return None
+
+
 def refine_end(ix, r, m: dict) -> None:
     cands = end_candidates(ix, r)
+    stop = _occasion_start(ix, r)
+    if stop is not None:
+        cands = [(e, f) for e, f in cands if e <= stop]
     if len(cands) < 2:
         return
     w, b = m["w"], m["bias"]

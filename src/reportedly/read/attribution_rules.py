@@ -905,6 +905,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             score = max(score, 0.6)
         if frame in ("ccomp", "quote", "inverted") and _subject(tok) is not None and nested_report(tok):
             score = max(score, 0.6)  # a nested "X told him that ..." counts, though PolNeAR often skips it
+        if CONTROL_CHAINS and frame == "ccomp" and lemma in CORE_CUES and _controller(tok) is not None:
+            score = max(score, 0.6)  # "went on to say that ...": the chain reports what the inner verb does
         if frame == "ccomp" and not inq and STANCE.get(lemma) == "hedge" and score >= 0.3:
             score = max(score, threshold)  # beliefs are attributions too, though PolNeAR marks few
         if frame == "as" and lemma in HAND_CUES:
@@ -955,6 +957,26 @@ CONTROL_CHAINS = True
 _NEGATING_CONTROL = {"refuse", "decline", "fail", "avoid", "stop", "hesitate", "neglect", "omit"}
 
 
+def _controller(t2):
+    """The verb that governs a reporting verb for the same speaker ("went on to say", "refused to admit",
+    "responded by saying"), or None."""
+    if t2.dep_ == "xcomp" or t2.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t2.children):
+        t1 = t2.head  # the parser reads "went on to say" as either
+    elif t2.dep_ == "pcomp" and t2.head.lower_ == "by" and t2.head.dep_ == "prep":
+        t1 = t2.head.head
+    else:
+        return None
+    if t1.i == t2.i or t1.pos_ not in ("VERB", "AUX") or any(c.dep_ in ("dobj", "dative") for c in t1.children):
+        return None  # "asked him to confirm": the inner verb has another speaker
+    return t1
+
+
+def _adjacent_chain(t1, t2) -> bool:
+    """Only particles, "to", "by" and adverbs between the two verbs: "went on to say", "refused to admit"."""
+    return t1.i < t2.i and all(w.dep_ in ("prt", "aux", "advmod", "neg") or w.dep_ == "prep" and w.lower_ == "by"
+                               for w in t1.doc[t1.i + 1:t2.i])
+
+
 def _merge_control_chains(ix: Index, raws: list[Raw]) -> list[Raw]:
     """One attribution for a reporting verb governed by the verb of the same speaker: "went on to say
     that ...", "refused to admit that ...", "responded by saying ...". The rules find both verbs; the
@@ -967,17 +989,18 @@ def _merge_control_chains(ix: Index, raws: list[Raw]) -> list[Raw]:
         if r2.cue_head < 0 or not r2.content or r2.frame in ("credit", "according", "citing"):
             continue
         t2 = doc[r2.cue_head]
-        if t2.dep_ == "xcomp" or t2.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t2.children):
-            t1 = t2.head  # the parser reads "went on to say" as either
-        elif t2.dep_ == "pcomp" and t2.head.lower_ == "by" and t2.head.dep_ == "prep":
-            t1 = t2.head.head
-        else:
+        t1 = _controller(t2)
+        if t1 is None:
             continue
         k1 = by_head.get(t1.i)
-        if k1 is None or k1 == k2 or k1 in gone or k2 in gone:
+        if k1 is None:
+            # the outer verb was no cue of its own: the chain still cues, when nothing stands between
+            if _adjacent_chain(t1, t2) and k2 not in gone:
+                r2.cue = (cue_span(ix, t1)[0], r2.cue[1])
+                r2.negated = r2.negated or t1.lemma_.lower() in _NEGATING_CONTROL
             continue
-        if any(c.dep_ in ("dobj", "dative") for c in t1.children):
-            continue  # "asked him to confirm": the inner verb has another speaker
+        if k1 == k2 or k1 in gone or k2 in gone:
+            continue
         r1 = raws[k1]
         if r1.cue[0] >= r2.cue[0]:
             continue
