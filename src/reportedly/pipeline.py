@@ -75,17 +75,20 @@ def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_
                 tagged.result()  # the tagger's probabilities are on the doc (an error in it surfaces here)
             yield _read(r, p, layers)
 
-    try:
-        pending, batch = None, []
+    def batches():
+        batch: list[Report] = []
         for doc in docs:
             batch.append(_start(doc))
             if len(batch) >= batch_size:
-                item, batch = parse_batch(batch), []
-                if pending is not None:
-                    yield from read_batch(pending)
-                pending = item
+                yield batch
+                batch = []
         if batch:
-            item = parse_batch(batch)
+            yield batch
+
+    try:
+        pending = None
+        for batch in batches():
+            item = parse_batch(batch)  # parsed (and handed to the tagger) before the batch before is read
             if pending is not None:
                 yield from read_batch(pending)
             pending = item
