@@ -29,7 +29,7 @@ from .attribution_tagger import crf_rows as tagger_crf_rows
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import probs as tagger_probs
 from .attribution_tagger import variant
-from .attribution_rules import name_as_modal
+from .attribution_rules import drop_raws, name_as_modal
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_refine.json"
 # trained with the contextual tagger's features (scripts/train_attribution.py --tagged), for documents it has read
@@ -398,15 +398,7 @@ def apply_crf(ix, raws: list, params: dict, tagger=None) -> list:
                     r.cue = (s, e)
                     break
         keep.append(True)
-    # drop, remapping parent hints
-    new_index, out = {}, []
-    for i, (r, k) in enumerate(zip(raws, keep)):
-        if k:
-            new_index[i] = len(out)
-            out.append(r)
-    for r in out:
-        if r.parent_hint is not None:
-            r.parent_hint = new_index.get(r.parent_hint)
+    out = drop_raws(raws, {i: None for i, k in enumerate(keep) if not k})
     if th_new <= 1.0:
         for (s, e), m, a, b in chars:
             if m < th_new or any(s < r.cue[1] and r.cue[0] < e for r in out):

@@ -1012,16 +1012,21 @@ def _merge_control_chains(ix: Index, raws: list[Raw]) -> list[Raw]:
         if r2.parent_hint is None or r2.parent_hint == k1:
             r2.parent_hint = r1.parent_hint  # never its own parent
         gone[k1] = k2
-    if not gone:
-        return raws
+    return drop_raws(raws, gone) if gone else raws
+
+
+def drop_raws(raws: list[Raw], gone: dict[int, int | None]) -> list[Raw]:
+    """``raws`` less those whose index is in ``gone``, parent hints remapped: a hint at a dropped raw
+    points at the raw it became (``gone[k]``), or at none."""
     new_index, out = {}, []
     for k, r in enumerate(raws):
         if k not in gone:
             new_index[k] = len(out)
             out.append(r)
-    for r in out:  # a hint at a merged outer verb points at the attribution it became
+    for r in out:
         if r.parent_hint is not None:
-            r.parent_hint = new_index.get(gone.get(r.parent_hint, r.parent_hint))
+            h = r.parent_hint
+            r.parent_hint = new_index.get(gone[h] if h in gone else h)
     return out
 
 
