@@ -44,7 +44,8 @@ MODEL = REPO / "src" / "reportedly" / "models" / "attribution_cue.json"
 
 
 def parsed_docs(split: str):
-    """(gold doc, spaCy doc) pairs, parses cached in /tmp as a DocBin under the pipeline's fingerprint."""
+    """(gold doc, spaCy doc) pairs, parses cached in /tmp as a DocBin under the pipeline's fingerprint.
+    (A doc's text differs from the article's in case only: the tokenizer recases title-case headlines.)"""
     from spacy.tokens import DocBin
 
     nlp = load_nlp()
@@ -58,7 +59,7 @@ def parsed_docs(split: str):
 
         docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
         tensors = np.load(tpath)
-        if len(docs) == len(gold) and all(d.text == g.text for d, g in zip(docs, gold)) and len(tensors.files) == len(docs):
+        if len(docs) == len(gold) and all(d.text.lower() == g.text.lower() for d, g in zip(docs, gold)) and len(tensors.files) == len(docs):
             for k, d in enumerate(docs):
                 d.tensor = tensors[f"t{k}"].astype("float32")
             return list(zip(gold, docs))

@@ -43,8 +43,45 @@ def load_nlp() -> "Language":
 
     for abbr in TITLE_ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    nlp.tokenizer = HeadlineCasing(nlp.tokenizer, _common_words(nlp))
     nlp.add_pipe("line_breaks", before="parser")
     return nlp
+
+
+def _common_words(nlp: "Language") -> set[str]:
+    """The verbs, adjectives and adverbs of the model's lemma tables (base and irregular forms): words a
+    title-case headline capitalises that are not names. Nouns are left out: many are also surnames."""
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    index, exceptions = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
+    words: set[str] = set()
+    for pos in ("verb", "adj", "adv"):
+        words.update(index.get(pos, []))
+        words.update(exceptions.get(pos, {}).keys())
+    return words
+
+
+class HeadlineCasing:
+    """The model's tokenizer, run on the text with its title-case headlines in sentence case
+    (``casing.sentence_case``): the parser then reads a headline's verb as a verb. The text keeps its
+    length, so token offsets index the original text; only the tokens' own text is recased."""
+
+    VERSION = "headline-casing-1"  # part of the parse fingerprint: caches made before it are not reused
+
+    def __init__(self, tokenizer, common_words: set[str]):
+        from .casing import make_known
+
+        self.inner = tokenizer
+        self.rules = tokenizer.rules
+        self._known = make_known(common_words)
+
+    def __call__(self, text: str) -> "Doc":
+        from .casing import sentence_case
+
+        return self.inner(sentence_case(text, self._known))
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
 
 
 def fingerprint(nlp: "Language") -> str:
@@ -54,6 +91,7 @@ def fingerprint(nlp: "Language") -> str:
 
     h = hashlib.sha1()
     h.update(f"{nlp.meta.get('name')}|{nlp.meta.get('version')}|{','.join(nlp.pipe_names)}".encode())
+    h.update(getattr(nlp.tokenizer, "VERSION", "").encode())
     for k in sorted(nlp.tokenizer.rules):
         h.update(k.encode() + b"\0")
     return h.hexdigest()[:10]
