@@ -134,6 +134,8 @@ def test_constructs(fx):
         if "parent_cue" in exp:
             parent = next(x for x in report.attributions if x.id == a.parent) if a.parent else None
             assert parent is not None and parent.cue.text == exp["parent_cue"], a
+    for cue in fx.get("absent_cues", []):
+        assert not [a for a in report.attributions if a.cue.text == cue], f"cue {cue!r} should not be read"
 
 
 def test_negated_denial_is_not_a_denial():
@@ -175,3 +177,29 @@ def test_cue_scorer_reads_the_parsers_vectors():
     assert dense is not None and len(dense) == len(model["dense_w"])
     feats = R.cue_features(R.Index(doc, doc.text), verb, "ccomp")
     assert R.model_score(model, feats, dense) != R.model_score(model, feats)
+
+
+def test_a_grown_cue_and_its_content_or_source_do_not_share_words():
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = "Hillary Just Vowed To Never Utter These Words. Broaddrick Sunday night recounted the visit."
+    ix = R.Index(load_nlp()(text), text)
+
+    def span(words: str) -> tuple[int, int]:
+        s = text.index(words)
+        return s, s + len(words)
+
+    r = R.Raw(cue=span("Just Vowed To"), cue_lemma="vow", cue_head=2, source=span("Hillary"),
+              content=[span("To Never Utter These Words")])
+    F.keep_apart(ix, r)
+    assert [text[s:e] for s, e in r.content] == ["Never Utter These Words"]
+    r = R.Raw(cue=span("Sunday night recounted"), cue_lemma="recount", cue_head=12,
+              source=span("Broaddrick Sunday night"), content=[span("the visit")])
+    F.keep_apart(ix, r)
+    assert text[r.source[0]:r.source[1]] == "Broaddrick" and [text[s:e] for s, e in r.content] == ["the visit"]
+    # a cue inside its content is left alone
+    r = R.Raw(cue=span("Vowed"), cue_lemma="vow", cue_head=2, content=[span("Just Vowed To Never")])
+    F.keep_apart(ix, r)
+    assert [text[s:e] for s, e in r.content] == ["Just Vowed To Never"]

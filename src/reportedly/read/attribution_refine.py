@@ -161,7 +161,36 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
         if m:
             for r in raws:
                 refine_source(ix, r, m, side)
+    for r in raws:
+        keep_apart(ix, r)
     return raws
+
+
+def keep_apart(ix, r) -> None:
+    """A cue grown by the refinements over the edge of its content or source ("Just Vowed To" | "To Never
+    Utter ...", "Broaddrick Sunday night" | "Sunday night recounted"): the span gives the shared words up
+    to the cue. A cue inside a span, or a span inside the cue, is left as it is."""
+    from . import attribution_rules as R
+
+    cs, ce = r.cue
+    pieces = []
+    for s, e in r.content:
+        if s < ce <= e and cs <= s:  # starts inside the cue
+            s = ce
+        elif s < cs <= e and e <= ce:  # ends inside the cue
+            e = cs
+        span = R._trim(ix, s, e) if (s, e) not in r.content else (s, e)
+        if span is not None:
+            pieces.append(span)
+    r.content = pieces
+    if r.source:
+        s, e = r.source
+        if s < ce <= e and cs <= s:
+            s = ce
+        elif s < cs <= e and e <= ce:
+            e = cs
+        if (s, e) != r.source:
+            r.source = R._trim(ix, s, e)
 
 
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",

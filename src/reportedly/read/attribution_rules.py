@@ -1069,6 +1069,20 @@ def _speaker_label(src: str) -> bool:
     return 1 <= len(words) <= 3 and all(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in words)
 
 
+_NAMED = ("PERSON", "ORG", "GPE", "NORP", "FAC")
+
+
+def _names_someone(ix: Index, toks, title_end: int) -> bool:
+    """Whether the words before a title's colon name someone: the parser's entities say so, or one of
+    the words is written capitalised in the article below, as names are ("Graham: ..." and Graham in the
+    text). A headline's kicker ("Breaking:", "Wow:", "BUSTED:") is neither."""
+    if any(w.ent_type_ in _NAMED for w in toks):
+        return True
+    body = ix.text[title_end:]
+    return any(w.text[:1].isupper() and len(w.text) > 1
+               and re.search(r"\b" + re.escape(w.text[0] + w.text[1:].lower()) + r"\b", body) for w in toks)
+
+
 def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
     """``Kerry: "By law, ..."`` and, on the title line, ``Graham: Trump's Rhetoric Destroying GOP``:
     a name, a colon, and what the name says."""
@@ -1097,6 +1111,8 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
             continue
         if sum(1 for w in toks if w.text[:1].isupper()) < max(1, len(toks) - 1):
             continue
+        if k == 0 and not _names_someone(ix, toks, len(line)):
+            continue  # a kicker ("Breaking:", "Wow:", "BUSTED:"), not a speaker
         q = ix.quote_at(cs)
         if q and q[0] == cs:
             content = [q]
