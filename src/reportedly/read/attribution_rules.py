@@ -1189,6 +1189,8 @@ def _right_phrase(tok, first) -> list:
             break
         if ADJUNCT_STOP and c.i > first.i and (c.dep_ == "prep" and c.lower_ in _ADJUNCT_PREPS):
             break  # "praised supporters at a rally": where and when it was said is not what was said
+        if ADJUNCT_STOP and c.i > first.i and c.dep_ == "npadvmod" and c.ent_type_ in ("DATE", "TIME"):
+            break  # "discussed politics Monday on Fox": the day it was said, and what follows it
         out.extend(c.subtree)
     return out
 
