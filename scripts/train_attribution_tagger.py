@@ -187,6 +187,8 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--skip-oof", action="store_true")
     ap.add_argument("--oof-only", action="store_true", help="write the out-of-fold probabilities only")
+    ap.add_argument("--fold", type=int, help="one fold only: train on the others, write its out-of-fold "
+                    "probabilities beside the full file (….fold<K>.npz), and stop (to try a setting cheaply)")
     args = ap.parse_args()
     import torch
 
@@ -194,6 +196,18 @@ def main() -> None:
     pairs = parsed_docs("train")
     n = len(pairs)
     parts = [list(range(k * n // args.folds, (k + 1) * n // args.folds)) for k in range(args.folds)]
+    if args.fold is not None:
+        tag = parts[args.fold]
+        fit = [i for i in range(n) if i not in set(tag)]
+        print(f"fold {args.fold}: training on {len(fit)} articles", flush=True)
+        use(train(rows_of(pairs, fit), args.layers, args.rank, args.epochs))
+        print(f"fold {args.fold}: out-of-fold token F1 on {len(tag)} articles: "
+              f"{token_f1(pairs, tag, rows_of(pairs, tag))}", flush=True)
+        path = oof_path().with_suffix(f".fold{args.fold}.npz")
+        np.savez_compressed(path, **{f"t{di}": T.token_probs(pairs[di][1], pairs[di][0].text).astype(np.float16)
+                                     for di in tag})
+        print(f"wrote {path}")
+        return
     if not args.skip_oof:
         oof = {}
         for k, tag in enumerate(parts):
