@@ -3,6 +3,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 
 from reportedly.intake.document import Document
 from reportedly.model import Meta, Removed
@@ -52,7 +53,6 @@ def test_batch_reading_gives_the_same_reports_as_one_by_one():
 
 
 def test_batches_tag_in_a_worker_thread_beside_the_parse(monkeypatch):
-    import threading
 
     import pytest
 
@@ -84,16 +84,22 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
                              "--format", "jsonl"], stdout=subprocess.PIPE, stderr=slave, cwd=ROOT,
                             env=dict(os.environ, COLUMNS="100", TERM="xterm"))
     os.close(slave)
-    out, _ = proc.communicate(timeout=300)
     chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+
+    def drain():  # read the terminal while the run goes on: a full pty buffer would block the bar's writes
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    out, _ = proc.communicate(timeout=300)
+    reader.join(timeout=10)
     os.close(master)
     assert proc.returncode == 0
     assert len(out.decode().splitlines()) == 3
