@@ -203,3 +203,21 @@ def test_a_grown_cue_and_its_content_or_source_do_not_share_words():
     r = R.Raw(cue=span("Vowed"), cue_lemma="vow", cue_head=2, content=[span("Just Vowed To Never")])
     F.keep_apart(ix, r)
     assert [text[s:e] for s, e in r.content] == ["Just Vowed To Never"]
+
+
+def test_a_cue_ending_in_a_preposition_reports_its_object():
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = "Davis, a longtime liberal, lashed out at the governor's refusal to release the audit."
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    lashed = next(t for t in doc if t.text == "lashed")
+    cue = (lashed.idx, text.index(" the governor"))
+    r = R.Raw(cue=cue, cue_lemma="lash", cue_head=lashed.i, source=(0, 5))
+    F.fill_content(ix, r)
+    assert [text[s:e] for s, e in r.content] == ["the governor's refusal to release the audit"]
+    r = R.Raw(cue=(lashed.idx, lashed.idx + len("lashed")), cue_lemma="lash", cue_head=lashed.i, source=(0, 5))
+    F.fill_content(ix, r)
+    assert r.content == []  # no preposition at the cue's end: nothing to report

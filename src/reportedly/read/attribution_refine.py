@@ -148,6 +148,8 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     crf = model.get("crf")
     if crf:
         raws = apply_crf(ix, raws, crf, tagger)
+    for r in raws:
+        fill_content(ix, r)
     end = model.get("end")
     if end:
         for r in raws:
@@ -164,6 +166,27 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     for r in raws:
         keep_apart(ix, r)
     return raws
+
+
+def fill_content(ix, r) -> None:
+    """A cue left without content whose refined span ends in a preposition ("railed at", "sided with",
+    "called again for") reports the preposition's object: the phrase it governs becomes the content."""
+    from . import attribution_rules as R
+
+    if r.content or r.cue_head < 0:
+        return
+    cs, ce = r.cue
+    head = ix.doc[r.cue_head]
+    inside = [w for w in ix.doc[head.i:head.i + 12] if w.idx < ce] if cs <= head.idx < ce else []
+    if not inside or inside[-1].dep_ != "prep":
+        return
+    prep = inside[-1]
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if obj is None:
+        return
+    span = R.content_span(ix, [w for w in obj.subtree if w.idx >= ce], ix.line_bounds(prep.idx))
+    if span is not None:
+        r.content = [span]
 
 
 def keep_apart(ix, r) -> None:
