@@ -520,12 +520,15 @@ OCCASIONS = {"rally", "speech", "interview", "conference", "event", "meeting", "
 
 def _occasion_start(ix, r) -> int | None:
     """Where a phrase on the cue verb saying where or when it was said begins, after the content ("at a
-    rally", "during the debate", "in Iowa"): PolNeAR leaves such phrases out of 83 of 118 contents in train."""
+    rally", "during the debate", "in Iowa", "Monday"): PolNeAR leaves such phrases out of 83 of 118
+    contents in train."""
     if r.cue_head < 0 or not r.content:
         return None
     doc = ix.doc
     end = r.content[-1][1]
     for c in doc[r.cue_head].children:
+        if c.dep_ == "npadvmod" and c.idx >= end and c.ent_type_ in ("DATE", "TIME"):
+            return c.idx  # "criticized the budget Monday on local radio": the day, and what follows it
         if c.dep_ != "prep" or c.idx < end or c.lower_ not in ("at", "during", "in", "on", "before"):
             continue
         obj = next((g for g in c.children if g.dep_ == "pobj"), None)
