@@ -450,8 +450,8 @@ def held_out_last(pairs: list) -> list:
 def train_refine(pairs) -> dict:
     """The learned refinements (``reportedly.read.attribution_refine``) over the rule output on train:
     the cue-extension table and the leading/trailing content piece classifier (logistic regression).
-    Margin, C and threshold are chosen on the held-out 15% of train (``held_out_last``) (document-level exact F1, mean over
-    roles), then the table and the classifier are refitted on all of train."""
+    Margin, C and threshold are chosen on the held-out 15% of train (``held_out_last``; document-level
+    exact F1, mean over roles), then the table and the classifier are refitted on all of train."""
     import copy
 
     from polnear_gold import gold_sets, score_sets

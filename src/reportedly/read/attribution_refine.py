@@ -176,11 +176,9 @@ def fill_content(ix, r) -> None:
     if r.content or r.cue_head < 0:
         return
     cs, ce = r.cue
-    head = ix.doc[r.cue_head]
-    inside = [w for w in ix.doc[head.i:head.i + 12] if w.idx < ce] if cs <= head.idx < ce else []
-    if not inside or inside[-1].dep_ != "prep":
+    prep = ix.tok_at(ce - 1)
+    if prep.idx < cs or prep.dep_ != "prep":
         return
-    prep = inside[-1]
     obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
     if obj is None:
         return
@@ -193,27 +191,21 @@ def keep_apart(ix, r) -> None:
     """A cue grown by the refinements over the edge of its content or source ("Just Vowed To" | "To Never
     Utter ...", "Broaddrick Sunday night" | "Sunday night recounted"): the span gives the shared words up
     to the cue. A cue inside a span, or a span inside the cue, is left as it is."""
+    r.content = [p for p in (_beside(ix, span, r.cue) for span in r.content) if p is not None]
+    if r.source:
+        r.source = _beside(ix, r.source, r.cue)
+
+
+def _beside(ix, span, cue):
+    """``span`` less the part of it inside ``cue`` at either edge (trimmed; None when nothing is left)."""
     from . import attribution_rules as R
 
-    cs, ce = r.cue
-    pieces = []
-    for s, e in r.content:
-        if s < ce <= e and cs <= s:  # starts inside the cue
-            s = ce
-        elif s < cs <= e and e <= ce:  # ends inside the cue
-            e = cs
-        span = R._trim(ix, s, e) if (s, e) not in r.content else (s, e)
-        if span is not None:
-            pieces.append(span)
-    r.content = pieces
-    if r.source:
-        s, e = r.source
-        if s < ce <= e and cs <= s:
-            s = ce
-        elif s < cs <= e and e <= ce:
-            e = cs
-        if (s, e) != r.source:
-            r.source = R._trim(ix, s, e)
+    (s, e), (cs, ce) = span, cue
+    if cs <= s < ce <= e:  # starts inside the cue
+        s = ce
+    elif s < cs < e <= ce:  # ends inside the cue
+        e = cs
+    return span if (s, e) == span else R._trim(ix, s, e)
 
 
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
