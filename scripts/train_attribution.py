@@ -307,10 +307,44 @@ def train_crf(pairs, raws, cut) -> dict:
     return best[1]
 
 
-def _end_examples(pairs, raws, side="end"):
+def _fit_listwise(groups, C):
+    """A linear scorer trained to pick the right candidate of each group (softmax over the group, L2 with
+    strength 1/C, L-BFGS): a choice among bounds, learned as one rather than candidate by candidate."""
+    import numpy as np
+    from scipy import optimize, sparse
+
+    names, rows, cols, y, sizes = {}, [], [], [], []
+    for feats, labels in groups:
+        for f, lab in zip(feats, labels):
+            for x in f:
+                rows.append(len(y))
+                cols.append(names.setdefault(x, len(names)))
+            y.append(float(lab))
+        sizes.append(len(labels))
+    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(y), len(names)))
+    y = np.array(y)
+    sizes = np.array(sizes)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+
+    def loss_grad(w):
+        s = X @ w
+        top = np.maximum.reduceat(s, starts)
+        e = np.exp(s - np.repeat(top, sizes))
+        z = np.add.reduceat(e, starts)
+        p = e / np.repeat(z, sizes)
+        return float(np.sum(np.log(z) + top) - s @ y + w @ w / (2 * C)), X.T @ (p - y) + w / C
+
+    w = optimize.minimize(loss_grad, np.zeros(len(names)), jac=True, method="L-BFGS-B",
+                          options={"maxiter": 500}).x
+    return {"bias": 0.0, "w": {n: round(float(w[j]), 4) for n, j in names.items() if abs(w[j]) >= 0.001}}
+
+
+def _end_groups(pairs, raws, side="end"):
+    """[(candidate features, 0/1 labels)] per attribution whose cue and other content bound match the gold
+    one and whose gold bound is among the candidates."""
     from reportedly.read import attribution_refine as F
 
-    X, y = [], []
+    out = []
     for (g, doc), rs in zip(pairs, raws):
         ix = R.Index(doc, g.text)
         gm = {a.cue: a for a in g.attrs}
@@ -328,16 +362,15 @@ def _end_examples(pairs, raws, side="end"):
                 c, want = F.start_candidates(ix, r), a.content[0][0]
             if not any(e == want for e, _ in c):
                 continue
-            for e, f in c:
-                X.append(f)
-                y.append(int(e == want))
-    return X, y
+            out.append(([f for _, f in c], [int(e == want) for e, _ in c]))
+    return out
 
 
 def train_end(pairs, raws, cut, side="end") -> dict:
-    """The content-end scorer: a logistic regression over candidate ends (attributions whose cue and content
-    start match the gold one); C chosen on the last 15% of train (document-level exact F1, mean over roles;
-    the earlier stages there were fitted on all of train), then refitted on all of it."""
+    """The content-end (or start) scorer over candidate bounds (attributions whose cue and other content bound
+    match the gold one): a logistic regression candidate by candidate, or a softmax over each attribution's
+    candidates; the form and C are chosen on the held-out 15% of train (document-level exact F1, mean over
+    roles; the earlier stages there were fitted on all of train), then refitted on all of it."""
     import copy
 
     from polnear_gold import gold_sets, score_sets
@@ -345,11 +378,13 @@ def train_end(pairs, raws, cut, side="end") -> dict:
 
     held, hraws = pairs[cut:], raws[cut:]
     golds = {r: [gold_sets(g, r) for g, _ in held] for r in ("source", "cue", "content")}
-    Xa, ya = _end_examples(pairs[:cut], raws[:cut], side)
-    best = (0.0, 1.0)
+    ga = _end_groups(pairs[:cut], raws[:cut], side)
+    Xa, ya = [f for fs, _ in ga for f in fs], [lab for _, ls in ga for lab in ls]
+    best = (0.0, ("pointwise", 1.0))
     apply = F.refine_end if side == "end" else F.refine_start
-    for C in (0.1, 0.3, 1.0):
-        m = _fit_lr(Xa, ya, C)
+    fit = {"pointwise": lambda C: _fit_lr(Xa, ya, C), "listwise": lambda C: _fit_listwise(ga, C)}
+    for form, C in [("pointwise", C) for C in (0.1, 0.3, 1.0)] + [("listwise", C) for C in (0.3, 1.0, 3.0)]:
+        m = fit[form](C)
         m["margin"] = 0.0
         P = {"source": [], "cue": [], "content": []}
         for (g, doc), rs in zip(held, hraws):
@@ -361,13 +396,18 @@ def train_end(pairs, raws, cut, side="end") -> dict:
             P["cue"].append({(r.cue,) for r in rs})
             P["content"].append({tuple(r.content) for r in rs if r.content})
         f = sum(score_sets(P[r], golds[r])["exact"][2] for r in P) / 3
-        print(f"  {side} C {C}: held-out mean exact F1 {f:.4f}")
+        print(f"  {side} {form} C {C}: held-out mean exact F1 {f:.4f}")
         if f > best[0]:
-            best = (f, C)
-    print(f"{side}: C {best[1]} (held-out mean exact F1 {best[0]:.4f})")
-    X, y = _end_examples(pairs, raws, side)
-    m = _fit_lr(X, y, best[1])
+            best = (f, (form, C))
+    form, C = best[1]
+    print(f"{side}: {form} C {C} (held-out mean exact F1 {best[0]:.4f})")
+    groups = _end_groups(pairs, raws, side)
+    if form == "listwise":
+        m = _fit_listwise(groups, C)
+    else:
+        m = _fit_lr([f for fs, _ in groups for f in fs], [lab for _, ls in groups for lab in ls], C)
     m["margin"] = 0.0
+    m["form"] = form
     return m
 
 

@@ -7,8 +7,8 @@ adapters on every linear map and a linear head of 3 roles x O/B/I, trained with 
 fixed order, CPU) on chunks of whole sentences. Labels come from the gold spans of the first annotator's
 .ann of each article: a wordpiece is B when a gold span of the role starts in it, I when it lies inside
 one. Writes:
-  - out-of-fold probabilities for every train article (``--folds`` parts, 4 by default, each tagged by a
-    tagger trained on the others) to /tmp/reportedly_polnear_cache/train.<fingerprint>.tagger_oof.npz, for training the
+  - out-of-fold probabilities for every train article (``--folds`` interleaved parts, 4 by default:
+    article i in part i % 4, each tagged by a tagger trained on the others) to /tmp/reportedly_polnear_cache/train.<fingerprint>.tagger_oof.npz, for training the
     stages that read the tagger (scripts/train_attribution.py --tagged);
   - the tagger trained on all of train to src/reportedly/models/attribution_tagger.npz (adapters and
     head only, float16).
@@ -195,7 +195,9 @@ def main() -> None:
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     pairs = parsed_docs("train")
     n = len(pairs)
-    parts = [list(range(k * n // args.folds, (k + 1) * n // args.folds)) for k in range(args.folds)]
+    # Interleaved, not contiguous: PolNeAR's files sort by outlet, so a contiguous fold would be tagged
+    # by a tagger that never saw that outlet, while at run time the tagger has seen every outlet.
+    parts = [list(range(k, n, args.folds)) for k in range(args.folds)]
     if args.fold is not None:
         tag = parts[args.fold]
         fit = [i for i in range(n) if i not in set(tag)]

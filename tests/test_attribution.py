@@ -222,3 +222,21 @@ def test_a_cue_ending_in_a_preposition_reports_its_object():
     r = R.Raw(cue=(lashed.idx, lashed.idx + len("lashed")), cue_lemma="lash", cue_head=lashed.i, source=(0, 5))
     F.fill_content(ix, r)
     assert r.content == []  # no preposition at the cue's end: nothing to report
+
+
+def test_words_after_a_content_end_know_whether_they_hang_on_the_cue():
+    from reportedly.read import attribution_refine as F
+    from reportedly.read.nlp import load_nlp
+
+    text = "He denied the charges and accused her of battery."
+    doc = load_nlp()(text)
+    cue = next(t for t in doc if t.text == "denied")
+    charges = next(t for t in doc if t.text == "charges")
+    after = doc[charges.i + 1]  # "and": its clause is the cue verb's second act, not more of the content
+    assert F._attachment(after, charges.i - 1, charges.i, cue.i) == "cue"
+    text = "She said the plan would cut taxes for families."
+    doc = load_nlp()(text)
+    cue = next(t for t in doc if t.text == "said")
+    taxes = next(t for t in doc if t.text == "taxes")
+    # "for families" hangs on "cut", inside the content so far
+    assert F._attachment(doc[taxes.i + 1], cue.i + 1, taxes.i, cue.i) == "in"

@@ -490,6 +490,7 @@ def end_candidates(ix, r):
         np_ = n.pos_ if n is not None else "END"
         nw = (n.lower_ if n is not None and (n.is_punct or n.pos_ in ("CCONJ", "ADP", "SCONJ", "PART", "DET", "PRON")) else np_)
         inside = n is not None and first.i <= n.head.i <= w.i
+        att = _attachment(n, first.i, w.i, cue_tok.i) if n is not None else "END"
         f = ["d=" + db, "wp=" + (w.text if w.is_punct else w.pos_), "wd=" + w.dep_, "nw=" + nw,
              "nd=" + (n.dep_ if n is not None else "END"), "nin=%d" % inside,
              "nhc=%d" % (n is not None and n.head.i == cue_tok.i),
@@ -498,10 +499,25 @@ def end_candidates(ix, r):
              "fr|nw=%s|%s" % (r.frame, nw), "nw|nin=%s|%d" % (nw, inside),
              "q=%d" % (ix.quote_at(w.idx) is not None), "qe=%d" % (t[e - 1] in "”\"'’"),
              "d|nw=%s|%s" % (db, nw), "cueafter=%d" % (r.cue[0] >= e),
-             "wsub=%d" % (w.head.i < w.i and all(x.i <= w.i for x in w.head.subtree))]
+             "wsub=%d" % (w.head.i < w.i and all(x.i <= w.i for x in w.head.subtree)),
+             "natt=" + att, "natt|nw=%s|%s" % (att, nw)]
         f += tagger_features(doc, w.i, "w", (2,)) + tagger_features(doc, w.i + 1, "n", (2,))
         out.append((e, f))
     return out
+
+
+def _attachment(n, lo: int, hi: int, cue: int) -> str:
+    """Where the words after a candidate end hang: up the heads from token n, the first one that is not
+    after the end -- inside the content so far ("in"), the cue verb ("cue": "denied the charges and
+    counter-accused her"), or elsewhere ("out")."""
+    a, steps = n, 0
+    while a.i > hi and a.head.i != a.i and steps < 40:
+        a, steps = a.head, steps + 1
+    if a.i == cue:
+        return "cue"
+    if lo <= a.i <= hi:
+        return "in"
+    return "out" if a.i <= hi else "root"
 
 
 # what the place or occasion of a saying is called: "praised the volunteers at a rally in Jackson"
