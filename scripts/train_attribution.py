@@ -286,7 +286,7 @@ def train_crf(pairs, raws, cut) -> dict:
         best = (0.0, None)
         for th in (0.5, 0.7, 0.85):
             for drop in (0.05, 0.1):
-                for new in (2.0, 0.9):
+                for new in (2.0, 0.9, 0.7, 0.5, 0.3):
                     # keep_quoted: a rule cue whose content is a quotation is never dropped (a voice quoted
                     # as such, "we thought: '...'", is an attribution for the ledger even where PolNeAR skips it)
                     params = {"threshold": th, "drop": drop, "new_threshold": new, "keep_quoted": True}

@@ -96,7 +96,7 @@ def lead_candidate(ix, r):
     if any(s < span[1] and span[0] < e for s, e in [r.cue] + ([r.source] if r.source and kind != "subject" else [])):
         return None
     ids = {w.i for w in toks}
-    roots = [w for w in toks if w.head.i not in ids or w.head is w]
+    roots = [w for w in toks if w.head.i not in ids or w.head.i == w.i]
     root = roots[0] if roots else toks[0]
     n = len(toks)
     lemma = r.cue_lemma.split()[0] if r.cue_lemma else ""
@@ -362,16 +362,34 @@ def crf_spans(tagger, feats):
 
 
 def _new_raw(ix, a: int, b: int):
-    from . import attribution_rules as R
-
+    """An attribution for a CRF cue span no rule found (tokens a..b): its source and content from the
+    parse where the head's frame gives them, else from the tagger's source and content spans beside it."""
     doc = ix.doc
     toks = doc[a:b + 1]
     ids = set(range(a, b + 1))
-    roots = [w for w in toks if w.head.i not in ids or w.head is w]
+    roots = [w for w in toks if w.head.i not in ids or w.head.i == w.i]
     if not roots:
         return None
     tok = roots[0]
     span = (doc[a].idx, doc[b].idx + len(doc[b].text))
+    r = _parsed_raw(ix, tok, span)
+    content, source = _tagger_roles_beside(doc, a, b)
+    if r is None:
+        if content is None:
+            return None
+        r = Raw_(span, tok, [], "crf-tagger")
+    if not r.content and content is not None:
+        r.content = [_char_span(doc, content)]
+    if not r.source and source is not None and not (source[0] <= b and a <= source[1]):
+        r.source = _char_span(doc, source)
+        r.source_head = doc[source[0]:source[1] + 1].root.i
+    return r if r.content or r.source else None
+
+
+def _parsed_raw(ix, tok, span):
+    from . import attribution_rules as R
+
+    doc = ix.doc
     clip = ix.line_bounds(tok.idx)
     if tok.pos_ == "NOUN":
         r = R._noun_cue(ix, tok, clip)
@@ -390,9 +408,53 @@ def _new_raw(ix, a: int, b: int):
     if src_tok is not None and src_tok.dep_ != "expl" and not (span[0] <= src_tok.idx < span[1]):
         r.source = R.source_span(ix, src_tok, clip, tok)
         r.source_head = src_tok.i
-    if not r.content and not r.source:
-        return None
-    return r
+    return r if r.content or r.source else None
+
+
+def _char_span(doc, run) -> tuple[int, int]:
+    return doc[run[0]].idx, doc[run[1]].idx + len(doc[run[1]].text)
+
+
+def _role_runs(p, role: int, lo: int, hi: int, threshold: float = 0.5) -> list[list[int]]:
+    """Token runs [first, last] in lo..hi-1 that the tagger puts in a span of the role (a confident
+    begin inside a run starts a new one: two contents side by side stay two)."""
+    out, cur = [], None
+    for i in range(lo, hi):
+        inside = p[i, role, 1] + p[i, role, 2] >= threshold
+        begins = p[i, role, 1] >= threshold and p[i, role, 1] >= p[i, role, 2]
+        if inside and (cur is None or begins):
+            if cur:
+                out.append(cur)
+            cur = [i, i]
+        elif inside:
+            cur[1] = i
+        elif cur:
+            out.append(cur)
+            cur = None
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _tagger_roles_beside(doc, a: int, b: int, gap: int = 4):
+    """The tagger's content next to cue tokens a..b in their sentence (the nearest run starting at most
+    `gap` tokens after the cue, else the nearest ending at most `gap` before it), and its source (the
+    nearest run before the cue, else after it, outside the content): token runs, or None."""
+    from .attribution_tagger import probs
+
+    p = probs(doc)
+    if p is None:
+        return None, None
+    sent = doc[a].sent
+    outside = lambda x: x[1] < a or x[0] > b  # noqa: E731
+    contents = [x for x in _role_runs(p, 2, sent.start, sent.end) if outside(x)]
+    after = [x for x in contents if x[0] > b and x[0] - b <= gap]
+    before = [x for x in contents if x[1] < a and a - x[1] <= gap]
+    content = after[0] if after else (before[-1] if before else None)
+    sources = [x for x in _role_runs(p, 1, sent.start, sent.end) if outside(x)
+               and (content is None or x[1] < content[0] or x[0] > content[1])]
+    source = next(iter([x for x in sources if x[1] < a][-1:] or [x for x in sources if x[0] > b][:1]), None)
+    return content, source
 
 
 def Raw_(span, tok, content, frame):

@@ -161,9 +161,11 @@ def cue_features(ix, tok, frame: str) -> list[str]:
         f.append(f"dobj={d.pos_}")
         f.append(f"ldobjlem={lemma}|{d.lemma_.lower()}")
     h = tok.head
-    if h is not tok:
+    if h.i != tok.i:  # spaCy makes a new Token object each time: compare indices, never identity
         f.append(f"head={h.lemma_.lower()}")
         f.append(f"headdep={h.dep_}")
+    else:
+        f.append("head=ROOT")
     if _colon_after(tok):
         f.append("colon")
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
@@ -421,9 +423,9 @@ def _subject(tok, depth: int = 0):
         if c.i < tok.i and name_as_modal(c, tok):
             return c  # ", Will believes ...": the misread name is the subject
     if depth < 3 and (tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") or depth and tok.dep_ == "acomp") \
-            and tok.head is not tok:  # "Readers were quick to condemn": up through the adjective too
+            and tok.head.i != tok.i:  # "Readers were quick to condemn": up through the adjective too
         return _subject(tok.head, depth + 1)
-    if IMPLICIT_SUBJECTS and depth < 3 and tok.dep_ == "prep" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+    if IMPLICIT_SUBJECTS and depth < 3 and tok.dep_ == "prep" and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX"):
         return _subject(tok.head, depth + 1)  # "after saying ..." / "by saying ...": the main clause's subject
     if IMPLICIT_SUBJECTS and depth == 0 and tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("NOUN", "PROPN"):
         h = tok.head
@@ -596,7 +598,7 @@ def verb_frame(ix: Index, tok):
             if left and right:
                 return "parenthetical", [left, right], tok.head
     mark = _child(tok, ("mark",))
-    if mark is not None and mark.lower_ == "as" and tok.dep_ == "advcl" and tok.head is not tok:
+    if mark is not None and mark.lower_ == "as" and tok.dep_ == "advcl" and tok.head.i != tok.i:
         toks = subtree_minus(tok.head, [tok])
         toks = [w for w in toks if w.i > tok.i] or toks
         while toks and toks[-1].text == "." and AS_NO_STOP:
@@ -824,7 +826,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
             to = doc[tok.i + 1]
             pobj = _child(to, ("pobj",))
             src = tokens_span(ix, list(pobj.subtree), clip) if pobj is not None else None
-            head = tok.head if tok.head is not tok else None
+            head = tok.head if tok.head.i != tok.i else None
             if head is not None and head.i == to.i:
                 head = None
             sent = tok.sent

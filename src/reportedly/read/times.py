@@ -293,7 +293,7 @@ class Tense:
         while seen < 6:
             if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "MD":
                 break
-            if tok.head is tok:
+            if tok.head.i == tok.i:
                 break
             tok, seen = tok.head, seen + 1
             if tok.pos_ in ("NOUN", "PROPN") and not (start <= tok.idx < end) and tok.dep_ not in ("npadvmod", "tmod"):
@@ -303,7 +303,7 @@ class Tense:
         if seen == 1 and doc[i].dep_ in ("nsubj", "nsubjpass") or (seen == 2 and doc[i].head.dep_ in ("nsubj", "nsubjpass")
                                                                   and doc[i].dep_ == "compound"):
             return None  # "Super Tuesday brings ...": a time that is the subject is not placed by its verb's tense
-        if (tok.tag_ == "VBN" and tok.dep_ == "xcomp" and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX")
+        if (tok.tag_ == "VBN" and tok.dep_ == "xcomp" and tok.head.i != tok.i and tok.head.pos_ in ("VERB", "AUX")
                 and not any(c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_ == "have") for c in tok.children)):
             tok = tok.head  # "is going to start getting beat up in the spring": a participle complement has its verb's tense
         auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
@@ -353,20 +353,20 @@ class Tense:
             return "future"
         if tok.tag_ in ("VB", "VBN") and infinitive:  # "to leave", "to be replaced"
             head = tok.head
-            if head is not tok and head.pos_ not in ("VERB", "AUX"):
+            if head.i != tok.i and head.pos_ not in ("VERB", "AUX"):
                 # "was bold enough to tout ...", "taking steps to prevent ...": the verb above the adjective or noun
                 up = head
                 for _ in range(3):
-                    if up.pos_ in ("VERB", "AUX") or up.head is up:
+                    if up.pos_ in ("VERB", "AUX") or up.head.i == up.i:
                         break
                     up = up.head
                 head = up if up.pos_ in ("VERB", "AUX") else head
             if in_noun:
                 return None  # "to prevent the behavior on display over the weekend": the noun's time, not the infinitive's
-            if (head is not tok and head.tag_ == "VBD" and head.lemma_ not in _AHEAD_VERBS
+            if (head.i != tok.i and head.tag_ == "VBD" and head.lemma_ not in _AHEAD_VERBS
                     and not any(c.dep_ in ("aux", "auxpass") for c in head.children)):
                 return "past"  # "sought to appeal to voters on Tuesday", "tried to leave on Friday": the head's time
-            if head is not tok and head.tag_ == "VBN" and any(
+            if head.i != tok.i and head.tag_ == "VBN" and any(
                     c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in head.children) and (
                     head.lemma_ in _EXPECTED or (head.lemma_ == "be" and any(
                         c.dep_ == "acomp" and c.lower_ in _EXPECTED_ADJ for c in head.children))):
@@ -377,7 +377,7 @@ class Tense:
         if tok.tag_ == "VB":
             # "to meet on Friday" under a future or past head: look one level up
             head = tok.head
-            if head is not tok and head.pos_ in ("VERB", "AUX"):
+            if head.i != tok.i and head.pos_ in ("VERB", "AUX"):
                 if head.tag_ == "VBD":
                     return "past"
                 if any(c.lower_ in ("will", "'ll", "would") for c in head.children):

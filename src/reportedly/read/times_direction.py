@@ -67,7 +67,7 @@ def _verb(tok, limit: int = 6):
     while seen < limit:
         if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "MD":
             return tok
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         tok, seen = tok.head, seen + 1
     return None
