@@ -240,3 +240,52 @@ def test_words_after_a_content_end_know_whether_they_hang_on_the_cue():
     taxes = next(t for t in doc if t.text == "taxes")
     # "for families" hangs on "cut", inside the content so far
     assert F._attachment(doc[taxes.i + 1], cue.i + 1, taxes.i, cue.i) == "in"
+
+
+def test_a_crf_cue_on_the_sentences_root_verb_becomes_an_attribution():
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = "Local critics blasted the council's decision."
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    verb = next(t for t in doc if t.text == "blasted")
+    assert verb.dep_ == "ROOT"
+    r = F._new_raw(ix, verb.i, verb.i)
+    assert r is not None and text[r.cue[0]:r.cue[1]] == "blasted"
+    assert text[r.source[0]:r.source[1]] == "Local critics"
+    assert [text[s:e] for s, e in r.content] == ["the council's decision"]
+
+
+def test_a_crf_cue_without_a_frame_takes_the_taggers_spans_beside_it():
+    import numpy as np
+
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read import attribution_tagger as T
+    from reportedly.read.nlp import load_nlp
+
+    text = "The mayor is confident in the eventual outcome of the vote."
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    words = [t.text for t in doc]
+    p = np.zeros((len(doc), 3, 3), dtype=np.float32)
+    p[:, :, 0] = 1.0
+
+    def mark(role: int, first: str, last: str) -> None:
+        a, b = words.index(first), words.index(last)
+        p[a:b + 1, role] = (0.0, 0.0, 1.0)
+        p[a, role] = (0.0, 1.0, 0.0)
+
+    mark(1, "The", "mayor")
+    mark(2, "the", "vote")
+    doc.user_data[T.KEY] = p
+    a, b = words.index("confident"), words.index("in")
+    r = F._new_raw(ix, a, b)
+    assert text[r.cue[0]:r.cue[1]] == "confident in"
+    assert text[r.source[0]:r.source[1]] == "The mayor"
+    assert [text[s:e] for s, e in r.content] == ["the eventual outcome of the vote"]
+    doc.user_data.pop(T.KEY)
+    doc.user_data.pop(T.KEY + ".buckets", None)
+    assert F._new_raw(ix, a, b) is None  # no frame and no tagger: nothing to build on
