@@ -179,6 +179,13 @@ def token_f1(pairs, doc_ids, rows) -> str:
     return ", ".join(out)
 
 
+def interleaved_folds(n: int, k: int) -> list[list[int]]:
+    """k folds of n articles, article i in fold i % k. Not contiguous: PolNeAR's files sort by outlet, so a
+    contiguous fold would be tagged by a tagger that never saw that outlet, while at run time the tagger
+    has seen every outlet."""
+    return [list(range(j, n, k)) for j in range(k)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", type=int, default=4)
@@ -195,9 +202,7 @@ def main() -> None:
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     pairs = parsed_docs("train")
     n = len(pairs)
-    # Interleaved, not contiguous: PolNeAR's files sort by outlet, so a contiguous fold would be tagged
-    # by a tagger that never saw that outlet, while at run time the tagger has seen every outlet.
-    parts = [list(range(k, n, args.folds)) for k in range(args.folds)]
+    parts = interleaved_folds(n, args.folds)
     if args.fold is not None:
         tag = parts[args.fold]
         fit = [i for i in range(n) if i not in set(tag)]

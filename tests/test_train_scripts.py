@@ -28,3 +28,13 @@ def test_listwise_scorer_learns_to_pick_one_candidate_per_group():
     for feats, labels in groups:
         scores = [_score(m["w"], m["bias"], f) for f in feats]
         assert labels[scores.index(max(scores))] == 1
+
+
+def test_tagger_folds_are_interleaved_over_the_whole_split():
+    from train_attribution_tagger import interleaved_folds
+
+    folds = interleaved_folds(840, 4)
+    assert sorted(i for f in folds for i in f) == list(range(840))
+    for f in folds:
+        # every fold reaches into every stretch of the split (PolNeAR sorts by outlet)
+        assert {i * 10 // 840 for i in f} == set(range(10))
