@@ -296,7 +296,7 @@ class Index:
         self.qstarts = [q[0] for q in self.quotes]
         self.inner = inner_quotes(text, self.quotes)
         self.istarts = [q[0] for q in self.inner]
-        self.tok_starts = [t.idx for t in doc]
+        self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []  # no Token objects: a hot path
 
     def quote_around(self, s: int, e: int, cue: int):
         """The innermost quote holding the span s..e (give or take its marks), not holding the cue."""
@@ -1101,7 +1101,7 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
             continue
         src_s, src_e = ls + m.start("src"), ls + m.end("src")
         cs, ce = ls + m.start("claim"), ls + m.end("claim")
-        toks = [w for w in ix.doc if src_s <= w.idx < src_e]
+        toks = list(ix.doc[bisect.bisect_left(ix.tok_starts, src_s):bisect.bisect_left(ix.tok_starts, src_e)])
         speaker = _speaker_label(m.group("src"))
         if k == 0 and toks and not speaker:
             # a headline "Gillibrand on Hillary's Transcripts: 'I Think She Will'": the name before the preposition
