@@ -561,7 +561,7 @@ def end_candidates(ix, r):
              "fr|nw=%s|%s" % (r.frame, nw), "nw|nin=%s|%d" % (nw, inside),
              "q=%d" % (ix.quote_at(w.idx) is not None), "qe=%d" % (t[e - 1] in "”\"'’"),
              "d|nw=%s|%s" % (db, nw), "cueafter=%d" % (r.cue[0] >= e),
-             "wsub=%d" % (w.head.i < w.i and all(x.i <= w.i for x in w.head.subtree)),
+             "wsub=%d" % (w.head.i < w.i and w.head.right_edge.i <= w.i),
              "natt=" + att, "natt|nw=%s|%s" % (att, nw)]
         f += tagger_features(doc, w.i, "w", (2,)) + tagger_features(doc, w.i + 1, "n", (2,))
         out.append((e, f))
