@@ -380,7 +380,7 @@ def _new_raw(ix, a: int, b: int):
         r = Raw_(span, tok, [], "crf-tagger")
     if not r.content and content is not None:
         r.content = [_char_span(doc, content)]
-    if not r.source and source is not None and not (source[0] <= b and a <= source[1]):
+    if not r.source and source is not None:  # the tagger's runs never overlap the cue
         r.source = _char_span(doc, source)
         r.source_head = doc[source[0]:source[1] + 1].root.i
     return r if r.content or r.source else None
@@ -571,7 +571,7 @@ def end_candidates(ix, r):
 def _attachment(n, lo: int, hi: int, cue: int) -> str:
     """Where the words after a candidate end hang: up the heads from token n, the first one that is not
     after the end -- inside the content so far ("in"), the cue verb ("cue": "denied the charges and
-    counter-accused her"), or elsewhere ("out")."""
+    counter-accused her"), elsewhere before it ("out"), or none: the climb ends at a root after it ("root")."""
     a, steps = n, 0
     while a.i > hi and a.head.i != a.i and steps < 40:
         a, steps = a.head, steps + 1
