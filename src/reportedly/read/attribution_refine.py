@@ -21,6 +21,7 @@ by ``scripts/train_attribution.py`` into ``models/attribution_refine.json`` (wei
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -165,7 +166,32 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
                 refine_source(ix, r, m, side)
     for r in raws:
         keep_apart(ix, r)
+        drop_dateline(ix, r)
     return raws
+
+
+# "WASHINGTON (AP) — ", "MYRTLE BEACH, S.C. -- ": a dateline opening a paragraph, in capitals
+_DATELINE = re.compile(r"[A-Z][A-Z .,'’]{2,}(?:\([^)\n]*\))?\s*(?:—|–|--|-)\s*")
+
+
+def drop_dateline(ix, r) -> None:
+    """A source or content that opens a paragraph with its dateline ("WASHINGTON — Sen. Bernie Sanders
+    defended ...": the parser hangs the place on the subject) starts after it."""
+    t = ix.text
+
+    def cut(span):
+        s, e = span
+        if s and t[s - 1] != "\n":
+            return span
+        m = _DATELINE.match(t, s, e)
+        return (m.end(), e) if m and m.end() < e else span
+
+    if r.source:
+        r.source = cut(r.source)
+        if r.source_head >= 0 and ix.doc[r.source_head].idx < r.source[0]:
+            r.source_head = ix.tok_at(r.source[0]).i
+    if r.content:
+        r.content[0] = cut(r.content[0])
 
 
 def fill_content(ix, r) -> None:
