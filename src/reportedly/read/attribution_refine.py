@@ -324,7 +324,8 @@ def crf_tagger(variant: str = ""):
 
 
 def token_features(ix, raws) -> list[list[str]]:
-    """Per token of ix.doc: word, lemma, tag, dependency, head, the rule cues (B/I/O) around it."""
+    """Per token of ix.doc: word, lemma, tag, dependency, head, the rule cues (B/I/O) around it.
+    Built from per-document columns, not Token objects: this runs over every token of every article."""
     doc = ix.doc
     rule = {}
     for r in raws:
@@ -333,26 +334,39 @@ def token_features(ix, raws) -> list[list[str]]:
             rule[w.i] = "B" if w.idx == r.cue[0] else "I"
     n = len(doc)
     trows = tagger_crf_rows(doc)
-    low = [t.lower_ for t in doc]
-    tags = [t.tag_ for t in doc]
-    out = []
+    low, tags, lem, dep, pos, head, idx = [], [], [], [], [], [], []
     for t in doc:
-        h = t.head
-        f = ["b", "w=" + low[t.i], "l=" + t.lemma_.lower(), "p=" + tags[t.i], "d=" + t.dep_,
-             "hl=" + h.lemma_.lower(), "hd=" + h.dep_, "hp=" + h.pos_, "r=" + rule.get(t.i, "O"),
-             "hr=" + rule.get(h.i, "O"), "q=%d" % (ix.quote_at(t.idx) is not None), "pd=%s|%s" % (t.pos_, t.dep_),
-             "nk=" + "|".join(sorted(c.dep_ for c in t.children if c.dep_ in (
-                 "ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent", "pobj")))]
+        low.append(t.lower_)
+        tags.append(t.tag_)
+        lem.append(t.lemma_.lower())
+        dep.append(t.dep_)
+        pos.append(t.pos_)
+        head.append(t.head.i)
+        idx.append(t.idx)
+    kids = [[] for _ in range(n)]
+    for i, h in enumerate(head):
+        if h != i and dep[i] in _KID_DEPS:
+            kids[h].append(dep[i])
+    out = []
+    for i in range(n):
+        h = head[i]
+        f = ["b", "w=" + low[i], "l=" + lem[i], "p=" + tags[i], "d=" + dep[i],
+             "hl=" + lem[h], "hd=" + dep[h], "hp=" + pos[h], "r=" + rule.get(i, "O"),
+             "hr=" + rule.get(h, "O"), "q=%d" % (ix.quote_at(idx[i]) is not None), "pd=%s|%s" % (pos[i], dep[i]),
+             "nk=" + "|".join(sorted(kids[i]))]
         for o in (-2, -1, 1, 2):
-            j = t.i + o
+            j = i + o
             if 0 <= j < n:
                 f += ["%d:w=%s" % (o, low[j]), "%d:p=%s" % (o, tags[j]), "%d:r=%s" % (o, rule.get(j, "O"))]
             else:
                 f.append("%d:pad" % o)
         if trows is not None:
-            f += trows[t.i]
+            f += trows[i]
         out.append(f)
     return out
+
+
+_KID_DEPS = frozenset(("ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent", "pobj"))
 
 
 def gold_labels(doc, cues) -> list[str]:
