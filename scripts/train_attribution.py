@@ -339,6 +339,14 @@ def _fit_listwise(groups, C):
     return {"bias": 0.0, "w": {n: round(float(w[j]), 4) for n, j in names.items() if abs(w[j]) >= 0.001}}
 
 
+def _fit_bounds(form: str, groups, C: float) -> dict:
+    """A bound scorer of the given form: "listwise" (a softmax over each group) or "pointwise" (a logistic
+    regression over all candidates alike)."""
+    if form == "listwise":
+        return _fit_listwise(groups, C)
+    return _fit_lr([f for fs, _ in groups for f in fs], [lab for _, ls in groups for lab in ls], C)
+
+
 def _end_groups(pairs, raws, side="end"):
     """[(candidate features, 0/1 labels)] per attribution whose cue and other content bound match the gold
     one and whose gold bound is among the candidates."""
@@ -379,12 +387,10 @@ def train_end(pairs, raws, cut, side="end") -> dict:
     held, hraws = pairs[cut:], raws[cut:]
     golds = {r: [gold_sets(g, r) for g, _ in held] for r in ("source", "cue", "content")}
     ga = _end_groups(pairs[:cut], raws[:cut], side)
-    Xa, ya = [f for fs, _ in ga for f in fs], [lab for _, ls in ga for lab in ls]
     best = (0.0, ("pointwise", 1.0))
     apply = F.refine_end if side == "end" else F.refine_start
-    fit = {"pointwise": lambda C: _fit_lr(Xa, ya, C), "listwise": lambda C: _fit_listwise(ga, C)}
     for form, C in [("pointwise", C) for C in (0.1, 0.3, 1.0)] + [("listwise", C) for C in (0.3, 1.0, 3.0)]:
-        m = fit[form](C)
+        m = _fit_bounds(form, ga, C)
         m["margin"] = 0.0
         P = {"source": [], "cue": [], "content": []}
         for (g, doc), rs in zip(held, hraws):
@@ -401,11 +407,7 @@ def train_end(pairs, raws, cut, side="end") -> dict:
             best = (f, (form, C))
     form, C = best[1]
     print(f"{side}: {form} C {C} (held-out mean exact F1 {best[0]:.4f})")
-    groups = _end_groups(pairs, raws, side)
-    if form == "listwise":
-        m = _fit_listwise(groups, C)
-    else:
-        m = _fit_lr([f for fs, _ in groups for f in fs], [lab for _, ls in groups for lab in ls], C)
+    m = _fit_bounds(form, _end_groups(pairs, raws, side), C)
     m["margin"] = 0.0
     m["form"] = form
     return m

@@ -53,7 +53,6 @@ def test_batch_reading_gives_the_same_reports_as_one_by_one():
 
 
 def test_batches_tag_in_a_worker_thread_beside_the_parse(monkeypatch):
-
     import pytest
 
     from reportedly.read import attribution_tagger as T

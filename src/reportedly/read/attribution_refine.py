@@ -30,7 +30,7 @@ from .attribution_tagger import crf_rows as tagger_crf_rows
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import probs as tagger_probs
 from .attribution_tagger import variant
-from .attribution_rules import drop_raws, name_as_modal
+from .attribution_rules import drop_raws, name_as_modal, names_the_day
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_refine.json"
 # trained with the contextual tagger's features (scripts/train_attribution.py --tagged), for documents it has read
@@ -637,7 +637,7 @@ def _occasion_start(ix, r) -> int | None:
     doc = ix.doc
     end = r.content[-1][1]
     for c in doc[r.cue_head].children:
-        if c.dep_ == "npadvmod" and c.idx >= end and c.ent_type_ in ("DATE", "TIME"):
+        if c.idx >= end and names_the_day(c):
             return c.idx  # "criticized the budget Monday on local radio": the day, and what follows it
         if c.dep_ != "prep" or c.idx < end or c.lower_ not in ("at", "during", "in", "on", "before"):
             continue

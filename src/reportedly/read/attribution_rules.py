@@ -1180,6 +1180,12 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
 _PHRASE_STOP = {"punct", "cc", "conj", "advcl", "parataxis", "mark", "nsubj", "nsubjpass", "aux", "auxpass", "neg"}
 
 
+def names_the_day(c) -> bool:
+    """A date or time hung on a verb as a bare noun phrase ("criticized the budget Monday"): when the
+    saying happened, never part of what was said."""
+    return c.dep_ == "npadvmod" and c.ent_type_ in ("DATE", "TIME")
+
+
 def _right_phrase(tok, first) -> list:
     """The verb phrase after the verb from ``first`` on: the object and what completes it
     (``criticized his rival for alienating Hispanics``, ``called Pfizer unpatriotic``)."""
@@ -1191,7 +1197,7 @@ def _right_phrase(tok, first) -> list:
             break
         if ADJUNCT_STOP and c.i > first.i and (c.dep_ == "prep" and c.lower_ in _ADJUNCT_PREPS):
             break  # "praised supporters at a rally": where and when it was said is not what was said
-        if ADJUNCT_STOP and c.i > first.i and c.dep_ == "npadvmod" and c.ent_type_ in ("DATE", "TIME"):
+        if ADJUNCT_STOP and c.i > first.i and names_the_day(c):
             break  # "discussed politics Monday on Fox": the day it was said, and what follows it
         out.extend(c.subtree)
     return out
