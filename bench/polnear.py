@@ -155,6 +155,18 @@ def main(argv=None) -> int:
         del os.environ["REPORTEDLY_NO_TAGGER"]
         T.load.cache_clear()
 
+    from reportedly.read import attribution_spans as S
+
+    second, t_second = None, None
+    if S.available() and S.choice_model():  # the opt-in second reading (--second-reading)
+        os.environ[S.SWITCH] = "1"
+        try:
+            t0 = time.perf_counter()
+            second = _pred_sets(list(analyze_documents(_docs(golds), batch_size=8)))
+            t_second = time.perf_counter() - t0
+        finally:
+            del os.environ[S.SWITCH]
+
     G = {r: [gold_sets(g, r) for g in golds] for r in ROLES}
     ours = _pred_sets(reports)
     nchars = sum(len(t) for t in texts)
@@ -177,7 +189,8 @@ def main(argv=None) -> int:
         "| system | role | exact P / R / F1 | overlap P / R / F1 | predicted | gold | bar (exact F1) | best published |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    runs = [("reportedly", ours)] + ([("reportedly without the tagger", plain)] if plain else []) + [
+    runs = [("reportedly", ours)] + ([("reportedly --second-reading", second)] if second else []) + (
+        [("reportedly without the tagger", plain)] if plain else []) + [
         ("textacy direct_quotations", peer)]
     for name, P in runs:
         for r in ROLES:
@@ -204,12 +217,15 @@ def main(argv=None) -> int:
         f"| textacy `direct_quotations` on the bare parses (extraction only) | {t_peer:.2f} | {nchars / t_peer:,.0f} |",
     ] + ([f"| `analyze_documents`, the tagger inline (no worker thread) | {t_inline:.2f} | {nchars / t_inline:,.0f} |"]
          if t_inline else []) + (
-        [f"| `analyze_documents` without the tagger | {t_plain:.2f} | {nchars / t_plain:,.0f} |"] if t_plain else []) + [
+        [f"| `analyze_documents` without the tagger | {t_plain:.2f} | {nchars / t_plain:,.0f} |"] if t_plain else []) + (
+        [f"| `analyze_documents` with the second reading | {t_second:.2f} | {nchars / t_second:,.0f} |"] if t_second else []) + [
         "",
         f"Throughput of the whole analysis relative to bare spaCy: **{ratio:.2f}x** (bar >= 0.5x, aim 0.8x).",
     ] + ([f"The tagger runs in a worker thread beside the parse (`pipeline.analyze_documents`); inline, as on one "
           f"core: {t_bare / t_inline:.2f}x."] if t_inline else []) + (
-        [f"Without the tagger (`REPORTEDLY_NO_TAGGER=1`, or no torch): {t_bare / t_plain:.2f}x."] if t_plain else []) + [
+        [f"Without the tagger (`REPORTEDLY_NO_TAGGER=1`, or no torch): {t_bare / t_plain:.2f}x."] if t_plain else []) + (
+        [f"With the opt-in second reading (`--second-reading`: the cue-conditioned span reader, "
+         f"`read/attribution_spans.py`): {t_bare / t_second:.2f}x."] if t_second else []) + [
         "",
     ]
     md = "\n".join(lines)

@@ -70,7 +70,10 @@ def rows_of(pairs, doc_ids):
     return rows
 
 
-def train(rows, layers, rank, epochs, alpha=2.0, seed=0):
+def train(rows, layers, rank, epochs, alpha=2.0, seed=0, roles=3, typed=False):
+    """Adapters and head trained on ``rows`` ((article, ids, offsets, labels per role[, token types])).
+    ``typed``: the rows carry token type ids (the span reader's cue mark) and the type-1 embedding is
+    trained too."""
     import torch
     import torch.nn as nn
 
@@ -98,10 +101,15 @@ def train(rows, layers, rank, epochs, alpha=2.0, seed=0):
             mod = LoRA(getattr(parent, leaf))
             setattr(parent, leaf, mod)
             adapters[f"{li}.{name}"] = mod
-    head = nn.Linear(enc.config.hidden_size, 9)
+    head = nn.Linear(enc.config.hidden_size, 3 * roles)
     enc.train()
-    opt = torch.optim.AdamW([{"params": [p for m in adapters.values() for p in (m.a, m.b)], "lr": 5e-4},
-                             {"params": head.parameters(), "lr": 2e-3}], weight_decay=0.01)
+    groups = [{"params": [p for m in adapters.values() for p in (m.a, m.b)], "lr": 5e-4},
+              {"params": head.parameters(), "lr": 2e-3}]
+    type_emb = enc.embeddings.token_type_embeddings.weight
+    if typed:
+        type_emb.requires_grad = True
+        groups.append({"params": [type_emb], "lr": 2e-3, "weight_decay": 0.0})
+    opt = torch.optim.AdamW(groups, weight_decay=0.01)
     bs = 16
     steps = max(1, int(math.ceil(len(rows) / bs) * epochs))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 100) * max(0.0, 1 - s / steps))
@@ -113,10 +121,10 @@ def train(rows, layers, rank, epochs, alpha=2.0, seed=0):
         groups = [idx[i:i + bs] for i in range(0, len(idx), bs)]
         rng.shuffle(groups)
         for gidx in groups:
-            ids, mask, lab = _batch([rows[i] for i in gidx], torch)
-            h = enc(input_ids=ids, attention_mask=mask).last_hidden_state
-            out = head(h).view(ids.shape[0], ids.shape[1], 3, 3)
-            loss = sum(lossf(out[..., r, :].reshape(-1, 3), lab[..., r].reshape(-1)) for r in range(3))
+            ids, mask, lab, types = _batch([rows[i] for i in gidx], torch, roles)
+            h = enc(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+            out = head(h).view(ids.shape[0], ids.shape[1], roles, 3)
+            loss = sum(lossf(out[..., r, :].reshape(-1, 3), lab[..., r].reshape(-1)) for r in range(roles))
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -132,16 +140,21 @@ def train(rows, layers, rank, epochs, alpha=2.0, seed=0):
     for key, m in adapters.items():
         weights[key + ".a"] = m.a.detach().numpy().astype(np.float16)
         weights[key + ".b"] = m.b.detach().numpy().astype(np.float16)
+    if typed:
+        weights["types"] = type_emb.detach().numpy().astype(np.float16)  # both rows: type 0 is trained too
     return weights
 
 
-def _batch(rows, torch):
+def _batch(rows, torch, roles=3):
     ids, mask = T.pad([r[1] for r in rows])
-    lab = torch.full((*ids.shape, 3), -100, dtype=torch.long)
+    lab = torch.full((*ids.shape, roles), -100, dtype=torch.long)
+    types = torch.zeros_like(ids)
     for j, r in enumerate(rows):
-        for k in range(3):
+        for k in range(roles):
             lab[j, :len(r[1]), k] = torch.tensor(r[3][k])
-    return ids, mask, lab
+        if len(r) > 4:
+            types[j, :len(r[1])] = torch.tensor(r[4])
+    return ids, mask, lab, types
 
 
 def use(weights):

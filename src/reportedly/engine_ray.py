@@ -6,7 +6,11 @@ tasks are in flight, so a folder of a million files never sits in memory at once
 """
 from __future__ import annotations
 
+import os
 from typing import Iterable, Iterator
+
+# reading switches set on the driver travel with each task (a cluster's workers have their own environment)
+SWITCHES = ("REPORTEDLY_SECOND_READING", "REPORTEDLY_NO_TAGGER")
 
 
 def run_on_ray(specs: Iterable[str], args: tuple, address: str | None = None, parallelism: int | None = None) -> Iterator[dict]:
@@ -22,6 +26,9 @@ def run_on_ray(specs: Iterable[str], args: tuple, address: str | None = None, pa
         ray.init(address=address, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
     try:
         remote_work = ray.remote(_work)
+        env = {k: os.environ[k] for k in SWITCHES if k in os.environ}
+        if env:
+            remote_work = remote_work.options(runtime_env={"env_vars": env})
         limit = 2 * (parallelism or int(ray.available_resources().get("CPU", 1)) or 1)
         pending = []
         for spec in specs:

@@ -88,7 +88,8 @@ def token_index(doc, offsets: list[tuple[int, int]], starts: np.ndarray | None =
     return idx.tolist()
 
 
-def _torch_ok() -> bool:
+def runnable(model: Path) -> bool:
+    """torch, the MiniLM wheel and ``model`` are here, and REPORTEDLY_NO_TAGGER is not set."""
     if os.environ.get("REPORTEDLY_NO_TAGGER"):
         return False
     try:
@@ -96,7 +97,11 @@ def _torch_ok() -> bool:
         import torch  # noqa: F401
     except ImportError:
         return False
-    return MODEL.exists()
+    return model.exists()
+
+
+def _torch_ok() -> bool:
+    return runnable(MODEL)
 
 
 def build_encoder(layers: int):
@@ -124,6 +129,15 @@ def load():
     import torch
 
     z = np.load(MODEL)
+    m = adapted_encoder(z)
+    return m, torch.from_numpy(z["head.w"].astype(np.float32)), torch.from_numpy(z["head.b"].astype(np.float32))
+
+
+def adapted_encoder(z):
+    """The encoder of a saved model (``np.load`` of its .npz): MiniLM's first layers with the low-rank
+    adapters folded into their weights, and the token type embeddings when the model trained them."""
+    import torch
+
     layers, alpha = int(z["layers"]), float(z["alpha"])
     m = build_encoder(layers)
     with torch.no_grad():
@@ -133,8 +147,10 @@ def load():
                 a = torch.from_numpy(z[f"{li}.{name}.a"].astype(np.float32))
                 b = torch.from_numpy(z[f"{li}.{name}.b"].astype(np.float32))
                 lin.weight += alpha * (b @ a)
+        if "types" in z.files:
+            m.embeddings.token_type_embeddings.weight[:] = torch.from_numpy(z["types"].astype(np.float32))
     m.eval()
-    return m, torch.from_numpy(z["head.w"].astype(np.float32)), torch.from_numpy(z["head.b"].astype(np.float32))
+    return m
 
 
 def limit_threads(n: int) -> None:

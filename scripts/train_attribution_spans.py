@@ -1,0 +1,219 @@
+"""Train the cue-conditioned span reader (``reportedly.read.attribution_spans``) on PolNeAR train.
+
+    .venv/bin/python scripts/train_attribution_spans.py [--layers 4] [--rank 16] [--epochs 2] [--held-out]
+
+One example per gold attribution of the first annotator's .ann of each article: the window around its
+cue (``attribution_spans.window``, the cue's wordpieces as token type 1) labelled O/B/I for that
+attribution's source and content. The encoder and the training loop are the tagger's
+(``train_attribution_tagger.train``: MiniLM-L6's first layers, frozen, with low-rank adapters; fixed
+seed and order, CPU).
+
+``--held-out`` trains on all but the held-out 15% of train (``train_attribution.held_out_last``) and
+writes that model beside the parse cache (for measuring the stages that read it on articles it never
+saw), with the exact-match rates of sources and contents read from the gold cues of the held-out part.
+Without it, the model trained on all of train goes to src/reportedly/models/attribution_spans.npz.
+Data: ../shared/data/polnear (no licence stated: research use only).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from train_attribution import CACHE, held_out_last, parsed_docs  # noqa: E402
+from train_attribution_tagger import labels, train  # noqa: E402
+
+from reportedly.read import attribution_spans as S  # noqa: E402
+
+HELD_OUT_MODEL = CACHE / "attribution_spans.held_out.npz"
+
+
+def rows_of(pairs, size: int) -> list:
+    rows = []
+    for di, (g, doc) in enumerate(pairs):
+        for a in g.attrs:
+            ids, offs, types = S.window(doc, g.text, list(a.cue), size)
+            rows.append((di, ids, offs, [labels(offs, a.source or ()), labels(offs, a.content or ())], types))
+    return rows
+
+
+def _snap(doc, span):
+    """A predicted piece's end pushed to the end of the spaCy token it ends in."""
+    s, e = span
+    tok = doc.char_span(e - 1, e, alignment_mode="expand")
+    return (s, tok.end_char if tok is not None else e)
+
+
+def read_gold_cues(pairs, size: int) -> dict:
+    """Exact-match rates of the source and the content read from each gold cue."""
+    rows = [(g, doc, a, S.window(doc, g.text, list(a.cue), size)) for g, doc in pairs for a in g.attrs]
+    ps = S.probs([w for *_, w in rows])
+    n = src_ok = con_ok = 0
+    for (g, doc, a, (ids, offs, types)), p in zip(rows, ps):
+        n += 1
+        src = [_snap(doc, x[:2]) for x in S.decode(p, offs, 0)]
+        con = [_snap(doc, x[:2]) for x in S.decode(p, offs, 1)]
+        src_ok += sorted(src) == sorted(a.source or ())
+        con_ok += sorted(con) == sorted(a.content or ())
+    return {"attributions": n, "source exact": src_ok / max(n, 1), "content exact": con_ok / max(n, 1)}
+
+
+def _with_oof(pairs):
+    """The tagger's out-of-fold probabilities on each train article (as at run time, where the tagger
+    never saw the article), when ``train_attribution_tagger.py`` has written them."""
+    from train_attribution_tagger import oof_path
+
+    from reportedly.read import attribution_tagger as T
+
+    if not oof_path().exists():
+        print(f"no tagger out-of-fold probabilities at {oof_path()}: the choice is fitted on untagged raws")
+        return pairs
+    oof = np.load(oof_path())
+    for k, (g, doc) in enumerate(pairs):
+        doc.user_data[T.KEY] = oof[f"t{k}"].astype(np.float32)
+    return pairs
+
+
+def choice_rows(held):
+    """Per raw where the reader and the rules disagree: (article, role, features, label, reader's spans);
+    the label is 1 when only the reader is right, 0 when only the rules are, None otherwise."""
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+
+    rows, raws_of = [], []
+    for di, (g, doc) in enumerate(held):
+        ix = R.Index(doc, g.text)
+        raws = [r for r in F.refine(ix, R.find(doc, g.text)) if r.content or r.source]
+        raws_of.append(raws)
+        gold = {a.cue: a for a in g.attrs}
+        for r, (src, con, reach) in zip(raws, S.readings(ix, raws) or []):
+            a = gold.get((r.cue,))
+            mine = sorted((s, e) for s, e, _ in con)
+            if mine and mine != sorted(r.content):
+                y = None
+                if a is not None:
+                    ok_rule, ok_mine = sorted(r.content) == sorted(a.content or ()), mine == sorted(a.content or ())
+                    y = int(ok_mine) if ok_rule != ok_mine else None
+                rows.append((di, id(r), "content", S.content_features(g.text, r.content, con, reach), y, mine))
+            best = max(src, key=lambda x: x[2])[:2] if src else None
+            if best and best != r.source:
+                y = None
+                if a is not None:
+                    gs = a.source[0] if a.source and len(a.source) == 1 else None
+                    y = int(best == gs) if (r.source == gs) != (best == gs) else None
+                rows.append((di, id(r), "source", S.source_features(g.text, r.source, src), y, best))
+    return rows, raws_of
+
+
+def _f1(held, raws_of, role, chosen) -> float:
+    """Document-level exact F1 of one role with the chosen raws' spans replaced by the reader's."""
+    from polnear_gold import gold_sets, score_sets
+
+    P = []
+    for di, raws in enumerate(raws_of):
+        out = set()
+        for r in raws:
+            x = chosen.get(id(r), r.content if role == "content" else r.source)
+            if x:
+                out.add(tuple(x) if role == "content" else (x,))
+        P.append(out)
+    return score_sets(P, [gold_sets(g, role) for g, _ in held])["exact"][2]
+
+
+def fit_choice(held) -> dict:
+    """The logistic choices between reader and rules, role by role: C and threshold chosen by five-fold
+    cross-validation over the held-out articles (document-level exact F1), then fitted on all of them.
+    The reader never saw these articles; the rules' learned stages did (they are fitted on all of train),
+    so the choice leans, if anything, towards the rules."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows, raws_of = choice_rows(held)
+    out = {}
+    for role in ("content", "source"):
+        rr = [r for r in rows if r[2] == role]
+        base = _f1(held, raws_of, role, {})
+        best = (base, None)
+        for C in (0.1, 1.0, 10.0):
+            probs = {}
+            for k in range(5):
+                fit = [r for r in rr if r[0] % 5 != k and r[4] is not None]
+                vec = DictVectorizer()
+                clf = LogisticRegression(C=C, max_iter=5000).fit(vec.fit_transform([r[3] for r in fit]), [r[4] for r in fit])
+                test = [r for r in rr if r[0] % 5 == k]
+                if test:
+                    for r, p in zip(test, clf.predict_proba(vec.transform([r[3] for r in test]))[:, 1]):
+                        probs[r[1]] = (p, r[5])
+            for th in (0.5, 0.6, 0.7, 0.8):
+                f = _f1(held, raws_of, role, {i: x for i, (p, x) in probs.items() if p >= th})
+                print(f"  {role}: C {C} threshold {th}: cross-validated exact F1 {f:.4f} (rules alone {base:.4f})")
+                if f > best[0]:
+                    best = (f, (C, th))
+        if best[1] is None:
+            print(f"{role}: the reader never helps; no choice")
+            continue
+        C, th = best[1]
+        fit = [r for r in rr if r[4] is not None]
+        vec = DictVectorizer()
+        clf = LogisticRegression(C=C, max_iter=5000).fit(vec.fit_transform([r[3] for r in fit]), [r[4] for r in fit])
+        out[role] = {"bias": float(clf.intercept_[0]), "threshold": th, "C": C, "cv_f1": round(best[0], 4),
+                     "rules_f1": round(base, 4),
+                     "w": {k: round(float(v), 5) for k, v in zip(vec.feature_names_, clf.coef_[0]) if abs(v) >= 1e-4}}
+        print(f"{role}: C {C} threshold {th}: {base:.4f} -> {best[0]:.4f}")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--rank", type=int, default=16)
+    ap.add_argument("--epochs", type=float, default=2.0)
+    ap.add_argument("--window", type=int, default=S.WINDOW, help="wordpieces a window")
+    ap.add_argument("--held-out", action="store_true")
+    ap.add_argument("--choice", action="store_true", help="with --held-out: fit the choice between the reader "
+                    "and the rules on the held-out articles and write it to models/attribution_spans_choice.json")
+    ap.add_argument("--load", help="with --held-out: read with this held-out model instead of training one")
+    args = ap.parse_args()
+    import torch
+
+    torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
+    pairs = _with_oof(parsed_docs("train"))
+    if args.held_out:
+        ordered = held_out_last(pairs)
+        cut = int(len(ordered) * 0.85)
+        fit, held = ordered[:cut], ordered[cut:]
+    else:
+        fit, held = pairs, []
+    if args.load:
+        dest = Path(args.load)
+        z = np.load(dest)
+        args.window = int(z["window"]) if "window" in z.files else S.WINDOW
+    else:
+        rows = rows_of(fit, args.window)
+        print(f"{len(rows)} attributions in {len(fit)} articles, "
+              f"{np.mean([len(r[1]) for r in rows]):.0f} wordpieces a window", flush=True)
+        weights = train(rows, args.layers, args.rank, args.epochs, roles=2, typed=True)
+        weights["window"] = np.array(args.window)
+        dest = (HELD_OUT_MODEL.with_suffix(f".l{args.layers}w{args.window}.npz") if args.held_out else S.MODEL)
+        np.savez_compressed(dest, **weights)
+        print(f"wrote {dest} ({dest.stat().st_size // 1024} kB)", flush=True)
+    if held:
+        S.MODEL = dest
+        S.load.cache_clear()
+        print(f"held-out, from the gold cues: {read_gold_cues(held, args.window)}", flush=True)
+        if args.choice:
+            import json
+
+            S.CHOICE.write_text(json.dumps(fit_choice(held), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            print(f"wrote {S.CHOICE}")
+
+
+if __name__ == "__main__":
+    main()

