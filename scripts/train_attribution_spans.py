@@ -35,20 +35,35 @@ from reportedly.read import attribution_spans as S  # noqa: E402
 HELD_OUT_MODEL = CACHE / "attribution_spans.held_out.npz"
 
 
-def rows_of(pairs, size: int) -> list:
+def rows_of(pairs, size: int, negatives: bool = False) -> list:
+    """One example per gold attribution. With ``negatives``, also one per cue the rules find (as at run
+    time: the tagger's out-of-fold probabilities, the refinements) that is not a gold cue: where it
+    overlaps a gold cue, labelled with that attribution's spans (the reader learns the rules' cue forms);
+    where it overlaps none, labelled all O (the reader learns to see no report where there is none)."""
     rows = []
     for di, (g, doc) in enumerate(pairs):
-        for a in g.attrs:
-            ids, offs, types = S.window(doc, g.text, list(a.cue), size)
-            rows.append((di, ids, offs, [labels(offs, a.source or ()), labels(offs, a.content or ())], types))
+        cues = [list(a.cue) for a in g.attrs]
+        spans = [(a.source or (), a.content or ()) for a in g.attrs]
+        if negatives:
+            for r in _rule_raws(g, doc):
+                if (r.cue,) in {tuple(c) for c in cues}:
+                    continue
+                hit = next((k for k, a in enumerate(g.attrs)
+                            if any(s < r.cue[1] and r.cue[0] < e for s, e in a.cue)), None)
+                cues.append([r.cue])
+                spans.append(spans[hit] if hit is not None else ((), ()))
+        for cue, (src, con) in zip(cues, spans):
+            ids, offs, types = S.window(doc, g.text, cue, size)
+            rows.append((di, ids, offs, [labels(offs, src), labels(offs, con)], types))
     return rows
 
 
-def _snap(doc, span):
-    """A predicted piece's end pushed to the end of the spaCy token it ends in."""
-    s, e = span
-    tok = doc.char_span(e - 1, e, alignment_mode="expand")
-    return (s, tok.end_char if tok is not None else e)
+def _rule_raws(g, doc) -> list:
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+
+    ix = R.Index(doc, g.text)
+    return [r for r in F.refine(ix, R.find(doc, g.text)) if r.content or r.source]
 
 
 def read_gold_cues(pairs, size: int) -> dict:
@@ -58,8 +73,8 @@ def read_gold_cues(pairs, size: int) -> dict:
     n = src_ok = con_ok = 0
     for (g, doc, a, (ids, offs, types)), p in zip(rows, ps):
         n += 1
-        src = [_snap(doc, x[:2]) for x in S.decode(p, offs, 0)]
-        con = [_snap(doc, x[:2]) for x in S.decode(p, offs, 1)]
+        src = [S._snap(doc, *x[:2]) for x in S.decode(p, offs, 0)]
+        con = [S._snap(doc, *x[:2]) for x in S.decode(p, offs, 1)]
         src_ok += sorted(src) == sorted(a.source or ())
         con_ok += sorted(con) == sorted(a.content or ())
     return {"attributions": n, "source exact": src_ok / max(n, 1), "content exact": con_ok / max(n, 1)}
@@ -82,18 +97,22 @@ def _with_oof(pairs):
 
 
 def choice_rows(held):
-    """Per raw where the reader and the rules disagree: (article, role, features, label, reader's spans);
-    the label is 1 when only the reader is right, 0 when only the rules are, None otherwise."""
-    from reportedly.read import attribution_refine as F
+    """Per raw where the reader and the rules disagree: (article, raw, role, features, label, reader's
+    spans); the label is 1 when only the reader is right, 0 when only the rules are, None otherwise.
+    And per raw that may be dropped, a "keep" row: 1 when its cue overlaps a gold cue."""
     from reportedly.read import attribution_rules as R
 
     rows, raws_of = [], []
     for di, (g, doc) in enumerate(held):
         ix = R.Index(doc, g.text)
-        raws = [r for r in F.refine(ix, R.find(doc, g.text)) if r.content or r.source]
+        raws = _rule_raws(g, doc)
         raws_of.append(raws)
         gold = {a.cue: a for a in g.attrs}
-        for r, (src, con, reach) in zip(raws, S.readings(ix, raws) or []):
+        looked = [r for r in raws if S.second_look(r)]
+        for r, (src, con, reach) in zip(looked, S.readings(ix, looked) or []):
+            if not S._never_dropped(r):
+                real = any(s < r.cue[1] and r.cue[0] < e for a in g.attrs for s, e in a.cue)
+                rows.append((di, id(r), "keep", S.keep_features(g.text, r, src, con), int(real), None))
             a = gold.get((r.cue,))
             mine = sorted((s, e) for s, e, _ in con)
             if mine and mine != sorted(r.content):
@@ -113,16 +132,20 @@ def choice_rows(held):
 
 
 def _f1(held, raws_of, role, chosen) -> float:
-    """Document-level exact F1 of one role with the chosen raws' spans replaced by the reader's."""
+    """Document-level exact F1 of one role with the chosen raws' spans replaced by the reader's; role
+    "keep": the mean over source, cue and content with the chosen raws dropped."""
     from polnear_gold import gold_sets, score_sets
 
+    if role == "keep":
+        kept = [[r for r in raws if id(r) not in chosen] for raws in raws_of]
+        return sum(_f1(held, kept, x, {}) for x in ("source", "cue", "content")) / 3
     P = []
     for di, raws in enumerate(raws_of):
         out = set()
         for r in raws:
-            x = chosen.get(id(r), r.content if role == "content" else r.source)
+            x = chosen.get(id(r), {"content": r.content, "source": r.source, "cue": r.cue}[role])
             if x:
-                out.add(tuple(x) if role == "content" else (x,))
+                out.add(tuple(x) if role == "content" else (x,))  # as bench/polnear.py: pieces, or a span
         P.append(out)
     return score_sets(P, [gold_sets(g, role) for g, _ in held])["exact"][2]
 
@@ -137,7 +160,7 @@ def fit_choice(held) -> dict:
 
     rows, raws_of = choice_rows(held)
     out = {}
-    for role in ("content", "source"):
+    for role in ("content", "source", "keep"):
         rr = [r for r in rows if r[2] == role]
         base = _f1(held, raws_of, role, {})
         best = (base, None)
@@ -151,8 +174,9 @@ def fit_choice(held) -> dict:
                 if test:
                     for r, p in zip(test, clf.predict_proba(vec.transform([r[3] for r in test]))[:, 1]):
                         probs[r[1]] = (p, r[5])
-            for th in (0.5, 0.6, 0.7, 0.8):
-                f = _f1(held, raws_of, role, {i: x for i, (p, x) in probs.items() if p >= th})
+            for th in ((0.2, 0.3, 0.4, 0.5, 0.6) if role == "keep" else (0.5, 0.6, 0.7, 0.8)):
+                # keep: a raw goes when P(report) < th; content, source: the reader's span when P(right) >= th
+                f = _f1(held, raws_of, role, {i: x for i, (p, x) in probs.items() if (p < th if role == "keep" else p >= th)})
                 print(f"  {role}: C {C} threshold {th}: cross-validated exact F1 {f:.4f} (rules alone {base:.4f})")
                 if f > best[0]:
                     best = (f, (C, th))
@@ -176,6 +200,7 @@ def main() -> None:
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--epochs", type=float, default=2.0)
     ap.add_argument("--window", type=int, default=S.WINDOW, help="wordpieces a window")
+    ap.add_argument("--negatives", action="store_true", help="train also on the rules' cues that are not gold cues")
     ap.add_argument("--held-out", action="store_true")
     ap.add_argument("--choice", action="store_true", help="with --held-out: fit the choice between the reader "
                     "and the rules on the held-out articles and write it to models/attribution_spans_choice.json")
@@ -196,12 +221,12 @@ def main() -> None:
         z = np.load(dest)
         args.window = int(z["window"]) if "window" in z.files else S.WINDOW
     else:
-        rows = rows_of(fit, args.window)
+        rows = rows_of(fit, args.window, args.negatives)
         print(f"{len(rows)} attributions in {len(fit)} articles, "
               f"{np.mean([len(r[1]) for r in rows]):.0f} wordpieces a window", flush=True)
         weights = train(rows, args.layers, args.rank, args.epochs, roles=2, typed=True)
         weights["window"] = np.array(args.window)
-        dest = (HELD_OUT_MODEL.with_suffix(f".l{args.layers}w{args.window}.npz") if args.held_out else S.MODEL)
+        dest = (HELD_OUT_MODEL.with_suffix(f".l{args.layers}w{args.window}{'n' if args.negatives else ''}.npz") if args.held_out else S.MODEL)
         np.savez_compressed(dest, **weights)
         print(f"wrote {dest} ({dest.stat().st_size // 1024} kB)", flush=True)
     if held:

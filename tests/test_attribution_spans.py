@@ -111,19 +111,20 @@ def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     read = S.readings(ix, raws)
     always = {"content": {"bias": 50.0, "threshold": 0.5, "w": {}}, "source": {"bias": 50.0, "threshold": 0.5, "w": {}}}
     never = {"content": {"bias": -50.0, "threshold": 0.5, "w": {}}, "source": {"bias": -50.0, "threshold": 0.5, "w": {}}}
-    taken = copy.deepcopy(raws)
-    S.second_reading(ix, taken, always)
+    taken = S.second_reading(ix, copy.deepcopy(raws), always)
     for r, (src, con, _) in zip(taken, read):
         if con:
             assert r.content == sorted((s, e) for s, e, _ in con)
         if src:
             assert r.source == max(src, key=lambda x: x[2])[:2] and ix.doc[r.source_head].idx >= r.source[0]
-    kept = copy.deepcopy(raws)
-    S.second_reading(ix, kept, never)
+    kept = S.second_reading(ix, copy.deepcopy(raws), never)
     assert [(r.source, r.content) for r in kept] == [(r.source, r.content) for r in raws]
+    veto = {"keep": {"bias": -50.0, "threshold": 0.5, "w": {}}}
+    left = S.second_reading(ix, copy.deepcopy(raws), veto)  # sees no report anywhere: only the protected stay
+    assert [r.cue for r in left] == [r.cue for r in raws if S._never_dropped(r)]
+    assert any(r.cue_lemma == "deny" for r in left)
     monkeypatch.delenv(S.SWITCH, raising=False)
-    untouched = copy.deepcopy(raws)
-    S.second_reading(ix, untouched)  # the switch is off: the shipped choice is not even read
+    untouched = S.second_reading(ix, copy.deepcopy(raws))  # the switch is off: the shipped choice is not even read
     assert [(r.source, r.content) for r in untouched] == [(r.source, r.content) for r in raws]
 
 

@@ -166,7 +166,7 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
     ix = R.Index(parsed.doc, parsed.masked)
     raws = R.find(parsed.doc, parsed.masked)
     raws = F.refine(ix, raws)  # learned: cue extensions and CRF cue boundaries, a leading/trailing content piece
-    S.second_reading(ix, raws)  # the cue-conditioned reader, where it and the rules disagree
+    raws = S.second_reading(ix, raws)  # the cue-conditioned reader, where it and the rules disagree
     credit = _headline_credit(parsed)
     if credit is not None:
         raws.insert(0, credit)

@@ -253,20 +253,61 @@ def choice_model() -> dict | None:
         return None
 
 
-def second_reading(ix, raws, model: dict | None = None) -> None:
+def keep_features(text: str, r, src: list[tuple[int, int, float]], con: list[tuple[int, int, float]]) -> dict:
+    """Whether a cue the rules found is a report at all: how sure the reader is of a source and a content
+    for it, and whether they agree with the rules' spans."""
+    mine = sorted((s, e) for s, e, _ in con)
+    best = max(src, key=lambda x: x[2])[:2] if src else None
+    return {"reader_content": max((m for *_, m in con), default=0.0),
+            "reader_source": max((m for *_, m in src), default=0.0),
+            "reader_nothing": float(not con and not src), "frame=" + (r.frame or "-"): 1.0,
+            "rule_source": float(r.source is not None), "rule_content": float(bool(r.content)),
+            "rule_quoted": float(bool(r.content) and text[r.content[0][0]] in _QUOTES),
+            "agree_content": float(mine == sorted(r.content)), "agree_source": float(best == r.source),
+            "score": float(r.score)}
+
+
+def _never_dropped(r) -> bool:
+    """As the CRF does: a verb of stance and a quotation stay, whatever the reader thinks; so does "say",
+    the plainest report there is."""
+    from .attribution_rules import STANCE_CUES
+
+    return r.cue_lemma in STANCE_CUES or r.cue_lemma == "say" or r.frame == "quote"
+
+
+# constructs the rules read by design ("..., citing sources", "made the statement", a headline credit):
+# the reader, trained on PolNeAR's flattened spans, would read them its own way
+FIXED_FRAMES = ("credit", "statement", "citing")
+
+
+def second_look(r) -> bool:
+    """Whether the second reading may touch this raw."""
+    return r.frame not in FIXED_FRAMES
+
+
+def second_reading(ix, raws, model: dict | None = None) -> list:
     """Where the reader and the rules disagree on a raw's content or source, the learned choice between
-    them (``models/attribution_spans_choice.json``) decides. A no-op without the reader or the choice."""
+    them (``models/attribution_spans_choice.json``) decides; a raw in which the choice sees no report is
+    dropped. The same raws, without the second reading or the choice."""
     if model is None:
         model = choice_model() if enabled() else None
     if not model or not raws:
-        return
-    read = readings(ix, raws)
+        return raws
+    picked = [k for k, r in enumerate(raws) if second_look(r)]
+    read = readings(ix, [raws[k] for k in picked])
     if read is None:
-        return
+        return raws
     from .attribution_refine import drop_dateline, keep_apart
+    from .attribution_rules import drop_raws
 
     text = ix.text
-    for r, (src, con, reach) in zip(raws, read):
+    gone: dict[int, int | None] = {}
+    for k, (src, con, reach) in zip(picked, read):
+        r = raws[k]
+        if "keep" in model and not _never_dropped(r) and \
+                not _choose(model["keep"], keep_features(text, r, src, con)):
+            gone[k] = None
+            continue
         mine = sorted((s, e) for s, e, _ in con)
         if mine and mine != sorted(r.content) and "content" in model and \
                 _choose(model["content"], content_features(text, r.content, con, reach)):
@@ -278,6 +319,7 @@ def second_reading(ix, raws, model: dict | None = None) -> None:
             r.source_head = _head_of(ix.doc, best)
         keep_apart(ix, r)
         drop_dateline(ix, r)
+    return drop_raws(raws, gone) if gone else raws
 
 
 def _head_of(doc, span) -> int:
