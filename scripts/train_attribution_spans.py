@@ -1,17 +1,22 @@
 """Train the cue-conditioned span reader (``reportedly.read.attribution_spans``) on PolNeAR train.
 
-    .venv/bin/python scripts/train_attribution_spans.py [--layers 4] [--rank 16] [--epochs 2] [--held-out]
+    .venv/bin/python scripts/train_attribution_spans.py                       # the shipped reader (about 20 min)
+    .venv/bin/python scripts/train_attribution_spans.py --held-out --choice   # the choice between it and the rules
 
-One example per gold attribution of the first annotator's .ann of each article: the window around its
-cue (``attribution_spans.window``, the cue's wordpieces as token type 1) labelled O/B/I for that
-attribution's source and content. The encoder and the training loop are the tagger's
-(``train_attribution_tagger.train``: MiniLM-L6's first layers, frozen, with low-rank adapters; fixed
-seed and order, CPU).
+Examples: one per gold attribution of the first annotator's .ann of each article (the window around its
+cue, ``attribution_spans.window``, the cue's wordpieces as token type 1, labelled O/B/I for that
+attribution's source and content), and one per cue the rules find that is not a gold cue (``--negatives``,
+the default: labelled with the spans of the gold attribution whose cue it overlaps, or all O). The
+rules' cues are read as at run time, on the tagger's out-of-fold probabilities. The encoder and the
+training loop are the tagger's (``train_attribution_tagger.train``: MiniLM-L6's first layers, frozen,
+with low-rank adapters, and here the token type embeddings; fixed seed and order, CPU).
 
-``--held-out`` trains on all but the held-out 15% of train (``train_attribution.held_out_last``) and
-writes that model beside the parse cache (for measuring the stages that read it on articles it never
-saw), with the exact-match rates of sources and contents read from the gold cues of the held-out part.
-Without it, the model trained on all of train goes to src/reportedly/models/attribution_spans.npz.
+``--held-out`` trains on all but the held-out 15% of train (``train_attribution.held_out_last``), writes
+that model beside the parse cache, and prints the exact-match rates of sources and contents read from
+the gold cues of the held-out part. With ``--choice`` it then fits, on the held-out articles, the
+choices between the reader and the rules (``models/attribution_spans_choice.json``): the reader never saw
+them. Without ``--held-out``, the model trained on all of train goes to
+src/reportedly/models/attribution_spans.npz.
 Data: ../shared/data/polnear (no licence stated: research use only).
 """
 from __future__ import annotations
@@ -200,7 +205,8 @@ def main() -> None:
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--epochs", type=float, default=2.0)
     ap.add_argument("--window", type=int, default=S.WINDOW, help="wordpieces a window")
-    ap.add_argument("--negatives", action="store_true", help="train also on the rules' cues that are not gold cues")
+    ap.add_argument("--negatives", action=argparse.BooleanOptionalAction, default=True,
+                    help="train also on the rules' cues that are not gold cues (the shipped reader does)")
     ap.add_argument("--held-out", action="store_true")
     ap.add_argument("--choice", action="store_true", help="with --held-out: fit the choice between the reader "
                     "and the rules on the held-out articles and write it to models/attribution_spans_choice.json")

