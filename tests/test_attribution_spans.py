@@ -153,3 +153,14 @@ def test_seed_with_the_second_reading(tmp_path):
     for g in nested:
         parents = {a.id for a in found[g["parent"]]}
         assert any(a.parent in parents for a in found[g["id"]]), f"{g['id']} not nested in {g['parent']}"
+
+
+def test_a_piece_over_a_line_break_keeps_the_line_nearest_the_cue():
+    text = "By Daria Durova\nMedia reports that they spoke in 2022\n\nAmerican billionaire Elon Musk spoke"
+    cue = (text.index("reports"), text.index("reports") + 7)
+    over = (text.index("that"), text.index("Musk") + 4)
+    assert text[slice(*S._one_line(text, over, cue))] == "that they spoke in 2022"
+    src = (text.index("Durova"), text.index("Media") + 5)
+    assert text[slice(*S._one_line(text, src, cue))] == "Media"
+    plain = (text.index("that"), text.index("2022") + 4)
+    assert S._one_line(text, plain, cue) == plain

@@ -231,12 +231,34 @@ def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
     wins = [window(ix.doc, ix.text, [r.cue], size) for r in raws]
     ps = probs(wins) if wins else []
     out = []
-    for (_, offs, _), p in zip(wins, ps):
+    for r, (_, offs, _), p in zip(raws, wins, ps):
         inner = [o for o in offs if o[0] != o[1]]
         reach = (inner[0][0], inner[-1][1]) if inner else (0, 0)
-        pieces = [[(*_snap(ix.doc, s, e), m) for s, e, m in decode(p, offs, role)] for role in (0, 1)]
+        pieces = [[(*_one_line(ix.text, _snap(ix.doc, s, e), r.cue), m) for s, e, m in decode(p, offs, role)]
+                  for role in (0, 1)]
         out.append((pieces[0], pieces[1], reach))
     return out
+
+
+def _one_line(text: str, span: tuple[int, int], cue: tuple[int, int]) -> tuple[int, int]:
+    """A piece that runs over a line break is cut to its line nearest the cue: PolNeAR's pieces never
+    cross one (1 in 19,833 train attributions), and a byline or the next paragraph is not the report."""
+    s, e = span
+    if "\n" not in text[s:e]:
+        return span
+    lines, pos = [], s
+    for part in text[s:e].split("\n"):
+        a, b = pos, pos + len(part)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            lines.append((a, b))
+        pos += len(part) + 1
+    if not lines:
+        return span
+    return min(lines, key=lambda x: 0 if x[0] <= cue[0] < x[1] else min(abs(x[0] - cue[1]), abs(cue[0] - x[1])))
 
 
 def _choose(model: dict, feats: dict) -> bool:
@@ -268,11 +290,12 @@ def keep_features(text: str, r, src: list[tuple[int, int, float]], con: list[tup
 
 
 def _never_dropped(r) -> bool:
-    """As the CRF does: a verb of stance and a quotation stay, whatever the reader thinks; so does "say",
-    the plainest report there is."""
-    from .attribution_rules import STANCE_CUES
+    """As the CRF does: a verb of stance and a quotation stay, whatever the reader thinks; so does a core
+    verb of saying ("say", "report", "tell", ...) with its clause ("Media reports that ...")."""
+    from .attribution_rules import CORE_CUES, STANCE_CUES
 
-    return r.cue_lemma in STANCE_CUES or r.cue_lemma == "say" or r.frame == "quote"
+    return r.cue_lemma in STANCE_CUES or r.frame == "quote" or (r.cue_lemma in CORE_CUES and r.frame == "ccomp") \
+        or r.cue_lemma == "say"
 
 
 # constructs the rules read by design ("..., citing sources", "made the statement", a headline credit):
