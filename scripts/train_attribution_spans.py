@@ -238,6 +238,7 @@ def main() -> None:
     if held:
         S.MODEL = dest
         S.load.cache_clear()
+        S.window_size.cache_clear()
         print(f"held-out, from the gold cues: {read_gold_cues(held, args.window)}", flush=True)
         if args.choice:
             import json

