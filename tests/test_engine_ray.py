@@ -20,3 +20,38 @@ def test_ray_engine_matches_local_and_reports_bad_inputs(tmp_path):
                             for ln in map(json.loads, res.stdout.decode().splitlines())}
     assert by_input(on_ray) == by_input(local)
     assert "c.txt: empty" in on_ray.stderr.decode()
+
+
+def test_reading_switches_travel_with_each_ray_task(monkeypatch):
+    """A switch set on the driver (--second-reading) reaches the tasks through their runtime environment:
+    a cluster's workers do not share the driver's environment."""
+    import sys
+    import types
+
+    from reportedly import engine_ray
+
+    seen = {}
+
+    class Remote:
+        def __init__(self, env=None):
+            self.env = env
+
+        def options(self, runtime_env):
+            return Remote(runtime_env["env_vars"])
+
+        def remote(self, args):
+            seen.setdefault("env", self.env)
+            return {"input": args[0]}
+
+    fake = types.SimpleNamespace(
+        is_initialized=lambda: True, remote=lambda fn: Remote(), available_resources=lambda: {"CPU": 1},
+        wait=lambda pending, num_returns: (pending[:num_returns], pending[num_returns:]), get=lambda done: done)
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    monkeypatch.setenv("REPORTEDLY_SECOND_READING", "1")
+    assert list(engine_ray.run_on_ray(["a.txt"], ())) == [{"input": "a.txt"}]
+    assert seen["env"] == {"REPORTEDLY_SECOND_READING": "1"}
+    seen.clear()
+    monkeypatch.delenv("REPORTEDLY_SECOND_READING")
+    monkeypatch.delenv("REPORTEDLY_NO_TAGGER", raising=False)
+    list(engine_ray.run_on_ray(["a.txt"], ()))
+    assert seen["env"] is None  # nothing set, nothing sent
