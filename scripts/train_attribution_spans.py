@@ -50,11 +50,13 @@ def rows_of(pairs, size: int, negatives: bool = False) -> list:
         cues = [list(a.cue) for a in g.attrs]
         spans = [(a.source or (), a.content or ()) for a in g.attrs]
         if negatives:
+            have = {tuple(c) for c in cues}
             for r in _rule_raws(g, doc):
-                if (r.cue,) in {tuple(c) for c in cues}:
+                if (r.cue,) in have:
                     continue
                 hit = next((k for k, a in enumerate(g.attrs)
                             if any(s < r.cue[1] and r.cue[0] < e for s, e in a.cue)), None)
+                have.add((r.cue,))
                 cues.append([r.cue])
                 spans.append(spans[hit] if hit is not None else ((), ()))
         for cue, (src, con) in zip(cues, spans):

@@ -72,8 +72,8 @@ def rows_of(pairs, doc_ids):
 
 def train(rows, layers, rank, epochs, alpha=2.0, seed=0, roles=3, typed=False):
     """Adapters and head trained on ``rows`` ((article, ids, offsets, labels per role[, token types])).
-    ``typed``: the rows carry token type ids (the span reader's cue mark) and the type-1 embedding is
-    trained too."""
+    ``typed``: the rows carry token type ids (the span reader's cue mark) and the token type embeddings
+    (both rows) are trained too."""
     import torch
     import torch.nn as nn
 

@@ -87,13 +87,7 @@ def enabled() -> bool:
 @functools.lru_cache(maxsize=1)
 def load():
     """(encoder with adapters folded in and the cue's type embedding set, head weight, head bias), or None."""
-    if not T.runnable(MODEL):
-        return None
-    import torch
-
-    z = np.load(MODEL)
-    return (T.adapted_encoder(z), torch.from_numpy(z["head.w"].astype(np.float32)),
-            torch.from_numpy(z["head.b"].astype(np.float32)))
+    return T.load_model(MODEL) if T.runnable(MODEL) else None
 
 
 @functools.lru_cache(maxsize=1)

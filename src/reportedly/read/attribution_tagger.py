@@ -124,13 +124,16 @@ ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value",
 @functools.lru_cache(maxsize=1)
 def load():
     """(encoder with the adapters folded into its weights, head weight, head bias), or None without torch."""
-    if not _torch_ok():
-        return None
+    return load_model(MODEL) if _torch_ok() else None
+
+
+def load_model(path: Path):
+    """(encoder, head weight, head bias) of a saved model: the tagger's, or the span reader's."""
     import torch
 
-    z = np.load(MODEL)
-    m = adapted_encoder(z)
-    return m, torch.from_numpy(z["head.w"].astype(np.float32)), torch.from_numpy(z["head.b"].astype(np.float32))
+    z = np.load(path)
+    return (adapted_encoder(z), torch.from_numpy(z["head.w"].astype(np.float32)),
+            torch.from_numpy(z["head.b"].astype(np.float32)))
 
 
 def adapted_encoder(z):
