@@ -135,3 +135,30 @@ def test_worker_processes_share_the_cores_with_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "1"
+
+
+def test_precision_reads_the_switch(monkeypatch):
+    monkeypatch.setenv(T.PRECISION, "fp32")
+    assert T.precision() == "fp32"
+    monkeypatch.setenv(T.PRECISION, "BF16")
+    assert T.precision() == "bf16"
+    monkeypatch.setenv(T.PRECISION, "auto")
+    assert T.precision() == ("bf16" if T.native_bf16() else "fp32")
+    monkeypatch.setenv(T.PRECISION, "half")
+    with pytest.raises(ValueError, match="auto, bf16 or fp32"):
+        T.precision()
+
+
+@needs_tagger
+def test_bf16_reads_as_float32_does(nlp, monkeypatch):
+    text = ("The mayor said the bridge would reopen in June. Engineers disagreed. "
+            "“It is not safe,” one of them told reporters, adding that a report was due next week. "
+            "According to the city, repairs cost $4 million.")
+    doc = nlp(text)
+    monkeypatch.setenv(T.PRECISION, "fp32")
+    p32 = T.token_probs(doc)
+    monkeypatch.setenv(T.PRECISION, "bf16")
+    p16 = T.token_probs(doc)
+    assert p16.dtype == np.float32 and p16.shape == p32.shape
+    assert (p16.argmax(-1) == p32.argmax(-1)).mean() >= 0.97
+    assert np.abs(p16 - p32).max() < 0.2

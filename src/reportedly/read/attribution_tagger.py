@@ -12,6 +12,7 @@ the cue scorer, the CRF and the boundary choosers read them as features.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -22,6 +23,7 @@ KEY = "reportedly_attribution_probs"
 ROLES = ("cue", "source", "content")
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_tagger.npz"
 MAX_LEN = 128  # wordpieces a chunk, [CLS] and [SEP] included
+PRECISION = "REPORTEDLY_TORCH_PRECISION"  # auto (the default), bf16 or fp32
 
 
 def _base_path():
@@ -174,6 +176,39 @@ def available() -> bool:
     return load() is not None
 
 
+@functools.lru_cache(maxsize=1)
+def native_bf16() -> bool:
+    """The CPU has bfloat16 instructions (AVX512-BF16 or AMX): there bf16 matrix products are about 1.6
+    times faster than float32; elsewhere oneDNN emulates them and they are slower."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def precision() -> str:
+    """How the encoders multiply: ``bf16`` or ``fp32``. ``REPORTEDLY_TORCH_PRECISION=auto`` (the default)
+    takes bf16 where the CPU has it natively; the tagger's bucketed features then agree with float32's on
+    99.8% of tokens (BENCHMARKS.md)."""
+    want = os.environ.get(PRECISION, "auto").strip().lower() or "auto"
+    if want not in ("auto", "bf16", "fp32"):
+        raise ValueError(f"{PRECISION}={want!r}: use auto, bf16 or fp32")
+    if want == "auto":
+        return "bf16" if native_bf16() else "fp32"
+    return want
+
+
+def encoder_precision():
+    """A context manager running an encoder at ``precision()`` (autocast to bfloat16, or nothing)."""
+    import torch
+
+    if precision() == "bf16":
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
 def layers() -> int:
     """How many MiniLM layers the shipped tagger runs (0 when it cannot run here)."""
     loaded = load()
@@ -212,8 +247,9 @@ def token_probs(doc, text: str | None = None, batch_size: int = 32) -> np.ndarra
             group = [chunks[i] for i in order[b:b + batch_size]]
             ids, mask = pad([c for c, _ in group])
             L = ids.shape[1]
-            h = enc(input_ids=ids, attention_mask=mask).last_hidden_state
-            p = (h @ hw.T + hb).view(len(group), L, 3, 3).softmax(-1).numpy()
+            with encoder_precision():
+                h = enc(input_ids=ids, attention_mask=mask).last_hidden_state
+            p = (h.float() @ hw.T + hb).view(len(group), L, 3, 3).softmax(-1).numpy()
             for j, (c, offs) in enumerate(group):
                 ti = np.asarray(token_index(doc, offs, starts))
                 # each token takes its first wordpiece
