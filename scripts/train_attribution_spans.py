@@ -1,6 +1,6 @@
 """Train the cue-conditioned span reader (``reportedly.read.attribution_spans``) on PolNeAR train.
 
-    .venv/bin/python scripts/train_attribution_spans.py                       # the shipped reader (about 35 min)
+    .venv/bin/python scripts/train_attribution_spans.py                       # the shipped reader (about 25 min)
     .venv/bin/python scripts/train_attribution_spans.py --held-out --choice   # the choice between it and the rules
 
 Examples: one per gold attribution of the first annotator's .ann of each article (the window around its

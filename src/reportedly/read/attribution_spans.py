@@ -11,8 +11,8 @@ head, about 800 kB). Without torch, the wheel or the model, ``readings`` returns
 boundary choosers decide alone.
 
 The second reading is asked for (``REPORTEDLY_SECOND_READING=1``, ``reportedly analyze
---second-reading``): it reads every cue's window again, about one and a half times the tagger's work,
-and runs after the rules, so it cannot hide behind the parse as the tagger does.
+--second-reading``): it reads every cue's window again, and runs after the rules, so it cannot hide
+behind the parse as the tagger does.
 """
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ import numpy as np
 from . import attribution_tagger as T
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_spans.npz"
-WINDOW = 96  # wordpieces a window, [CLS] and [SEP] included
+# wordpieces a window, [CLS] and [SEP] included: 64 (49 on average) reads the held-out cues for the choices
+# as well as 96 (77 on average) did, at half the work
+WINDOW = 64
 _ENC_KEY = "reportedly_wordpieces"
 
 
