@@ -172,52 +172,69 @@ class WordClusters:
 
 
 def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> list[tuple[list["Token"], list[list[str]]]]:
-    """[(tokens, features per token)] one per sentence of ``doc`` (``text`` is the report text)."""
+    """[(tokens, features per token)] one per sentence of ``doc`` (``text`` is the report text).
+    Each token attribute is read once into a per-document column: this runs over every token of every
+    article, and a spaCy attribute costs a call each time it is read."""
     val = valence()
     all_toks = list(doc)
-    cl = clusters.assign(t.lower_ for t in all_toks if t.is_alpha) if clusters is not None else {}
+    LOW = [t.lower_ for t in all_toks]
+    LEM = [t.lemma_.lower() for t in all_toks]
+    POS = [t.pos_ for t in all_toks]
+    TXT = [t.text for t in all_toks]
+    IDX = [t.idx for t in all_toks]
+    ALPHA = [t.is_alpha for t in all_toks]
+    STOP = [t.is_stop for t in all_toks]
+    PUNCT = [t.is_punct for t in all_toks]
+    SPACE = [t.is_space for t in all_toks]
+    cl = clusters.assign(LOW[i] for i in range(len(all_toks)) if ALPHA[i]) if clusters is not None else {}
     quotes = quoted_regions(text)
     qi = 0
     # repetition: content lemmas and word trigrams counted over the article
-    lem = Counter(t.lemma_.lower() for t in all_toks if t.is_alpha and not t.is_stop)
-    words = [t.lower_ for t in all_toks if not t.is_space and not t.is_punct]
+    lem = Counter(LEM[i] for i in range(len(all_toks)) if ALPHA[i] and not STOP[i])
+    words = [LOW[i] for i in range(len(all_toks)) if not SPACE[i] and not PUNCT[i]]
     tri = Counter(zip(words, words[1:], words[2:]))
 
     heads = doc.to_array(["HEAD"]).astype("int64").tolist() if len(doc) else []  # head offsets
     out = []
     for sent in doc.sents:
-        toks = [all_toks[i] for i in range(sent.start, sent.end) if not all_toks[i].is_space]
-        if not toks:
+        ks = [i for i in range(sent.start, sent.end) if not SPACE[i]]
+        if not ks:
             continue
+        toks = [all_toks[i] for i in ks]
         sflags = []
-        if any(t.text == "!" or "!" in t.text for t in toks):
+        if any(TXT[k] == "!" or "!" in TXT[k] for k in ks):
             sflags.append("s!")
-        if any("?" in t.text for t in toks):
+        if any("?" in TXT[k] for k in ks):
             sflags.append("s?")
-        n = len(toks)
+        n = len(ks)
         sflags.append("slen=" + ("s" if n < 8 else "m" if n < 25 else "l"))
-        lowers = [t.lower_ for t in toks]
-        vals = [val.get(t.lower_, val.get(t.lemma_.lower())) for t in toks]
+        lowers = [LOW[k] for k in ks]
+        pos = [POS[k] for k in ks]
+        vals = [val.get(LOW[k], val.get(LEM[k])) for k in ks]
+        vbs = [_vb(v) for v in vals]
         inq = []
-        for t in toks:
-            while qi < len(quotes) and quotes[qi][1] <= t.idx:
+        for k in ks:
+            while qi < len(quotes) and quotes[qi][1] <= IDX[k]:
                 qi += 1
-            inq.append(qi < len(quotes) and quotes[qi][0] <= t.idx < quotes[qi][1])
+            inq.append(qi < len(quotes) and quotes[qi][0] <= IDX[k] < quotes[qi][1])
         # trigram repetition per position (token starts a repeated trigram somewhere around it)
-        wl = [t.lower_ for t in toks if not t.is_punct]
+        wl = [LOW[k] for k in ks if not PUNCT[k]]
         rep3 = set()
         for j in range(len(wl) - 2):
             if tri[(wl[j], wl[j + 1], wl[j + 2])] > 1:
                 rep3.update((wl[j], wl[j + 1], wl[j + 2]))
         feats = []
         for i, t in enumerate(toks):
+            ti = ks[i]
             lw = lowers[i]
-            head = all_toks[t.i + heads[t.i]]
+            hi = ti + heads[ti]
             dense: list[dict] = []
-            f = ["b", "w=" + lw, "l=" + t.lemma_.lower(), "p=" + t.pos_, "t=" + t.tag_, "sh=" + _shape(t),
-                 "s3=" + lw[-3:], "d=" + t.dep_, "hp=" + head.pos_, "v=" + _vb(vals[i])]
-            if t.ent_type_:
-                f.append("e=" + t.ent_type_)
+            dep = t.dep_
+            f = ["b", "w=" + lw, "l=" + LEM[ti], "p=" + pos[i], "t=" + t.tag_, "sh=" + _shape(t),
+                 "s3=" + lw[-3:], "d=" + dep, "hp=" + POS[hi], "v=" + vbs[i]]
+            ent = t.ent_type_
+            if ent:
+                f.append("e=" + ent)
             if lw in cl:
                 a, b, vec, _, _ = cl[lw]
                 f.append(f"cf={a}")
@@ -231,31 +248,31 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
                     f.append(f"{k}cc={nb[1]}")
                     if nb[2] is not None:
                         dense.append(nb[3] if k < 0 else nb[4])
-            if t.is_title and i > 0:
+            if i > 0 and t.is_title:
                 f.append("ti")
-            if t.is_upper and len(t) > 1:
+            if t.is_upper and len(TXT[ti]) > 1:
                 f.append("up")
             if inq[i]:
                 f.append("q")
-            if t.is_alpha and not t.is_stop:
-                f.append("rep=" + _bucket(lem[t.lemma_.lower()]))
-            if lw in rep3 and not t.is_stop:
+            if ALPHA[ti] and not STOP[ti]:
+                f.append("rep=" + _bucket(lem[LEM[ti]]))
+            if lw in rep3 and not STOP[ti]:
                 f.append("r3")
-            if t.dep_ in ("amod", "advmod", "acomp") and vals[i] is not None:
-                f.append("mv=" + _vb(vals[i]))
-            if head.i != t.i and head.lower_ in val:
-                f.append("hv=" + _vb(val[head.lower_]))
+            if dep in ("amod", "advmod", "acomp") and vals[i] is not None:
+                f.append("mv=" + vbs[i])
+            if hi != ti and LOW[hi] in val:
+                f.append("hv=" + _vb(val[LOW[hi]]))
             for k in (-2, -1, 1, 2):
                 j = i + k
                 if 0 <= j < n:
-                    if abs(k) == 1:
+                    if k == -1 or k == 1:
                         f.append(f"{k}w=" + lowers[j])
-                        f.append(f"{k}v=" + _vb(vals[j]))
-                    f.append(f"{k}p=" + toks[j].pos_)
+                        f.append(f"{k}v=" + vbs[j])
+                    f.append(f"{k}p=" + pos[j])
                 else:
                     f.append(f"{k}BOS" if k < 0 else f"{k}EOS")
             if 0 < i < n - 1:
-                f.append("pp=" + toks[i - 1].pos_ + "_" + toks[i + 1].pos_)
+                f.append("pp=" + pos[i - 1] + "_" + pos[i + 1])
             f.extend(sflags)
             if dense:
                 item = dict.fromkeys(f, 1.0)
