@@ -146,6 +146,15 @@ def main(argv=None) -> int:
             t_inline = time.perf_counter() - t0
         finally:
             pipeline._tagging_worker = worker
+    t_fp32 = None
+    if tagged and T.precision() == "bf16":  # the same analysis where the CPU has no bf16: float32 throughout
+        os.environ[T.PRECISION] = "fp32"
+        try:
+            t0 = time.perf_counter()
+            list(analyze_documents(_docs(golds), batch_size=8))
+            t_fp32 = time.perf_counter() - t0
+        finally:
+            del os.environ[T.PRECISION]
     if tagged:  # the same analysis without the contextual tagger: what an install without torch gets
         os.environ["REPORTEDLY_NO_TAGGER"] = "1"
         T.load.cache_clear()
@@ -217,11 +226,16 @@ def main(argv=None) -> int:
         f"| textacy `direct_quotations` on the bare parses (extraction only) | {t_peer:.2f} | {nchars / t_peer:,.0f} |",
     ] + ([f"| `analyze_documents`, the tagger inline (no worker thread) | {t_inline:.2f} | {nchars / t_inline:,.0f} |"]
          if t_inline else []) + (
+        [f"| `analyze_documents` in float32 (`REPORTEDLY_TORCH_PRECISION=fp32`) | {t_fp32:.2f} | {nchars / t_fp32:,.0f} |"]
+        if t_fp32 else []) + (
         [f"| `analyze_documents` without the tagger | {t_plain:.2f} | {nchars / t_plain:,.0f} |"] if t_plain else []) + (
         [f"| `analyze_documents` with the second reading | {t_second:.2f} | {nchars / t_second:,.0f} |"] if t_second else []) + [
         "",
         f"Throughput of the whole analysis relative to bare spaCy: **{ratio:.2f}x** (bar >= 0.5x, aim 0.8x).",
-    ] + ([f"The tagger runs in a worker thread beside the parse (`pipeline.analyze_documents`); inline, as on one "
+    ] + ([f"The encoders multiplied in {T.precision()} (`REPORTEDLY_TORCH_PRECISION=auto`: bf16 where the CPU has "
+          "native bf16 instructions, as this one " + ("does" if T.native_bf16() else "does not") + ")" +
+          (f"; in float32 throughout, as on a CPU without them: {t_bare / t_fp32:.2f}x." if t_fp32 else ".")]
+         if tagged else []) + ([f"The tagger runs in a worker thread beside the parse (`pipeline.analyze_documents`); inline, as on one "
           f"core: {t_bare / t_inline:.2f}x."] if t_inline else []) + (
         [f"Without the tagger (`REPORTEDLY_NO_TAGGER=1`, or no torch): {t_bare / t_plain:.2f}x."] if t_plain else []) + (
         [f"With the opt-in second reading (`--second-reading`: the cue-conditioned span reader, "
