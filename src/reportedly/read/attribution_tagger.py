@@ -191,7 +191,7 @@ def native_bf16() -> bool:
 def precision() -> str:
     """How the encoders multiply: ``bf16`` or ``fp32``. ``REPORTEDLY_TORCH_PRECISION=auto`` (the default)
     takes bf16 where the CPU has it natively; the tagger's bucketed features then agree with float32's on
-    99.8% of tokens (BENCHMARKS.md)."""
+    99.8% of the tokens of 30 PolNeAR dev articles, and the dev figures move by at most 0.001."""
     want = os.environ.get(PRECISION, "auto").strip().lower() or "auto"
     if want not in ("auto", "bf16", "fp32"):
         raise ValueError(f"{PRECISION}={want!r}: use auto, bf16 or fp32")
