@@ -48,10 +48,13 @@ def test_reading_switches_travel_with_each_ray_task(monkeypatch):
         wait=lambda pending, num_returns: (pending[:num_returns], pending[num_returns:]), get=lambda done: done)
     monkeypatch.setitem(sys.modules, "ray", fake)
     monkeypatch.setenv("REPORTEDLY_SECOND_READING", "1")
+    monkeypatch.setenv("REPORTEDLY_TORCH_PRECISION", "fp32")
+    monkeypatch.setenv("REPORTEDLY_UNRELATED", "x")
     assert list(engine_ray.run_on_ray(["a.txt"], ())) == [{"input": "a.txt"}]
-    assert seen["env"] == {"REPORTEDLY_SECOND_READING": "1"}
+    assert seen["env"] == {"REPORTEDLY_SECOND_READING": "1", "REPORTEDLY_TORCH_PRECISION": "fp32"}
     seen.clear()
     monkeypatch.delenv("REPORTEDLY_SECOND_READING")
+    monkeypatch.delenv("REPORTEDLY_TORCH_PRECISION")
     monkeypatch.delenv("REPORTEDLY_NO_TAGGER", raising=False)
     list(engine_ray.run_on_ray(["a.txt"], ()))
     assert seen["env"] is None  # nothing set, nothing sent
