@@ -27,7 +27,7 @@ from . import attribution_tagger as T
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_spans.npz"
 # wordpieces a window, [CLS] and [SEP] included: 64 (49 on average) reads the held-out cues for the choices
-# as well as 96 (77 on average) did, at half the work
+# as well as 96 (77 on average) did, at half the encoder's work
 WINDOW = 64
 _ENC_KEY = "reportedly_wordpieces"
 
