@@ -120,9 +120,8 @@ def probs(windows: list[tuple[list[int], list, list[int]]], batch_size: int = 32
             types = torch.zeros_like(ids)
             for j, i in enumerate(group):
                 types[j, :len(windows[i][2])] = torch.tensor(windows[i][2])
-            with T.encoder_precision():
-                h = enc(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
-            p = (h.float() @ hw.T + hb).view(len(group), ids.shape[1], 2, 3).softmax(-1).numpy()
+            h = T.hidden_states(enc, input_ids=ids, attention_mask=mask, token_type_ids=types)
+            p = (h @ hw.T + hb).view(len(group), ids.shape[1], 2, 3).softmax(-1).numpy()
             for j, i in enumerate(group):
                 out[i] = p[j, :len(windows[i][0])]
     return out  # type: ignore[return-value]

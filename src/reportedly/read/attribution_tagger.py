@@ -200,13 +200,14 @@ def precision() -> str:
     return want
 
 
-def encoder_precision():
-    """A context manager running an encoder at ``precision()`` (autocast to bfloat16, or nothing)."""
+def hidden_states(enc, **inputs):
+    """The encoder's last hidden states, computed at ``precision()`` (autocast to bfloat16, or not) and
+    returned as float32 for the heads."""
     import torch
 
-    if precision() == "bf16":
-        return torch.autocast("cpu", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
+    with torch.autocast("cpu", dtype=torch.bfloat16) if precision() == "bf16" else contextlib.nullcontext():
+        h = enc(**inputs).last_hidden_state
+    return h.float()
 
 
 def layers() -> int:
@@ -247,9 +248,8 @@ def token_probs(doc, text: str | None = None, batch_size: int = 32) -> np.ndarra
             group = [chunks[i] for i in order[b:b + batch_size]]
             ids, mask = pad([c for c, _ in group])
             L = ids.shape[1]
-            with encoder_precision():
-                h = enc(input_ids=ids, attention_mask=mask).last_hidden_state
-            p = (h.float() @ hw.T + hb).view(len(group), L, 3, 3).softmax(-1).numpy()
+            h = hidden_states(enc, input_ids=ids, attention_mask=mask)
+            p = (h @ hw.T + hb).view(len(group), L, 3, 3).softmax(-1).numpy()
             for j, (c, offs) in enumerate(group):
                 ti = np.asarray(token_index(doc, offs, starts))
                 # each token takes its first wordpiece

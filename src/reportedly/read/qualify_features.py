@@ -202,7 +202,7 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
             continue
         toks = [all_toks[i] for i in ks]
         sflags = []
-        if any(TXT[k] == "!" or "!" in TXT[k] for k in ks):
+        if any("!" in TXT[k] for k in ks):
             sflags.append("s!")
         if any("?" in TXT[k] for k in ks):
             sflags.append("s?")
