@@ -1033,11 +1033,13 @@ def drop_raws(raws: list[Raw], gone: dict[int, int | None]) -> list[Raw]:
 
 
 COLON_CREDITS = True
+TITLE_CLAIM_CUES = True
 KEEP_PUNCT_BEFORE_ACCORDING = False
 _COLON_LINE = re.compile(r"(?P<src>[A-Z][\w.'’&-]*(?: [\w.'’&-]+){0,4}):\s+(?P<claim>\S.*\S)\s*$")
 
 
-_DASH_CREDIT = re.compile(r"([”\"’])[ \t]*([―—])[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
+# the spaces around a signature's dash are often non-breaking ones
+_DASH_CREDIT = re.compile(r"([”\"’])[ \t\u00a0]*([―—])[ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \t\u00a0]+[A-Z][\w.'’-]*){0,4})")
 
 
 def _dash_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
@@ -1059,7 +1061,10 @@ def _dash_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
         cue = (m.start(2), m.end(2))
         if cue in cues:
             continue
-        out.append(Raw(cue=cue, cue_lemma="―", cue_head=-1, source=(m.start(3), m.end(3)),
+        src_e = m.end(3)
+        if t[src_e - 1] == "." and not re.search(r"(?:^|\W)\w\.$", t[m.start(3):src_e]):
+            src_e -= 1  # the sentence's full stop, not an initial's ("Julie A. Diaz Martinez.")
+        out.append(Raw(cue=cue, cue_lemma="―", cue_head=-1, source=(m.start(3), src_e),
                        content=[(start, close + 1)], frame="dash"))
     return out
 
@@ -1097,6 +1102,11 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
         pos += len(line) + 1
         lead = len(line) - len(line.lstrip())
         m = _COLON_LINE.match(line, lead)
+        if m is None and line[lead:lead + 1] in ('"', "“"):
+            # '"PENCE: Well, ...': a transcript quoted paragraph by paragraph, each opening with a quote mark
+            m = _COLON_LINE.match(line, lead + 1)
+            if m is not None and not _speaker_label(m.group("src")):
+                m = None
         if not m:
             continue
         src_s, src_e = ls + m.start("src"), ls + m.end("src")
@@ -1118,7 +1128,9 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
         q = ix.quote_at(cs)
         if q and q[0] == cs:
             content = [q]
-        elif k == 0 and k not in taken:
+        elif k == 0 and (k not in taken or (TITLE_CLAIM_CUES and not any(
+                r.cue[0] < cs and ix.line_of(r.cue[0]) == 0 for r in raws))):
+            # a cue inside the title's claim ("Pence: ..., Trump Was 'Mocking' Clinton") is reported by the name
             content = [_trim(ix, cs, ce - 1 if t[ce - 1] == "." else ce) or (cs, ce)]
         elif speaker:
             content = [(cs, ce)]  # a transcript turn: the speaker's words run to the end of the line
