@@ -289,3 +289,72 @@ def test_a_crf_cue_without_a_frame_takes_the_taggers_spans_beside_it():
     doc.user_data.pop(T.KEY)
     doc.user_data.pop(T.KEY + ".buckets", None)
     assert F._new_raw(ix, a, b) is None  # no frame and no tagger: nothing to build on
+
+
+def _tagger_probs(doc, marks):
+    """A synthetic tagger output: every word outside, the marked runs (role, first word, last word) sure."""
+    import numpy as np
+
+    words = [t.text for t in doc]
+    p = np.zeros((len(doc), 3, 3), dtype=np.float32)
+    p[:, :, 0] = 1.0
+    for role, first, last in marks:
+        a, b = words.index(first), words.index(last)
+        p[a:b + 1, role] = (0.0, 0.0, 1.0)
+        p[a, role] = (0.0, 1.0, 0.0)
+    return p
+
+
+def test_a_doubted_or_missing_source_takes_the_taggers_sure_run():
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read import attribution_tagger as T
+    from reportedly.read.nlp import load_nlp
+
+    text = "The budget passed and Democrats accused the governor of hiding the deficit."
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    cue = text.index("accused")
+    content = (text.index("the governor"), len(text) - 1)
+
+    def raw(source):
+        return R.Raw(cue=(cue, cue + len("accused")), cue_lemma="accuse", cue_head=ix.tok_at(cue).i,
+                     source=source, content=[content], frame="dobj")
+
+    doc.user_data[T.KEY] = _tagger_probs(doc, [(1, "Democrats", "Democrats"), (2, "the", "deficit")])
+    missing = raw(None)
+    F.source_from_tagger(ix, missing, [missing])
+    assert missing.source is not None and text[missing.source[0]:missing.source[1]] == "Democrats"
+    wrong = raw((0, len("The budget")))  # a source the tagger gives no chance
+    F.source_from_tagger(ix, wrong, [wrong])
+    assert text[wrong.source[0]:wrong.source[1]] == "Democrats"
+    # a source the tagger agrees with stays, and so does one where the tagger is unsure of any other
+    doc.user_data[T.KEY] = _tagger_probs(doc, [(1, "The", "budget"), (2, "the", "deficit")])
+    kept = raw((0, len("The budget")))
+    F.source_from_tagger(ix, kept, [kept])
+    assert kept.source == (0, len("The budget"))
+    doc.user_data[T.KEY] = _tagger_probs(doc, [(2, "the", "deficit")])
+    none = raw(None)
+    F.source_from_tagger(ix, none, [none])
+    assert none.source is None
+
+
+def test_an_inner_voice_keeps_its_source_inside_the_outer_content():
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read import attribution_tagger as T
+    from reportedly.read.nlp import load_nlp
+
+    text = "Baker says that aides told him the vote was rigged."
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    outer_content = (text.index("that aides"), len(text) - 1)
+    says, told = text.index("says"), text.index("told")
+    outer = R.Raw(cue=(says, says + 4), cue_lemma="say", cue_head=ix.tok_at(says).i, source=(0, 5),
+                  content=[outer_content], frame="ccomp")
+    inner = R.Raw(cue=(told, told + 4), cue_lemma="tell", cue_head=ix.tok_at(told).i, source=None,
+                  content=[(text.index("the vote"), len(text) - 1)], frame="ccomp")
+    # a tagger trained on flattened chains reads the outer voice as the source, the inner cue as content
+    doc.user_data[T.KEY] = _tagger_probs(doc, [(1, "Baker", "Baker"), (2, "that", "rigged")])
+    F.source_from_tagger(ix, inner, [outer, inner])
+    assert inner.source is None
