@@ -1,6 +1,6 @@
 """Train the cue-conditioned span reader (``reportedly.read.attribution_spans``) on PolNeAR train.
 
-    .venv/bin/python scripts/train_attribution_spans.py                       # the shipped reader (about 25 min)
+    .venv/bin/python scripts/train_attribution_spans.py                       # the shipped reader (about 33 min)
     .venv/bin/python scripts/train_attribution_spans.py --held-out --choice   # the choice between it and the rules
 
 Examples: one per gold attribution of the first annotator's .ann of each article (the window around its
@@ -205,7 +205,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--rank", type=int, default=16)
-    ap.add_argument("--epochs", type=float, default=3.0)  # 3 read the held-out cues better than 2
+    ap.add_argument("--epochs", type=float, default=4.0)  # held-out gold-cue source 0.826 -> 0.836 from 3 to 4 (3 beat 2)
     ap.add_argument("--window", type=int, default=S.WINDOW, help="wordpieces a window")
     ap.add_argument("--negatives", action=argparse.BooleanOptionalAction, default=True,
                     help="train also on the rules' cues that are not gold cues (the shipped reader does)")
