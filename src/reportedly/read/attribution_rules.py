@@ -1043,7 +1043,7 @@ _DASH_CREDIT = re.compile(r"([”\"’])[ \t\u00a0]*([―—])[ \t\u00a0]*([A-Z]
 
 
 def _dash_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
-    """``"..." ― Sonya Herridge``: a quotation signed with a dash and a name."""
+    """``"..." ― Maria Lopez``: a quotation signed with a dash and a name."""
     t = ix.text
     out = []
     cues = {r.cue for r in raws}
@@ -1063,7 +1063,7 @@ def _dash_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
             continue
         src_e = m.end(3)
         if t[src_e - 1] == "." and not re.search(r"(?:^|\W)\w\.$", t[m.start(3):src_e]):
-            src_e -= 1  # the sentence's full stop, not an initial's ("Julie A. Diaz Martinez.")
+            src_e -= 1  # the sentence's full stop, not an initial's ("Ana B. Reyes.")
         out.append(Raw(cue=cue, cue_lemma="―", cue_head=-1, source=(m.start(3), src_e),
                        content=[(start, close + 1)], frame="dash"))
     return out
@@ -1103,7 +1103,7 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
         lead = len(line) - len(line.lstrip())
         m = _COLON_LINE.match(line, lead)
         if m is None and line[lead:lead + 1] in ('"', "“"):
-            # '"PENCE: Well, ...': a transcript quoted paragraph by paragraph, each opening with a quote mark
+            # '"CARVER: Because ...': a transcript quoted paragraph by paragraph, each opening with a quote mark
             m = _COLON_LINE.match(line, lead + 1)
             if m is not None and not _speaker_label(m.group("src")):
                 m = None
@@ -1130,7 +1130,7 @@ def _colon_credits(ix: Index, raws: list[Raw]) -> list[Raw]:
             content = [q]
         elif k == 0 and (k not in taken or (TITLE_CLAIM_CUES and not any(
                 r.cue[0] < cs and ix.line_of(r.cue[0]) == 0 for r in raws))):
-            # a cue inside the title's claim ("Pence: ..., Trump Was 'Mocking' Clinton") is reported by the name
+            # a cue inside the title's claim ("Carver: Budget Fails, Mayor Was 'Bluffing'") is reported by the name
             content = [_trim(ix, cs, ce - 1 if t[ce - 1] == "." else ce) or (cs, ce)]
         elif speaker:
             content = [(cs, ce)]  # a transcript turn: the speaker's words run to the end of the line
