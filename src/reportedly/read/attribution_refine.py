@@ -514,10 +514,10 @@ def _source_prob(p, i: int) -> float:
 
 def source_from_tagger(ix, r, raws=()) -> None:
     """A source from the contextual tagger where the parse gives none or one the tagger doubts: its sure
-    source run beside the cue in the sentence. Misparses make both ("But Carver claims that ..." read as
-    a noun compound, no subject; "... and Democrats accused the mayor" as the object's conjunct). A cue inside
-    another attribution's content (where the tagger agrees it is) keeps its source inside that content.
-    Floor and doubt were chosen on PolNeAR train with the tagger's out-of-fold probabilities."""
+    source run beside the cue in the sentence. Misparses make both ("... and Democrats accused the mayor":
+    the subject read as the object's conjunct, so no subject; a relative pronoun or a clause's object taken
+    for the subject). A cue inside another attribution's content (where the tagger agrees it is) keeps
+    its source inside that content. Floor and doubt were chosen on PolNeAR train with the tagger's out-of-fold probabilities."""
     if not (r.content or r.source) or r.cue_head < 0 or r.frame in _OWN_SOURCE_FRAMES:
         return
     from .attribution_tagger import probs
