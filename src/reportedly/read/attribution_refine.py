@@ -458,12 +458,17 @@ def _char_span(doc, run) -> tuple[int, int]:
     return doc[run[0]].idx, doc[run[1]].idx + len(doc[run[1]].text)
 
 
+def in_role(p, i: int, role: int) -> float:
+    """The tagger's chance that token i begins or lies inside a span of the role (0 cue, 1 source, 2 content)."""
+    return float(p[i, role, 1] + p[i, role, 2])
+
+
 def _role_runs(p, role: int, lo: int, hi: int, threshold: float = 0.5) -> list[list[int]]:
     """Token runs [first, last] in lo..hi-1 that the tagger puts in a span of the role (a confident
     begin inside a run starts a new one: two contents side by side stay two)."""
     out, cur = [], None
     for i in range(lo, hi):
-        inside = p[i, role, 1] + p[i, role, 2] >= threshold
+        inside = in_role(p, i, role) >= threshold
         begins = p[i, role, 1] >= threshold and p[i, role, 1] >= p[i, role, 2]
         if inside and (cur is None or begins):
             if cur:
@@ -508,10 +513,6 @@ SOURCE_FLOOR = 0.8  # every word of the tagger's run at least this sure
 SOURCE_DOUBT = 0.5  # a parsed source whose words the tagger gives less than this on average is replaced
 
 
-def _source_prob(p, i: int) -> float:
-    return float(p[i, 1, 1] + p[i, 1, 2])
-
-
 def source_from_tagger(ix, r, raws=()) -> None:
     """A source from the contextual tagger where the parse gives none or one the tagger doubts: its sure
     source run beside the cue in the sentence. Misparses make both ("... and Democrats accused the mayor":
@@ -520,24 +521,22 @@ def source_from_tagger(ix, r, raws=()) -> None:
     its source inside that content. Floor and doubt were chosen on PolNeAR train with the tagger's out-of-fold probabilities."""
     if not (r.content or r.source) or r.cue_head < 0 or r.frame in _OWN_SOURCE_FRAMES:
         return
-    from .attribution_tagger import probs
-
     doc = ix.doc
-    p = probs(doc)
+    p = tagger_probs(doc)
     if p is None:
         return
     if r.source:
-        words = [w.i for w in doc[ix.tok_at(r.source[0]).i:ix.tok_at(r.source[1] - 1).i + 1]]
-        if not words or sum(_source_prob(p, i) for i in words) / len(words) >= SOURCE_DOUBT:
+        words = range(ix.tok_at(r.source[0]).i, ix.tok_at(r.source[1] - 1).i + 1)
+        if sum(in_role(p, i, 1) for i in words) / len(words) >= SOURCE_DOUBT:
             return
     a, b = ix.tok_at(r.cue[0]).i, ix.tok_at(r.cue[1] - 1).i
     _, run = _tagger_roles_beside(doc, a, b)
-    if run is None or min(_source_prob(p, i) for i in range(run[0], run[1] + 1)) < SOURCE_FLOOR:
+    if run is None or min(in_role(p, i, 1) for i in range(run[0], run[1] + 1)) < SOURCE_FLOOR:
         return
     span = _char_span(doc, run)
     if any(s < span[1] and span[0] < e for s, e in r.content):
         return
-    if p[a, 2, 1] + p[a, 2, 2] >= 0.5:  # the tagger too reads the cue inside a content: a chain's inner voice
+    if in_role(p, a, 2) >= 0.5:  # the tagger too reads the cue inside a content: a chain's inner voice
         for o in raws:
             for s, e in o.content:
                 if o is not r and s <= r.cue[0] and r.cue[1] <= e and not (s <= span[0] and span[1] <= e):
