@@ -18,6 +18,7 @@ the same spaCy model and data give the same file.
 
     .venv/bin/python scripts/train_attribution.py            # parses train (cached in /tmp)
     .venv/bin/python scripts/train_attribution.py --refine-only   # only models/attribution_refine.json
+    .venv/bin/python scripts/train_attribution.py --tagger-sources  # the grid source_from_tagger's thresholds come from
 
 Then the refinements (``reportedly.read.attribution_refine``, ``models/attribution_refine.json``): which
 small extensions of a rule cue PolNeAR marks ("referring to", "called on", "later said"), and a logistic
@@ -556,6 +557,57 @@ def train_refine(pairs) -> dict:
                      "research use) by scripts/train_attribution.py"}
 
 
+def with_oof(pairs):
+    """The pairs, each doc carrying the tagger's out-of-fold probabilities for it (what the tagger would
+    say of an article it was not trained on; scripts/train_attribution_tagger.py writes them)."""
+    import numpy as np
+
+    from reportedly.read import attribution_tagger as T
+    from train_attribution_tagger import oof_path
+
+    if not oof_path().exists():
+        sys.exit(f"{oof_path()} is missing: run scripts/train_attribution_tagger.py first")
+    oof = np.load(oof_path())
+    for k, (g, doc) in enumerate(pairs):
+        doc.user_data[T.KEY] = oof[f"t{k}"].astype(np.float32)
+        if len(doc.user_data[T.KEY]) != len(doc):
+            sys.exit(f"{oof_path()} does not fit these parses: run scripts/train_attribution_tagger.py again")
+    return pairs
+
+
+def choose_tagger_sources(pairs) -> None:
+    """``--tagger-sources``: document-level exact source F1 on all of train, with the tagger's out-of-fold
+    probabilities, for the floor and doubt of ``attribution_refine.source_from_tagger`` (constants in that
+    module; this prints the grid they were picked from, and the figure without the step)."""
+    import copy
+
+    from polnear_gold import gold_sets, score_sets
+
+    from reportedly.read import attribution_refine as F
+
+    gold = [gold_sets(g, "source") for g, _ in pairs]
+    found = [R.find(doc, g.text) for g, doc in pairs]
+
+    def source_f1() -> float:
+        pred = []
+        for (g, doc), raws in zip(pairs, found):
+            out = F.refine(R.Index(doc, g.text), copy.deepcopy(raws))
+            pred.append({(r.source,) for r in out if r.source})
+        return score_sets(pred, gold)["exact"][2]
+
+    kept = F.TAGGER_SOURCES, F.SOURCE_FLOOR, F.SOURCE_DOUBT
+    try:
+        F.TAGGER_SOURCES = False
+        print(f"without the tagger's sources: source exact F1 {source_f1():.4f}", flush=True)
+        F.TAGGER_SOURCES = True
+        for floor in (0.7, 0.8, 0.9):
+            for doubt in (0.0, 0.3, 0.5):
+                F.SOURCE_FLOOR, F.SOURCE_DOUBT = floor, doubt
+                print(f"floor {floor} doubt {doubt}: source exact F1 {source_f1():.4f}", flush=True)
+    finally:
+        F.TAGGER_SOURCES, F.SOURCE_FLOOR, F.SOURCE_DOUBT = kept
+
+
 def main() -> None:
     import json
 
@@ -563,22 +615,14 @@ def main() -> None:
 
     global MODEL
     pairs = parsed_docs("train")
+    if "--tagger-sources" in sys.argv:
+        choose_tagger_sources(with_oof(pairs))
+        return
     tagged = "--tagged" in sys.argv
     if tagged:
         # the stages that read the contextual tagger, trained on its out-of-fold probabilities
         # (scripts/train_attribution_tagger.py writes them) into the *.tagged.* model files
-        import numpy as np
-
-        from reportedly.read import attribution_tagger as T
-        from train_attribution_tagger import oof_path
-
-        if not oof_path().exists():
-            sys.exit(f"{oof_path()} is missing: run scripts/train_attribution_tagger.py first")
-        oof = np.load(oof_path())
-        for k, (g, doc) in enumerate(pairs):
-            doc.user_data[T.KEY] = oof[f"t{k}"].astype(np.float32)
-            if len(doc.user_data[T.KEY]) != len(doc):
-                sys.exit(f"{oof_path()} does not fit these parses: run scripts/train_attribution_tagger.py again")
+        with_oof(pairs)
         MODEL = MODEL.with_name("attribution_cue.tagged.json")
         F.MODEL, F.CRF = F.MODEL_TAGGED, F.CRF_TAGGED
     pairs = held_out_last(pairs)
