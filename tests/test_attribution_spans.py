@@ -3,6 +3,8 @@ between it and the rules, and the seed and the command line with it."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 
 import numpy as np
 import pytest
@@ -164,3 +166,64 @@ def test_a_piece_over_a_line_break_keeps_the_line_nearest_the_cue():
     assert text[slice(*S._one_line(text, src, cue))] == "Media"
     plain = (text.index("that"), text.index("2022") + 4)
     assert S._one_line(text, plain, cue) == plain
+
+
+TWO_CORES = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the read-ahead needs the worker thread (two cores)")
+BATCH_TEXTS = [
+    f"The {n} minister opened the bridge. Officials said the repairs cost far more than planned, and the "
+    "council denied that any contract was late. \"We are proud of it,\" the mayor said." for n in
+    ("first", "second", "third", "fourth", "fifth")
+]
+
+
+@needs_reader
+@TWO_CORES
+def test_batches_read_ahead_in_the_worker_and_report_as_one_by_one(monkeypatch):
+    """With the second reading, a batch run finds each batch's attributions a batch ahead and the worker
+    thread runs the reader over them: the reports are those of reading each document alone, the reader
+    runs once a document, and never on the thread that reads."""
+    from reportedly.intake.document import Document
+    from reportedly.pipeline import analyze_document, analyze_documents
+    from reportedly.read import attribution as A
+
+    monkeypatch.setenv(S.SWITCH, "1")
+    docs = [Document(text=t, format="text") for t in BATCH_TEXTS]
+    single = [analyze_document(d).to_dict() for d in docs]
+    threads = []
+    real = S.readings
+
+    def spy(ix, raws):
+        threads.append(threading.current_thread().name)
+        return real(ix, raws)
+
+    monkeypatch.setattr(S, "readings", spy)
+    batch = [r.to_dict() for r in analyze_documents(docs, batch_size=2)]
+    assert batch == single
+    assert any(r["attributions"] for r in batch)
+    assert len(threads) == len(docs) and all(name.startswith("reportedly-tagger") for name in threads)
+
+
+@needs_reader
+@TWO_CORES
+def test_an_error_found_ahead_surfaces_at_its_own_document(monkeypatch):
+    """The read-ahead finds a batch's attributions before the batch before it is read: an error there is
+    raised at its document's turn, after the reports of the documents before it."""
+    from reportedly.intake.document import Document
+    from reportedly.pipeline import analyze_documents
+    from reportedly.read import attribution as A
+
+    monkeypatch.setenv(S.SWITCH, "1")
+    real = A.find_ahead
+
+    def broken(parsed):
+        if "third" in parsed.text:
+            raise RuntimeError("rules broke on the third")
+        return real(parsed)
+
+    monkeypatch.setattr(A, "find_ahead", broken)
+    docs = [Document(text=t, format="text") for t in BATCH_TEXTS]
+    out = []
+    with pytest.raises(RuntimeError, match="third"):
+        for r in analyze_documents(docs, batch_size=1):
+            out.append(r)
+    assert [("first" in r.text, "second" in r.text) for r in out] == [(True, False), (False, True)]

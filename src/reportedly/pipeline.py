@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable, Sequence
 
 from .intake.document import Document
@@ -54,15 +55,31 @@ def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_
 
     The attribution tagger (torch) runs in a worker thread: it tags one batch while this thread parses
     the next and reads the one before (torch releases the GIL while it computes, spaCy's parse keeps
-    one core), so on two cores the tagger hides behind the parse instead of adding to it."""
+    one core), so on two cores the tagger hides behind the parse instead of adding to it. With the
+    second reading, a batch's attributions are found one batch ahead of its reading, and the worker
+    runs the span reader over them while this thread parses and reads the batches around it."""
     nlp = load_nlp()
     worker = _tagging_worker(layers)
+    ahead = worker is not None and _reads_ahead()
 
     def parse_batch(batch: list[Report]):
         readable = [r for r in batch if _readable(r)]
         parsed = list(parse_many(((r.text, r.removed, r.meta) for r in readable), nlp=nlp, batch_size=batch_size))
         tagged = [worker.submit(tag_document, p) for p in parsed] if worker is not None else [None] * len(parsed)
-        return batch, {id(r): (p, f) for r, p, f in zip(readable, parsed, tagged)}
+        return batch, {id(r): [p, f] for r, p, f in zip(readable, parsed, tagged)}
+
+    def find_batch(item):
+        from .read import attribution as A
+
+        for entry in item[1].values():
+            p, tagged = entry
+            try:
+                tagged.result()
+                A.find_ahead(p)
+            except Exception as exc:  # surfaces at the document's turn, as it would have without read-ahead
+                entry[1] = _failed(exc)
+                continue
+            entry[1] = worker.submit(A.read_ahead, p)
 
     def read_batch(item):
         batch, parsed_by_id = item
@@ -70,9 +87,9 @@ def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_
             if id(r) not in parsed_by_id:
                 yield _unsupported(r)
                 continue
-            p, tagged = parsed_by_id[id(r)]
-            if tagged is not None:
-                tagged.result()  # the tagger's probabilities are on the doc (an error in it surfaces here)
+            p, pending = parsed_by_id[id(r)]
+            if pending is not None:
+                pending.result()  # the tagger's (or the reader's) work is on the parse; an error in it surfaces here
             yield _read(r, p, layers)
 
     def batches():
@@ -85,18 +102,34 @@ def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_
         if batch:
             yield batch
 
+    queue: deque = deque()  # parsed batches not read yet, oldest first
     try:
-        pending = None
         for batch in batches():
-            item = parse_batch(batch)  # parsed (and handed to the tagger) before the batch before is read
-            if pending is not None:
-                yield from read_batch(pending)
-            pending = item
-        if pending is not None:
-            yield from read_batch(pending)
+            item = parse_batch(batch)  # parsed (and handed to the tagger) before the batches before are read
+            if ahead and queue:
+                find_batch(queue[-1])  # its tags are done or nearly: the reader can start on it
+            while len(queue) >= (2 if ahead else 1):
+                yield from read_batch(queue.popleft())
+            queue.append(item)
+        if ahead and queue:
+            find_batch(queue[-1])
+        while queue:
+            yield from read_batch(queue.popleft())
     finally:
         if worker is not None:
             worker.shutdown(wait=True, cancel_futures=True)
+
+
+def _reads_ahead() -> bool:
+    from .read import attribution_spans as S
+
+    return S.enabled() and S.available() and S.choice_model() is not None
+
+
+def _failed(exc: BaseException) -> Future:
+    f: Future = Future()
+    f.set_exception(exc)
+    return f
 
 
 def tag_document(parsed: Parsed) -> None:

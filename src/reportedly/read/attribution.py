@@ -159,14 +159,35 @@ def quote_kind(parsed: Parsed, content: list[tuple[int, int]], ix: R.Index) -> s
     return "indirect"
 
 
-def build(parsed: Parsed, report: Report) -> list[Attribution]:
-    text = report.text
+_FOUND, _READ = "attribution.found", "attribution.read"
+
+
+def found(parsed: Parsed) -> tuple[R.Index, list[R.Raw]]:
+    """The rules' attributions, refined: everything before the second reading."""
     if T.probs(parsed.doc) is None:
         T.annotate(parsed.doc, parsed.masked)  # a no-op without torch
     ix = R.Index(parsed.doc, parsed.masked)
     raws = R.find(parsed.doc, parsed.masked)
-    raws = F.refine(ix, raws)  # learned: cue extensions and CRF cue boundaries, a leading/trailing content piece
-    raws = S.second_reading(ix, raws)  # the cue-conditioned reader, where it and the rules disagree
+    return ix, F.refine(ix, raws)  # learned: cue extensions and CRF cue boundaries, a leading/trailing piece
+
+
+def find_ahead(parsed: Parsed) -> None:
+    """The rules' attributions found before the layer's turn, kept for it on ``parsed.ahead``."""
+    parsed.ahead[_FOUND] = found(parsed)
+
+
+def read_ahead(parsed: Parsed) -> None:
+    """The reader's pass over the attributions ``find_ahead`` kept (torch, which lets go of the GIL: the
+    pipeline runs it in its worker thread while the main thread parses)."""
+    ix, raws = parsed.ahead[_FOUND]
+    parsed.ahead[_READ] = S.readings_for(ix, raws)
+
+
+def build(parsed: Parsed, report: Report) -> list[Attribution]:
+    text = report.text
+    ix, raws = parsed.ahead.pop(_FOUND, None) or found(parsed)
+    # the cue-conditioned reader, where it and the rules disagree
+    raws = S.second_reading(ix, raws, read=parsed.ahead.pop(_READ, None))
     credit = _headline_credit(parsed)
     if credit is not None:
         raws.insert(0, credit)

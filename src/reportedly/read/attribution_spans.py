@@ -11,8 +11,9 @@ head, about 800 kB). Without torch, the wheel or the model, ``readings`` returns
 boundary choosers decide alone.
 
 The second reading is asked for (``REPORTEDLY_SECOND_READING=1``, ``reportedly analyze
---second-reading``): it reads every cue's window again, and runs after the rules, so it cannot hide
-behind the parse as the tagger does.
+--second-reading``): it reads every cue's window again, after the rules. One document at a time it
+adds its full cost; in a batch run the rules find a batch's cues one batch ahead and the worker thread
+reads them while the main thread parses (``pipeline.analyze_documents``), which hides a part of it.
 """
 from __future__ import annotations
 
@@ -308,17 +309,23 @@ def second_look(r) -> bool:
     return r.frame not in FIXED_FRAMES
 
 
-def second_reading(ix, raws, model: dict | None = None) -> list:
+def readings_for(ix, raws) -> list | None:
+    """The reader's readings of the raws the second reading may touch (``second_look``), in their order."""
+    return readings(ix, [r for r in raws if second_look(r)])
+
+
+def second_reading(ix, raws, model: dict | None = None, read: list | None = None) -> list:
     """Where the reader and the rules disagree on a raw's content or source, the learned choice between
     them (``models/attribution_spans_choice.json``) decides; a raw in which the choice sees no report is
-    dropped (a new list then, parent hints remapped). Without the switch, the reader or the choice: the
-    raws as they came."""
+    dropped (a new list then, parent hints remapped). ``read``: ``readings_for(ix, raws)`` done ahead.
+    Without the switch, the reader or the choice: the raws as they came."""
     if model is None:
         model = choice_model() if enabled() else None
     if not model or not raws:
         return raws
     picked = [k for k, r in enumerate(raws) if second_look(r)]
-    read = readings(ix, [raws[k] for k in picked])
+    if read is None:
+        read = readings(ix, [raws[k] for k in picked])
     if read is None:
         return raws
     from .attribution_refine import drop_dateline, keep_apart

@@ -120,6 +120,9 @@ class Parsed:
     doc: "Doc"
     meta: Meta
     removed: list[Removed] = field(default_factory=list)
+    # work a layer had done ahead of its turn (the pipeline overlaps it with the next batch's parse),
+    # by that layer's key; the layer takes it when it runs and computes it itself when it is absent
+    ahead: dict = field(default_factory=dict, repr=False)
 
     @property
     def published(self) -> dt.date | None:
