@@ -557,15 +557,19 @@ def train_refine(pairs) -> dict:
                      "research use) by scripts/train_attribution.py"}
 
 
-def with_oof(pairs):
+def with_oof(pairs, required: bool = True):
     """The pairs, each doc carrying the tagger's out-of-fold probabilities for it (what the tagger would
-    say of an article it was not trained on; scripts/train_attribution_tagger.py writes them)."""
+    say of an article it was not trained on; scripts/train_attribution_tagger.py writes them). Without
+    them: an exit, or (``required=False``) the pairs untagged, with a line saying so."""
     import numpy as np
 
     from reportedly.read import attribution_tagger as T
     from train_attribution_tagger import oof_path
 
     if not oof_path().exists():
+        if not required:
+            print(f"no tagger out-of-fold probabilities at {oof_path()}: the raws are read untagged")
+            return pairs
         sys.exit(f"{oof_path()} is missing: run scripts/train_attribution_tagger.py first")
     oof = np.load(oof_path())
     for k, (g, doc) in enumerate(pairs):

@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from train_attribution import CACHE, held_out_last, parsed_docs  # noqa: E402
+from train_attribution import CACHE, held_out_last, parsed_docs, with_oof  # noqa: E402
 from train_attribution_tagger import labels, train  # noqa: E402
 
 from reportedly.read import attribution_spans as S  # noqa: E402
@@ -85,22 +85,6 @@ def read_gold_cues(pairs, size: int) -> dict:
         src_ok += sorted(src) == sorted(a.source or ())
         con_ok += sorted(con) == sorted(a.content or ())
     return {"attributions": n, "source exact": src_ok / max(n, 1), "content exact": con_ok / max(n, 1)}
-
-
-def _with_oof(pairs):
-    """The tagger's out-of-fold probabilities on each train article (as at run time, where the tagger
-    never saw the article), when ``train_attribution_tagger.py`` has written them."""
-    from train_attribution_tagger import oof_path
-
-    from reportedly.read import attribution_tagger as T
-
-    if not oof_path().exists():
-        print(f"no tagger out-of-fold probabilities at {oof_path()}: the choice is fitted on untagged raws")
-        return pairs
-    oof = np.load(oof_path())
-    for k, (g, doc) in enumerate(pairs):
-        doc.user_data[T.KEY] = oof[f"t{k}"].astype(np.float32)
-    return pairs
 
 
 def choice_rows(held):
@@ -217,7 +201,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
-    pairs = _with_oof(parsed_docs("train"))
+    pairs = with_oof(parsed_docs("train"), required=False)
     if args.held_out:
         ordered = held_out_last(pairs)
         cut = int(len(ordered) * 0.85)
