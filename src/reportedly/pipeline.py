@@ -23,11 +23,21 @@ def _start(doc: Document) -> Report:
     )
 
 
+_LAYERS_RUN: set[str] = set()  # layers that have read a document in this process: their libraries are loaded
+
+
 def _read(report: Report, parsed: Parsed, layers: Sequence[str]) -> Report:
-    for name in layers:
-        with one_blas_thread():  # per layer: a layer may load another BLAS (scipy's) on first use
-            part = get_layer(name)(parsed, report)
-        report = report.model_copy(update=part)
+    # numpy's BLAS on one thread, looked up once a document (a lookup costs about 2 ms with torch loaded),
+    # and again around a layer's first run, which may load another BLAS (scipy's)
+    with one_blas_thread():
+        for name in layers:
+            if name in _LAYERS_RUN:
+                part = get_layer(name)(parsed, report)
+            else:
+                with one_blas_thread():
+                    part = get_layer(name)(parsed, report)
+                _LAYERS_RUN.add(name)
+            report = report.model_copy(update=part)
     return report
 
 
