@@ -149,3 +149,14 @@ def test_parse_cache_fingerprint_follows_the_tokenizer():
     assert fingerprint(spacy.blank("en")) == before
     nlp.tokenizer.add_special_case("Capt.", [{ORTH: "Capt."}])
     assert fingerprint(nlp) != before
+
+
+def test_markdown_says_when_an_attribution_has_no_content():
+    """A source and cue without words of theirs read as a line of its own, not as a blank after the colon."""
+    from reportedly.render.markdown import render_markdown
+
+    rep = analyze_document(Document(text="Asked about the bridge, the mayor explained.", format="text"))
+    bare = [a for a in rep.attributions if not a.content]
+    assert bare, "the fixture needs an attribution without content"
+    line = next(x for x in render_markdown(rep).splitlines() if x.startswith(f"- {bare[0].id} "))
+    assert line.endswith("(no content found)")

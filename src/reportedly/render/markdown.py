@@ -67,7 +67,8 @@ def render_markdown(report: Report) -> str:
             is_anaphoric(said) or any(c.start <= parent.cue.start < c.end for c in a.content))
         if points_back:  # "citing sources" for "(made) the statement": say what the statement is
             said = f"{said} = {content_text(parent)}"
-        lines.append(f"- {a.id} {who}{stance} ({a.kind}, \"{a.cue.text}\"): {_oneline(said)}")
+        # a source and its cue with no words of theirs found ("..., the mayor explained."): said so, not a blank
+        lines.append(f"- {a.id} {who}{stance} ({a.kind}, \"{a.cue.text}\"): {_oneline(said) or '(no content found)'}")
 
     if report.entities:
         lines += ["", f"## Entities ({len(report.entities)})", ""]
