@@ -137,6 +137,30 @@ def test_worker_processes_share_the_cores_with_torch():
     assert out.stdout.strip() == "1"
 
 
+def test_tagging_worker_takes_a_second_thread_only_in_float32(monkeypatch):
+    """In float32 the tagger is the slower of the two threads (the main one waits for it): it takes two
+    threads there, one in bf16; never more than the cores or a limit set for the process."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not T.available():
+        pytest.skip("torch is not installed")
+    import torch
+
+    def worker_sees() -> int:
+        with ThreadPoolExecutor(1, initializer=T.worker_threads) as ex:
+            return ex.submit(torch.get_num_threads).result()
+
+    monkeypatch.setattr(T, "_CAP", [])
+    monkeypatch.setenv(T.PRECISION, "fp32")
+    assert worker_sees() == min(2, os.cpu_count() or 1)
+    monkeypatch.setenv(T.PRECISION, "bf16")
+    assert worker_sees() == 1
+    monkeypatch.setattr(T, "_CAP", [1])  # worker processes sharing the cores (api._init_worker)
+    monkeypatch.setenv(T.PRECISION, "fp32")
+    assert worker_sees() == 1
+
+
 def test_precision_reads_the_switch(monkeypatch):
     monkeypatch.setenv(T.PRECISION, "fp32")
     assert T.precision() == "fp32"

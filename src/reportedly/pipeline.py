@@ -155,4 +155,4 @@ def _tagging_worker(layers: Sequence[str]):
 
     if "attributions" not in layers or (os.cpu_count() or 1) < 2 or not T.available():
         return None
-    return ThreadPoolExecutor(1, thread_name_prefix="reportedly-tagger", initializer=T.one_thread)
+    return ThreadPoolExecutor(1, thread_name_prefix="reportedly-tagger", initializer=T.worker_threads)

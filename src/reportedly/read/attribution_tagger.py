@@ -158,18 +158,31 @@ def adapted_encoder(z):
     return m
 
 
+_CAP: list[int] = []  # the limit a caller set for this process (worker processes sharing the cores)
+
+
 def limit_threads(n: int) -> None:
     """torch on at most ``n`` threads (when torch is here; a no-op otherwise)."""
     if not _torch_ok():
         return
     import torch
 
+    _CAP[:] = [min([n] + _CAP)]
     torch.set_num_threads(max(1, min(n, torch.get_num_threads())))
 
 
-def one_thread() -> None:
-    """torch on one thread in the calling thread (the tagging worker: the parse has the other core)."""
-    limit_threads(1)
+def worker_threads() -> None:
+    """torch's threads in the tagging worker (``pipeline.analyze_documents``), where the parse has the
+    other core: one in bf16, where the tagger is the faster of the two threads and hides behind the
+    parse; two in float32, where it is the slower one and the main thread waits for it (PolNeAR dev on
+    2 cores in float32, four alternating runs each: 29.3 s on average with one thread, 26.8 s with two).
+    Never more than a limit set for the process, nor than the cores."""
+    if not _torch_ok():
+        return
+    import torch
+
+    n = 2 if precision() == "fp32" else 1
+    torch.set_num_threads(max(1, min([n, os.cpu_count() or 1] + _CAP)))
 
 
 def available() -> bool:
