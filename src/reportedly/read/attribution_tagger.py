@@ -172,17 +172,16 @@ def limit_threads(n: int) -> None:
 
 
 def worker_threads() -> None:
-    """torch's threads in the tagging worker (``pipeline.analyze_documents``), where the parse has the
-    other core: one in bf16, where the tagger is the faster of the two threads and hides behind the
-    parse; two in float32, where it is the slower one and the main thread waits for it (PolNeAR dev on
-    2 cores in float32, four alternating runs each: 29.3 s on average with one thread, 26.8 s with two).
-    Never more than a limit set for the process, nor than the cores."""
+    """torch's threads in the tagging worker (``pipeline.analyze_documents``): two, never more than the
+    cores or a limit set for the process. Where the worker is the slower thread, the main one would
+    wait for it; where it is not, the second thread costs nothing (PolNeAR dev on 2 cores, alternating
+    runs, one thread -> two: float32 29.3 -> 26.8 s, four runs each; the second reading in bf16
+    37.8 -> 33.0 s; the default in bf16 23.9 -> 23.9 s, three runs each)."""
     if not _torch_ok():
         return
     import torch
 
-    n = 2 if precision() == "fp32" else 1
-    torch.set_num_threads(max(1, min([n, os.cpu_count() or 1] + _CAP)))
+    torch.set_num_threads(max(1, min([2, os.cpu_count() or 1] + _CAP)))
 
 
 def available() -> bool:
