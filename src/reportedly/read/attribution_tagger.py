@@ -176,7 +176,7 @@ def worker_threads() -> None:
     cores or a limit set for the process. Where the worker is the slower thread, the main one would
     wait for it; where it is not, the second thread costs nothing (PolNeAR dev on 2 cores, alternating
     runs, one thread -> two: float32 29.3 -> 26.8 s, four runs each; the second reading in bf16
-    37.8 -> 33.0 s; the default in bf16 23.9 -> 23.9 s, three runs each)."""
+    37.8 -> 33.0 s, two runs each; the default in bf16 24.0 -> 23.9 s, three runs each)."""
     if not _torch_ok():
         return
     import torch
