@@ -325,7 +325,7 @@ def second_reading(ix, raws, model: dict | None = None, read: list | None = None
         return raws
     picked = [k for k, r in enumerate(raws) if second_look(r)]
     if read is None:
-        read = readings(ix, [raws[k] for k in picked])
+        read = readings_for(ix, raws)
     if read is None:
         return raws
     from .attribution_refine import drop_dateline, keep_apart
