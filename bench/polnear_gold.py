@@ -70,15 +70,21 @@ def read_ann(path: Path) -> list[GoldAttr]:
     return out
 
 
+def annotation_files(split: str, root: Path = ROOT) -> dict[str, list[Path]]:
+    """Article name -> its .ann files, sorted by file name (the first is the bench's gold)."""
+    anns = defaultdict(list)
+    for p in sorted((root / split / "attributions").glob("*.ann")):
+        anns[p.stem.rsplit("_", 1)[0]].append(p)
+    return anns
+
+
 def load_split(split: str) -> list[GoldDoc]:
     base = ROOT / split
     meta = {}
     with open(ROOT / "metadata.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             meta[row["filename"]] = row
-    anns = defaultdict(list)
-    for p in sorted((base / "attributions").glob("*.ann")):
-        anns[p.stem.rsplit("_", 1)[0]].append(p)
+    anns = annotation_files(split)
     docs = []
     for t in sorted((base / "text").glob("*.txt")):
         name = t.stem
@@ -124,3 +130,55 @@ def gold_sets(doc: GoldDoc, role: str) -> set:
         if v:
             out.add(v)
     return out
+
+
+ROLES = ("source", "cue", "content")
+
+
+def annotator_agreement(split: str, root: Path = ROOT) -> tuple[int, dict]:
+    """How well a second human does our task: on the articles with several annotators (and a text), every
+    other annotator's spans scored as predictions against the first annotator's (the bench's gold), with
+    ``score_sets``, pooled. Returns (articles, {role: score_sets result plus "interval": the exact F1's
+    95% interval, the articles resampled})."""
+    per_doc = {r: [] for r in ROLES}  # per article: (exact matches, predicted, gold) over its other annotators
+    pred = {r: [] for r in ROLES}
+    gold = {r: [] for r in ROLES}
+    for name, paths in sorted(annotation_files(split, root).items()):
+        if len(paths) < 2 or not (root / split / "text" / f"{name}.txt").exists():
+            continue
+        first = GoldDoc(name, "", read_ann(paths[0]))
+        others = [GoldDoc(name, "", read_ann(p)) for p in paths[1:]]
+        for r in ROLES:
+            G = gold_sets(first, r)
+            Ps = [gold_sets(o, r) for o in others]
+            gold[r] += [G] * len(Ps)
+            pred[r] += Ps
+            per_doc[r].append(tuple(map(sum, zip(*[(len(P & G), len(P), len(G)) for P in Ps]))))
+    out = {}
+    for r in ROLES:
+        out[r] = score_sets(pred[r], gold[r])
+        out[r]["interval"] = _bootstrap(per_doc[r])
+    return len(per_doc["cue"]), out
+
+
+def bootstrap_f1(pred: list[set], gold: list[set], draws: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of the exact F1 over documents resampled with replacement."""
+    return _bootstrap([(len(P & G), len(P), len(G)) for P, G in zip(pred, gold)], draws, seed)
+
+
+def _bootstrap(per: list[tuple[int, int, int]], draws: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of F1 = 2 tp / (predicted + gold), the (tp, predicted, gold) rows resampled."""
+    import random
+
+    if not per:
+        return 0.0, 0.0
+    rng = random.Random(seed)
+    fs = []
+    for _ in range(draws):
+        tp = np_ = ng = 0
+        for _ in per:
+            a, b, c = per[rng.randrange(len(per))]
+            tp, np_, ng = tp + a, np_ + b, ng + c
+        fs.append(2 * tp / (np_ + ng) if np_ + ng else 0.0)
+    fs.sort()
+    return fs[int(0.025 * draws)], fs[min(draws - 1, int(0.975 * draws))]

@@ -1,0 +1,59 @@
+"""The PolNeAR measure's helpers in bench/polnear_gold.py, on brat files written here."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from polnear_gold import annotator_agreement, bootstrap_f1  # noqa: E402
+
+TEXT = "Smith said taxes rose. Jones denied it."
+
+
+def _ann(*attrs) -> str:
+    """brat lines for (source, cue, content) offset pairs."""
+    lines, k = [], 0
+    for n, (src, cue, con) in enumerate(attrs, 1):
+        ids = []
+        for label, (s, e) in (("Source", src), ("Cue", cue), ("Content", con)):
+            k += 1
+            lines.append(f"T{k}\t{label} {s} {e}\t{TEXT[s:e]}")
+            ids.append(f"{label}:T{k}")
+        lines.append(f"E{n}\tAttribution:T{k - 1} " + " ".join(ids))
+    return "\n".join(lines) + "\n"
+
+
+SMITH = ((0, 5), (6, 10), (11, 21))
+JONES = ((23, 28), (29, 35), (36, 38))
+
+
+def _write(root: Path, name: str, files: dict[str, str], text: bool = True) -> None:
+    (root / "dev" / "attributions").mkdir(parents=True, exist_ok=True)
+    (root / "dev" / "text").mkdir(parents=True, exist_ok=True)
+    if text:
+        (root / "dev" / "text" / f"{name}.txt").write_text(TEXT, encoding="utf-8")
+    for who, body in files.items():
+        (root / "dev" / "attributions" / f"{name}_{who}.ann").write_text(body, encoding="utf-8")
+
+
+def test_a_second_annotator_is_scored_against_the_first_by_file_name(tmp_path):
+    # the first annotator (by file name) reads both attributions; the second only Smith's, with a shorter cue
+    _write(tmp_path, "a", {"0aaa": _ann(SMITH, JONES), "9zzz": _ann((SMITH[0], (6, 9), SMITH[2]))})
+    _write(tmp_path, "single", {"0aaa": _ann(SMITH)})  # one annotator: not an agreement article
+    _write(tmp_path, "no-text", {"0aaa": _ann(SMITH), "1bbb": _ann(JONES)}, text=False)
+    n, sc = annotator_agreement("dev", root=tmp_path)
+    assert n == 1
+    assert sc["source"]["exact"] == (1.0, 0.5, 2 / 3)  # Smith matched, Jones missed
+    assert sc["content"]["exact"][2] == 2 / 3
+    assert sc["cue"]["exact"][2] == 0.0 and sc["cue"]["overlap"][2] == 2 / 3
+    assert sc["cue"]["n_gold"] == 2 and sc["cue"]["n_pred"] == 1
+
+
+def test_bootstrap_interval_brackets_the_f1_and_is_a_point_when_every_document_agrees():
+    gold = [{((0, 5),), ((6, 9),)} for _ in range(20)]
+    assert bootstrap_f1(gold, gold) == (1.0, 1.0)
+    half = [g if i % 2 else set() for i, g in enumerate(gold)]
+    lo, hi = bootstrap_f1(half, gold)
+    f1 = 2 * 20 / (20 + 40)
+    assert lo < f1 < hi and 0.0 < lo and hi < 1.0
