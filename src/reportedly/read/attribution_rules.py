@@ -415,8 +415,24 @@ THRESHOLD = 0.5
 AGENT_OF_PARTICIPLE = True
 
 
+def _stolen_subject(tok):
+    """The main clause's subject that the parser hung on a parenthetical cue ("Voters, Clinton suggested,
+    don't have to ...": "Voters" as a second subject of "suggested"), or None."""
+    if tok.dep_ != "parataxis" or tok.head.i <= tok.i:
+        return None
+    subs = [c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i]
+    if len(subs) < 2:
+        return None
+    first, last = subs[0], subs[-1]
+    between = tok.doc[max(w.i for w in first.subtree) + 1:min(w.i for w in last.subtree)]
+    return first if any(w.text == "," for w in between) else None
+
+
 def _subject(tok, depth: int = 0):
+    stolen = _stolen_subject(tok) if depth == 0 else None
     for c in tok.children:
+        if stolen is not None and c.i == stolen.i:
+            continue
         if c.dep_ in ("nsubj", "csubj") or depth and c.dep_ == "nsubjpass":
             return c  # a governing passive's subject is the doer below it: "she was suspended after slamming ..."
     for c in tok.children:
@@ -589,8 +605,11 @@ def verb_frame(ix: Index, tok):
         c.dep_ in ("dobj", "xcomp", "mark", "ccomp") for c in tok.children
     ):
         # "The adjustment, they concluded, never happened": what is said runs around the cue
-        lo = min(w.i for w in tok.subtree if not w.is_punct)
-        hi = max(w.i for w in tok.subtree if not w.is_punct)
+        stolen = _stolen_subject(tok)
+        skip = {w.i for w in stolen.subtree} if stolen is not None else set()
+        own = [w for w in tok.subtree if not w.is_punct and w.i not in skip]
+        lo = min(w.i for w in own)
+        hi = max(w.i for w in own)
         doc = tok.doc
         if lo > sent.start and hi + 1 < sent.end and doc[lo - 1].text == "," and doc[hi + 1].text == ",":
             left = content_span(ix, [w for w in sent if w.i < lo - 1], clip)
