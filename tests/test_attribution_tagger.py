@@ -185,3 +185,32 @@ def test_bf16_reads_as_float32_does(nlp, monkeypatch):
     assert p16.dtype == np.float32 and p16.shape == p32.shape
     assert (p16.argmax(-1) == p32.argmax(-1)).mean() >= 0.97
     assert np.abs(p16 - p32).max() < 0.2
+
+
+@needs_tagger
+@pytest.mark.parametrize("prec", ["fp32", "bf16"])
+def test_the_traced_encoder_reads_as_the_modules_do(prec, monkeypatch):
+    """The TorchScript graph gives the module-by-module forward's states, for batches of another size and
+    length than the one it was traced on, padded or not, with or without token types."""
+    import torch
+
+    enc = T.load()[0]
+    monkeypatch.setenv(T.PRECISION, prec)
+    ids = torch.randint(1000, 20000, (3, 41))
+    mask = torch.ones_like(ids)
+    mask[1, 17:] = 0
+    types = torch.zeros_like(ids)
+    types[:, 4:7] = 1
+    for inputs in ({"input_ids": ids, "attention_mask": mask},
+                   {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
+                   {"input_ids": ids[:1, :9], "attention_mask": mask[:1, :9]}):
+        monkeypatch.delenv(T.EAGER, raising=False)
+        traced = T.hidden_states(enc, **inputs)
+        assert T._graph(enc, tuple(sorted(inputs)), prec) is not None
+        monkeypatch.setenv(T.EAGER, "1")
+        assert T._graph(enc, tuple(sorted(inputs)), prec) is None
+        eager = T.hidden_states(enc, **inputs)
+        real = inputs["attention_mask"].bool()
+        assert torch.allclose(traced[real], eager[real], atol=1e-4)
+    assert not torch.allclose(T.hidden_states(enc, input_ids=ids, attention_mask=mask, token_type_ids=types),
+                              T.hidden_states(enc, input_ids=ids, attention_mask=mask), atol=1e-2)

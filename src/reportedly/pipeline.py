@@ -60,6 +60,9 @@ def analyze_document(doc: Document, layers: Sequence[str] = DEFAULT_LAYERS) -> R
     return _read(report, parse(report.text, report.removed, report.meta), layers)
 
 
+_SLACK = 0
+
+
 def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_LAYERS, batch_size: int = 8):
     """Reports for many documents, parsing them in batches with ``nlp.pipe``; yields in input order.
 
@@ -118,7 +121,7 @@ def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_
             item = parse_batch(batch)  # parsed (and handed to the tagger) before the batches before are read
             if ahead and queue:
                 find_batch(queue[-1])  # its tags are done or nearly: the reader can start on it
-            while len(queue) >= (2 if ahead else 1):
+            while len(queue) >= (2 if ahead else 1) + _SLACK:
                 yield from read_batch(queue.popleft())
             queue.append(item)
         if ahead and queue:
