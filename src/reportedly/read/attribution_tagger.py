@@ -254,7 +254,7 @@ def _trace(enc, names: tuple[str, ...], prec: str):
         def forward(self, *args):
             return self.inner(**dict(zip(names, args))).last_hidden_state
 
-    # a padded batch, so that the graph keeps the attention mask (with none padded, the model may drop it)
+    # a padded batch: the graph then holds the masked path, whatever shortcut the model takes for unpadded input
     sample = {"input_ids": torch.tensor([[101, 2000, 2001, 2002, 102], [101, 2003, 102, 0, 0]]),
               "attention_mask": torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]),
               "token_type_ids": torch.tensor([[0, 1, 1, 0, 0], [0, 1, 0, 0, 0]])}
