@@ -72,9 +72,9 @@ def analyze_documents(docs: Iterable[Document], layers: Sequence[str] = DEFAULT_
     The attribution tagger (torch) runs in a worker thread: it tags a batch while this thread parses
     the next ones (``SPARE_BATCHES``) and reads the ones before (torch releases the GIL while it
     computes, spaCy's parse keeps one core), so on two cores the tagger hides behind the parse instead
-    of adding to it. With the
-    second reading, a batch's attributions are found one batch ahead of its reading, and the worker
-    runs the span reader over them while this thread parses and reads the batches around it."""
+    of adding to it. With the second reading, a batch's attributions are found one batch ahead of its
+    reading, and the worker runs the span reader over them while this thread parses and reads the
+    batches around it."""
     nlp = load_nlp()
     worker = _tagging_worker(layers)
     ahead = worker is not None and _reads_ahead()
