@@ -255,15 +255,15 @@ def main(argv=None) -> int:
         "",
         "Best published (as given in issue 3): BERT, sentence level; ours is document level, a harder setting.",
         "",
+        (f"The `reportedly` rows ran with the contextual tagger (`read/attribution_tagger.py`: {T.layers()} MiniLM "
+         "layers with adapters, torch installed); the rows \"without the tagger\" are the same analysis without it, "
+         "as an install without torch runs it." if tagged else
+         "The contextual tagger did not run (torch or the MiniLM wheel is missing): rules and light models only."),
+        "",
         "95% intervals of the `reportedly` row's exact F1, the articles resampled with replacement (1000 draws): "
         + "; ".join(f"{r} {lo:.3f}-{hi:.3f}" for r in ROLES for lo, hi in [bootstrap_f1(ours[r], G[r])]) + ".",
         "",
     ] + _annotator_lines(args.split, golds, ours) + _agreement_lines() + [
-        "",
-        (f"The `reportedly` row ran with the contextual tagger (`read/attribution_tagger.py`: {T.layers()} MiniLM "
-         "layers with adapters, torch installed); the row below it is the same analysis without it, as an install "
-         "without torch runs it." if tagged else
-         "The contextual tagger did not run (torch or the MiniLM wheel is missing): rules and light models only."),
         "",
         "## Speed (same process, same texts, one after the other)",
         "",
