@@ -198,6 +198,15 @@ def main(argv=None) -> int:
             t_fp32 = time.perf_counter() - t0
         finally:
             del os.environ[T.PRECISION]
+    t_eager = None
+    if tagged:  # float32 with the encoders run module by module, untraced: what the traced graphs save
+        os.environ.update({T.PRECISION: "fp32", T.EAGER: "1"})
+        try:
+            t0 = time.perf_counter()
+            list(analyze_documents(_docs(golds), batch_size=8))
+            t_eager = time.perf_counter() - t0
+        finally:
+            del os.environ[T.PRECISION], os.environ[T.EAGER]
     if tagged:  # the same analysis without the contextual tagger: what an install without torch gets
         os.environ["REPORTEDLY_NO_TAGGER"] = "1"
         T.load.cache_clear()
@@ -276,13 +285,17 @@ def main(argv=None) -> int:
          if t_inline else []) + (
         [f"| `analyze_documents` in float32 (`REPORTEDLY_TORCH_PRECISION=fp32`) | {t_fp32:.2f} | {nchars / t_fp32:,.0f} |"]
         if t_fp32 else []) + (
+        [f"| `analyze_documents` in float32, encoders untraced (`REPORTEDLY_TORCH_EAGER=1`) | {t_eager:.2f} | "
+         f"{nchars / t_eager:,.0f} |"] if t_eager else []) + (
         [f"| `analyze_documents` without the tagger | {t_plain:.2f} | {nchars / t_plain:,.0f} |"] if t_plain else []) + (
         [f"| `analyze_documents` with the second reading | {t_second:.2f} | {nchars / t_second:,.0f} |"] if t_second else []) + [
         "",
         f"Throughput of the whole analysis relative to bare spaCy: **{ratio:.2f}x** (bar >= 0.5x, aim 0.8x).",
     ] + ([f"The encoders multiplied in {T.precision()} (`REPORTEDLY_TORCH_PRECISION=auto`: bf16 where the CPU has "
           "native bf16 instructions, as this one " + ("does" if T.native_bf16() else "does not") + ")" +
-          (f"; in float32 throughout, as on a CPU without them: {t_bare / t_fp32:.2f}x." if t_fp32 else ".")]
+          (f"; in float32 throughout, as on a CPU without them: {t_bare / t_fp32:.2f}x." if t_fp32 else ".") +
+          (f" The encoders run as traced TorchScript graphs; in float32 run module by module instead, "
+           f"{t_bare / t_eager:.2f}x." if t_eager else "")]
          if tagged else []) + ([f"The tagger runs in a worker thread beside the parse (`pipeline.analyze_documents`); inline, as on one "
           f"core: {t_bare / t_inline:.2f}x."] if t_inline else []) + (
         [f"Without the tagger (`REPORTEDLY_NO_TAGGER=1`, or no torch): {t_bare / t_plain:.2f}x."] if t_plain else []) + (

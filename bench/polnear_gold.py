@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
+ROLES = ("source", "cue", "content")
 
 
 @dataclass
@@ -131,8 +132,6 @@ def gold_sets(doc: GoldDoc, role: str) -> set:
             out.add(v)
     return out
 
-
-ROLES = ("source", "cue", "content")
 
 
 def annotator_agreement(split: str, root: Path = ROOT) -> tuple[int, dict]:
