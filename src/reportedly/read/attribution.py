@@ -11,6 +11,7 @@ kind, the kind of quotation and the stance.
 from __future__ import annotations
 
 import re
+import weakref
 
 from ..model import Attribution, Cue, Report, Source, Span
 from . import attribution_refine as F
@@ -66,6 +67,18 @@ _ENT_KIND = {"PERSON": "person", "ORG": "organization", "OUTLET": "outlet", "GPE
              "NORP": "unnamed"}
 
 
+_ENTITY_LABELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _entity_labels(doc) -> list[tuple[int, int, str]]:
+    """The parse's named entities as (start char, end char, label), built once per document:
+    ``doc.ents`` makes every span anew on each read, and sources are many."""
+    got = _ENTITY_LABELS.get(doc)
+    if got is None:
+        got = _ENTITY_LABELS[doc] = [(en.start_char, en.end_char, en.label_) for en in doc.ents]
+    return got
+
+
 def source_kind(parsed: Parsed, raw: R.Raw, report: Report, entity) -> str:
     s, e = raw.source
     text = report.text[s:e]
@@ -83,10 +96,10 @@ def source_kind(parsed: Parsed, raw: R.Raw, report: Report, entity) -> str:
     head = span.root
     hl = head.lemma_.lower()
     has_propn = any(t.pos_ == "PROPN" for t in span)
-    ents = [en for en in doc.ents if en.start_char < e and s < en.end_char]
+    ents = [(label, a, b) for a, b, label in _entity_labels(doc) if a < e and s < b]
     if (_generic(words) or (not has_propn and hl in R.UNNAMED_HEADS)) and head.pos_ != "PRON":
         return "unnamed"
-    if has_propn and (words & R.OUTLET_WORDS) and not any(en.label_ == "PERSON" for en in ents):
+    if has_propn and (words & R.OUTLET_WORDS) and not any(label == "PERSON" for label, _, _ in ents):
         return "outlet"
     if entity is not None and entity.type in _ENT_KIND:
         return _ENT_KIND[entity.type]
@@ -97,7 +110,7 @@ def source_kind(parsed: Parsed, raw: R.Raw, report: Report, entity) -> str:
     if _generic(words):
         return "unnamed"
     if ents or has_propn:
-        labels = {en.label_ for en in ents}
+        labels = {label for label, _, _ in ents}
         if (words & R.OUTLET_WORDS) and ("ORG" in labels or has_propn) and "PERSON" not in labels:
             return "outlet"
         if "PERSON" in labels and head.ent_type_ in ("PERSON", ""):

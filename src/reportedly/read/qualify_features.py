@@ -119,6 +119,19 @@ def _bucket(n: int) -> str:
     return "1" if n <= 1 else "2" if n == 2 else "3" if n <= 4 else "5"
 
 
+class DenseFeatures(dict):
+    """A word's real-valued features (name -> value), one object shared by every token of the word.
+    Hashed by identity, so that a reader of the model (``crf.ChainMarginals``) can weigh it once."""
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+
 class WordClusters:
     """Word -> (fine, coarse) cluster ids: the nearest of k-means centroids (fitted by the training
     script) to the word's WordLlama embedding (the wordllama package's bundled weights)."""
@@ -167,7 +180,7 @@ class WordClusters:
         own = [f"x{k}" for k in range(self.proj.shape[1])]
         prev = [f"-1x{k}" for k in range(NEIGHBOUR_DIMS)]
         nxt = [f"1x{k}" for k in range(NEIGHBOUR_DIMS)]
-        return {w: (a, b, dict(zip(own, v)), dict(zip(prev, v)), dict(zip(nxt, v)))
+        return {w: (a, b, DenseFeatures(zip(own, v)), DenseFeatures(zip(prev, v)), DenseFeatures(zip(nxt, v)))
                 for w, a, b, v in zip(words, f, c, V)}
 
 
@@ -274,13 +287,8 @@ def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> 
             if 0 < i < n - 1:
                 f.append("pp=" + pos[i - 1] + "_" + pos[i + 1])
             f.extend(sflags)
-            if dense:
-                item = dict.fromkeys(f, 1.0)
-                for x in dense:
-                    item.update(x)
-                feats.append(item)
-            else:
-                feats.append(f)
+            f.extend(dense)  # the word's own dicts, shared by its tokens (``crf_item`` merges them)
+            feats.append(f)
         out.append((toks, feats))
     return out
 
@@ -290,12 +298,14 @@ def crf_item(feats: list | dict) -> list | dict:
     name -> value when real-valued features are among them."""
     if isinstance(feats, dict):
         return feats
-    dense = [x for x in feats if isinstance(x, dict)]
-    if not dense:
+    if all(type(x) is str for x in feats):
         return feats
-    d = dict.fromkeys((x for x in feats if isinstance(x, str)), 1.0)
-    for x in dense:
-        d.update(x)
+    d: dict = {}
+    for x in feats:  # in the list's order, as the model's attributes were first seen in training
+        if type(x) is str:
+            d.setdefault(x, 1.0)
+        else:
+            d.update(x)
     return d
 
 

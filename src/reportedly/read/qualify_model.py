@@ -97,8 +97,20 @@ def load_clusters() -> WordClusters | None:
         return None
 
 
-def token_probs(tagger, seqs) -> list[list[float]]:
-    """P(token is inside a propaganda span) for every token of every sequence."""
+@functools.lru_cache(maxsize=None)
+def load_marginals(path: str | None = None):
+    """The numpy reader of the shipped model's weights (``read.crf``), or None (then crfsuite reads)."""
+    from .crf import load
+
+    return load(path or str(_model_dir() / MODEL_FILE))
+
+
+def token_probs(tagger, seqs, marginals=None) -> list[list[float]]:
+    """P(token is inside a propaganda span) for every token of every sequence; from ``marginals``
+    (a ``crf.ChainMarginals`` of the same model) when given, else from crfsuite itself."""
+    if marginals is not None and "O" in marginals.labels:
+        o = marginals.labels.index("O")
+        return [(1.0 - m[:, o]).tolist() for m in marginals.marginals([feats for _, feats in seqs])] if seqs else []
     out = []
     labels = set(tagger.labels())
     for _, feats in seqs:
@@ -160,5 +172,5 @@ def propaganda_spans(doc: "Doc", text: str) -> list[tuple[int, int, float]]:
     scorer = load_sentence_scorer()
     if scorer is not None:
         add_sentence_scores(seqs, [scorer.score(toks) for toks, _ in seqs])
-    probs = token_probs(tagger, seqs)
+    probs = token_probs(tagger, seqs, load_marginals())
     return decode(text, seqs, probs, cfg["threshold"], cfg["bridge"], cfg["min_chars"])
