@@ -350,22 +350,28 @@ def token_features(ix, raws) -> list[list[str]]:
     for i, h in enumerate(head):
         if h != i and dep[i] in _KID_DEPS:
             kids[h].append(dep[i])
-    out = []
-    for i in range(n):
-        h = head[i]
-        f = ["b", "w=" + low[i], "l=" + lem[i], "p=" + tags[i], "d=" + dep[i],
-             "hl=" + lem[h], "hd=" + dep[h], "hp=" + pos[h], "r=" + rule.get(i, "O"),
-             "hr=" + rule.get(h, "O"), "q=%d" % (ix.quote_at(idx[i]) is not None), "pd=%s|%s" % (pos[i], dep[i]),
-             "nk=" + "|".join(sorted(kids[i]))]
-        for o in (-2, -1, 1, 2):
-            j = i + o
-            if 0 <= j < n:
-                f += ["%d:w=%s" % (o, low[j]), "%d:p=%s" % (o, tags[j]), "%d:r=%s" % (o, rule.get(j, "O"))]
-            else:
-                f.append("%d:pad" % o)
-        if trows is not None:
-            f += trows[i]
-        out.append(f)
+    # column by column (a list comprehension each), then zipped into rows: the features of a token
+    # in the order the model was trained on
+    rl = [rule.get(i, "O") for i in range(n)]
+    quoted = [ix.quote_at(c) is not None for c in idx]
+    cols = [["b"] * n, ["w=" + x for x in low], ["l=" + x for x in lem], ["p=" + x for x in tags],
+            ["d=" + x for x in dep], ["hl=" + lem[h] for h in head], ["hd=" + dep[h] for h in head],
+            ["hp=" + pos[h] for h in head], ["r=" + x for x in rl], ["hr=" + rl[h] for h in head],
+            ["q=1" if q else "q=0" for q in quoted], [f"pd={a}|{b}" for a, b in zip(pos, dep)],
+            ["nk=" + "|".join(sorted(k)) for k in kids]]
+    for o in (-2, -1, 1, 2):
+        for name, col in (("w", low), ("p", tags), ("r", rl)):
+            pre = "%d:%s=" % (o, name)
+            cols.append([pre + col[i + o] if 0 <= i + o < n else None for i in range(n)])
+    out = [list(row) for row in zip(*cols)]
+    for i in {*range(min(2, n)), *range(max(n - 2, 0), n)}:  # a missing neighbour is one pad feature
+        f = out[i][:13]
+        for k, o in enumerate((-2, -1, 1, 2)):
+            f += ["%d:pad" % o] if not 0 <= i + o < n else out[i][13 + 3 * k:16 + 3 * k]
+        out[i] = f
+    if trows is not None:
+        for f, extra in zip(out, trows):
+            f += extra
     return out
 
 

@@ -395,10 +395,10 @@ def crf_rows(doc) -> list[list[str]] | None:
     for o in (-1, 1):
         for k, suffix in ((0, ""), (1, "B")):
             vals = b[:, 0, k].tolist()
-            col = [None] * n
-            for i in range(n):
-                j = i + o
-                if 0 <= j < n:
-                    col[i] = f"{o}tcu{suffix}={vals[j]}"
-            cols.append(col)
-    return [[c[i] for c in cols if c[i] is not None] for i in range(n)]
+            pre = f"{o}tcu{suffix}="
+            shifted = vals[1:] + [None] if o == 1 else [None] + vals[:-1]
+            cols.append([None if v is None else pre + str(v) for v in shifted])
+    rows = [list(r) for r in zip(*cols)]
+    for i in {0, n - 1} if n else ():  # a neighbour past either end has no feature
+        rows[i] = [v for v in rows[i] if v is not None]
+    return rows
