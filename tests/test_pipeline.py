@@ -160,3 +160,41 @@ def test_markdown_says_when_an_attribution_has_no_content():
     assert bare, "the fixture needs an attribution without content"
     line = next(x for x in render_markdown(rep).splitlines() if x.startswith(f"- {bare[0].id} "))
     assert line.endswith("(no content found)")
+
+
+def test_the_blas_lookup_is_kept_until_the_process_loads_a_shared_object(monkeypatch):
+    """Finding the BLAS libraries costs milliseconds a document; it is redone only when the count of
+    loaded shared objects moves (a library loaded without a Python import is still found)."""
+    __import__("pytest").importorskip("threadpoolctl")
+    from reportedly.read import threads
+
+    counts = iter([100, 100, 101, 101, None, None])
+    made = []
+    import threadpoolctl
+
+    class Counting(threadpoolctl.ThreadpoolController):
+        def __init__(self):
+            made.append(1)
+            super().__init__()
+
+    monkeypatch.setattr(threadpoolctl, "ThreadpoolController", Counting)
+    monkeypatch.setattr(threads, "_loaded_objects", lambda: next(counts))
+    monkeypatch.setattr(threads, "_cached", None)
+    for expected in (1, 1, 2, 2, 3, 4):  # same count: kept; a new count: made again; no count: each time
+        with threads.one_blas_thread():
+            pass
+        assert len(made) == expected
+
+
+def test_loading_a_shared_object_moves_the_count():
+    import subprocess
+    import sys
+
+    code = ("from reportedly.read.threads import _loaded_objects as n; a = n(); import _decimal, _sqlite3, _ssl; "
+            "b = n(); print(a, b)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    if sys.platform.startswith("linux"):
+        a, b = map(int, out.stdout.split())
+        assert 0 < a < b
+    else:
+        assert out.stdout.split() == ["None", "None"]

@@ -121,7 +121,7 @@ def _bucket(n: int) -> str:
 
 class DenseFeatures(dict):
     """A word's real-valued features (name -> value), one object shared by every token of the word.
-    Hashed by identity, so that a reader of the model (``crf.ChainMarginals``) can weigh it once."""
+    Hashed by identity, so that a reader of the model (``crf.ChainCRF``) can weigh it once."""
 
     __hash__ = object.__hash__
 
