@@ -229,3 +229,24 @@ def test_cataphora_and_subject_parallelism():
     )
     assert _who(r, "He joked") == "Lindsey Graham"
     assert _who(r, "her speech") == "Nancy Pelosi"
+
+
+def test_trie_pattern_matches_as_the_alternation_sorted_by_length():
+    """The lexicon's names compile to a trie; it must find what the plain alternation finds."""
+    import random
+    import re
+
+    from reportedly.read.entities import trie_pattern
+
+    rng = random.Random(3)
+    words = ["New York", "New York Times", "New Yorker", "News", "Newsweek", "Times", "The Hill", "Hill",
+             "C.N.N.", "A+B (radio)", "Ab", "Abc Def"]
+    words += ["".join(rng.choice("abN ") for _ in range(rng.randint(1, 6))).strip() or "x" for _ in range(60)]
+    text = " ".join(rng.choice(words + ["the", "new", "NEW YORK times", "hill.", "abc", "b"]) for _ in range(3000))
+    for fold, flags in ((False, 0), (True, re.I)):
+        plain = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                           + r")(?![\w])", flags)
+        trie = re.compile(r"(?<![\w])" + trie_pattern(words, fold=fold) + r"(?![\w])", flags)
+        want = [m.span() for m in plain.finditer(text)]
+        assert len(want) > 100
+        assert [m.span() for m in trie.finditer(text)] == want

@@ -15,6 +15,7 @@ databases), so the scores agree with crfsuite's to rounding. Tests compare both 
 from __future__ import annotations
 
 import struct
+from itertools import repeat
 from pathlib import Path
 from typing import Sequence
 
@@ -69,22 +70,19 @@ class ChainCRF:
         self._known: dict = dict(self.rows)
         self._table = self.state
 
-    def _rows_of(self, flat: list) -> list[int]:
+    def _rows_of(self, flat: list) -> np.ndarray:
         """The weight row of each feature: a name's own row (0 when the model does not know it), or
         for a dict of name -> value hashed by identity (a word's dense features) a row of its summed
         weights, made the first time it is seen. What is new is remembered, so a word's features cost
         one dict lookup each after the first document."""
+        if len(self._known) > 1_000_000:  # a long run's vocabulary: start over rather than grow
+            self._reset()
         known = self._known
-        got = list(map(known.get, flat))
-        if None in got:
-            if len(known) > 1_000_000:  # a long run's vocabulary: start over rather than grow
-                self._reset()
-                known = self._known
-                got = list(map(known.get, flat))
+        got = np.fromiter(map(known.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        missing = np.flatnonzero(got < 0).tolist()
+        if missing:
             added = []
-            for k, r in enumerate(got):
-                if r is not None:
-                    continue
+            for k in missing:
                 f = flat[k]
                 r = known.get(f)
                 if r is None:

@@ -134,11 +134,34 @@ def _norm(text: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _lexicon_regex() -> tuple[re.Pattern, re.Pattern]:
-    gaz = sorted(lex.gazetteer(), key=len, reverse=True)
-    gaz_re = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(g) for g in gaz) + r")(?![\w])")
-    outs = sorted((o for o in lex.outlets() if o not in lex.AMBIGUOUS_OUTLETS), key=len, reverse=True)
-    out_re = re.compile(r"(?<![\w])(?:the\s+)?(?:" + "|".join(re.escape(o) for o in outs) + r")(?![\w])", re.I)
+    gaz_re = re.compile(r"(?<![\w.])" + trie_pattern(lex.gazetteer()) + r"(?![\w])")
+    outs = (o for o in lex.outlets() if o not in lex.AMBIGUOUS_OUTLETS)
+    out_re = re.compile(r"(?<![\w])(?:the\s+)?" + trie_pattern(outs, fold=True) + r"(?![\w])", re.I)
     return gaz_re, out_re
+
+
+def trie_pattern(words, fold: bool = False) -> str:
+    """One regex group matching any of ``words`` (``fold``: compared in lower case, for re.I), with
+    shared prefixes merged. An alternation of a few hundred names is tried name by name at every
+    position of the text; the trie reads each character once. A longer name is tried before the
+    name it extends, so the match is the longest that fits, as with an alternation sorted by length."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in (w.lower() if fold else w):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: the longer ones first, then the end
+            return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+        return body
+
+    return "(?:" + walk(root) + ")"
 
 
 def _arg_verb(tok):
