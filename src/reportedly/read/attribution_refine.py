@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from .attribution_tagger import bucket as _bucket
@@ -50,7 +51,7 @@ def refine_model(variant: str = "") -> dict | None:
 
 def _score(w: dict, bias: float, feats: list[str]) -> float:
     import math
-    z = bias + sum(w.get(f, 0.0) for f in feats)
+    z = bias + sum(map(w.get, feats, repeat(0.0)))  # map: the same sum in the same order, without a frame a name
     return 1.0 / (1.0 + math.exp(-z))
 
 

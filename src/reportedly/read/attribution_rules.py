@@ -15,6 +15,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import repeat
 
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import variant as tagger_variant
@@ -200,7 +201,7 @@ def model_score(model: dict, feats: list[str], dense=None) -> float:
     import math
 
     w = model["w"]
-    z = model["bias"] + sum(w.get(x, 0.0) for x in feats)
+    z = model["bias"] + sum(map(w.get, feats, repeat(0.0)))
     if dense is not None and model.get("dense_w") is not None:
         if "_dense" not in model:  # weights over the scaled vector, folded once into one array
             import numpy as np
