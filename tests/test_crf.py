@@ -96,3 +96,34 @@ def test_the_shipped_propaganda_model_reads_as_crfsuite_reads_it():
     assert [len(s) for s in fast] == [len(s) for s in slow] and sum(map(len, fast)) > 20
     for a, b in zip(slow, fast):
         np.testing.assert_allclose(b, a, atol=1e-9)
+
+
+def test_plain_dicts_are_refused_and_crfsuite_reads_them_instead(trained):
+    """Dense features must be hashed by identity to be weighed once; a plain dict is refused, and the
+    propaganda tagger then asks crfsuite."""
+    from reportedly.read import qualify_model as qm
+
+    path, tagger, seqs = trained
+    model = crf.load(path)
+    plain = [[[dict(f) if isinstance(f, dict) else f for f in item] for item in s] for s in seqs if s]
+    assert any(type(f) is dict for s in plain for item in s for f in item)
+    with pytest.raises(TypeError):
+        model.marginals(plain)
+    got = qm.token_probs(tagger, [(None, s) for s in plain], model)
+    o = model.labels.index("O")
+    want = [(1.0 - _crfsuite_marginals(tagger, s, model.labels)[:, o]) for s in plain]
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, atol=1e-9)
+
+
+def test_threads_reading_at_once_get_what_one_thread_gets(trained):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path, _, seqs = trained
+    alone = crf.load(path).marginals(seqs)
+    shared = crf.load(path)
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: shared.marginals(seqs), range(8)))
+    for run in runs:
+        for a, b in zip(run, alone):
+            np.testing.assert_allclose(a, b, atol=1e-12)

@@ -15,6 +15,7 @@ databases), so the scores agree with crfsuite's to rounding. Tests compare both 
 from __future__ import annotations
 
 import struct
+import threading
 from itertools import repeat
 from pathlib import Path
 from typing import Sequence
@@ -64,6 +65,7 @@ class ChainCRF:
                 trans[src, dst] = w
         self.state = state
         self.trans = trans
+        self._lock = threading.Lock()  # the rows of what is new are added under it (a web server reads in threads)
         self._reset()
 
     def _reset(self) -> None:
@@ -100,15 +102,18 @@ class ChainCRF:
 
     def emissions(self, items: Sequence[Sequence]) -> np.ndarray:
         """(tokens, labels) state scores. An item is a token's features: names (value 1), and dicts
-        of name -> value hashed by identity (``qualify_features.DenseFeatures``)."""
+        of name -> value hashed by identity (``qualify_features.DenseFeatures``; a plain dict, which
+        cannot be hashed, raises TypeError)."""
         n_labels = len(self.labels)
         lengths = [len(x) for x in items]
         flat = [f for x in items for f in x]
         if not flat:
             return np.zeros((len(items), n_labels))
-        rows = self._rows_of(flat)  # first: it may add rows to the table
+        with self._lock:
+            rows = self._rows_of(flat)
+            table = self._table  # after: the call may have added rows
         starts = np.minimum(np.cumsum([0] + lengths[:-1]), len(flat) - 1)
-        em = np.add.reduceat(self._table[rows], starts, axis=0)
+        em = np.add.reduceat(table[rows], starts, axis=0)
         em[np.asarray(lengths) == 0] = 0.0  # reduceat gives an empty group the next row
         return em
 

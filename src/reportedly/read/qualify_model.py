@@ -110,7 +110,10 @@ def token_probs(tagger, seqs, marginals=None) -> list[list[float]]:
     (a ``crf.ChainMarginals`` of the same model) when given, else from crfsuite itself."""
     if marginals is not None and "O" in marginals.labels:
         o = marginals.labels.index("O")
-        return [(1.0 - m[:, o]).tolist() for m in marginals.marginals([feats for _, feats in seqs])] if seqs else []
+        try:
+            return [(1.0 - m[:, o]).tolist() for m in marginals.marginals([feats for _, feats in seqs])] if seqs else []
+        except TypeError:  # dense features in plain dicts, not ``DenseFeatures``: crfsuite reads them
+            pass
     out = []
     labels = set(tagger.labels())
     for _, feats in seqs:
