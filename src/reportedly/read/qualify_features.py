@@ -184,8 +184,10 @@ class WordClusters:
                 for w, a, b, v in zip(words, f, c, V)}
 
 
-def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None) -> list[tuple[list["Token"], list[list[str]]]]:
-    """[(tokens, features per token)] one per sentence of ``doc`` (``text`` is the report text).
+def sequences(doc: "Doc", text: str, clusters: "WordClusters | None" = None
+              ) -> list[tuple[list["Token"], list[list["str | DenseFeatures"]]]]:
+    """[(tokens, features per token)] one per sentence of ``doc`` (``text`` is the report text). A token's
+    features are names, then its word's ``DenseFeatures`` (``crf_item`` makes crfsuite's item of them).
     Each token attribute is read once into a per-document column: this runs over every token of every
     article, and a spaCy attribute costs a call each time it is read."""
     val = valence()

@@ -107,7 +107,7 @@ def load_marginals(path: str | None = None):
 
 def token_probs(tagger, seqs, marginals=None) -> list[list[float]]:
     """P(token is inside a propaganda span) for every token of every sequence; from ``marginals``
-    (a ``crf.ChainMarginals`` of the same model) when given, else from crfsuite itself."""
+    (a ``crf.ChainCRF`` of the same model) when given, else from crfsuite itself."""
     if marginals is not None and "O" in marginals.labels:
         o = marginals.labels.index("O")
         try:
