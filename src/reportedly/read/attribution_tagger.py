@@ -371,14 +371,28 @@ _SHORT = tuple(r[:2] for r in ROLES)
 
 def features(doc, i: int, prefix: str = "t", roles: tuple[int, ...] = (0, 1, 2)) -> list[str]:
     """Bucketed tagger probabilities of token i (in span, begins span) as sparse features; [] without them."""
-    b = _buckets(doc)
+    b = _bucket_lists(doc)
     if b is None or not (0 <= i < len(b)):
         return []
     out = []
+    row = b[i]
     for r in roles:
-        out.append(f"{prefix}{_SHORT[r]}={b[i, r, 0]}")
-        out.append(f"{prefix}{_SHORT[r]}B={b[i, r, 1]}")
+        out.append(f"{prefix}{_SHORT[r]}={row[r][0]}")
+        out.append(f"{prefix}{_SHORT[r]}B={row[r][1]}")
     return out
+
+
+def _bucket_lists(doc) -> list | None:
+    """``_buckets`` as nested Python lists, once a document: a numpy scalar costs a microsecond to index
+    and to format, and the boundary choosers ask for features of tens of thousands of tokens."""
+    b = _buckets(doc)
+    if b is None:
+        return None
+    got = doc.user_data.get(KEY + ".bucket_lists")
+    if got is None or got[0] is not b:
+        got = (b, b.tolist())
+        doc.user_data[KEY + ".bucket_lists"] = got
+    return got[1]
 
 
 def crf_rows(doc) -> list[list[str]] | None:
