@@ -27,8 +27,8 @@ _LAYERS_RUN: set[str] = set()  # layers that have read a document in this proces
 
 
 def _read(report: Report, parsed: Parsed, layers: Sequence[str]) -> Report:
-    # numpy's BLAS on one thread, looked up once a document (a lookup costs about 2 ms with torch loaded),
-    # and again around a layer's first run, which may load another BLAS (scipy's)
+    # numpy's BLAS on one thread, set once a document and again around a layer's first run, which may load
+    # another BLAS (scipy's); the libraries are looked up anew only when a shared object was loaded since
     with one_blas_thread():
         for name in layers:
             if name in _LAYERS_RUN:
