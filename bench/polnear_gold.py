@@ -133,7 +133,6 @@ def gold_sets(doc: GoldDoc, role: str) -> set:
     return out
 
 
-
 def annotator_agreement(split: str, root: Path = ROOT) -> tuple[int, dict]:
     """How well a second human does our task: on the articles with several annotators (and a text), every
     other annotator's spans scored as predictions against the first annotator's (the bench's gold), with

@@ -363,13 +363,11 @@ def token_features(ix, raws) -> list[list[str]]:
     for o in (-2, -1, 1, 2):
         for name, col in (("w", low), ("p", tags), ("r", rl)):
             pre = "%d:%s=" % (o, name)
-            cols.append([pre + col[i + o] if 0 <= i + o < n else None for i in range(n)])
+            gone = "%d:pad" % o if name == "w" else None  # a missing neighbour is one pad feature
+            cols.append([pre + col[i + o] if 0 <= i + o < n else gone for i in range(n)])
     out = [list(row) for row in zip(*cols)]
-    for i in {*range(min(2, n)), *range(max(n - 2, 0), n)}:  # a missing neighbour is one pad feature
-        f = out[i][:13]
-        for k, o in enumerate((-2, -1, 1, 2)):
-            f += ["%d:pad" % o] if not 0 <= i + o < n else out[i][13 + 3 * k:16 + 3 * k]
-        out[i] = f
+    for i in {*range(min(2, n)), *range(max(n - 2, 0), n)}:
+        out[i] = [v for v in out[i] if v is not None]
     if trows is not None:
         for f, extra in zip(out, trows):
             f += extra
