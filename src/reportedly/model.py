@@ -18,6 +18,7 @@ Stance = Literal["assert", "deny", "confirm", "admit", "hedge", "other"]
 TimeType = Literal["DATE", "TIME", "DURATION", "SET"]
 HedgeKind = Literal["reported", "conditional", "hedge", "negated"]
 EditorialKind = Literal["opinion", "loaded-label", "scare-label", "evaluative"]
+TimelineRole = Literal["said", "reported", "narrated"]
 EntityType = Literal["PERSON", "ORG", "OUTLET", "GPE", "LOC", "NORP", "PRODUCT", "EVENT", "OTHER"]
 
 
@@ -103,7 +104,14 @@ class TimelineEntry(BaseModel):
     value: str = Field(description="TIMEX3 value the entry is placed at")
     time: str = Field(description="id of the time expression")
     what: Span = Field(description="the clause or sentence that happens at that time")
-    attribution: Optional[str] = None
+    attribution: Optional[str] = Field(None, description="the attribution made at that time (role `said`) or "
+                                       "that reports what happened then (role `reported`)")
+    role: TimelineRole = Field("narrated", description="addition: `said` when the attribution was made at that "
+                               "time (\"Kahl said on Tuesday\"), `reported` when what it reports happened then, "
+                               "`narrated` when the outlet tells it in its own voice")
+    relation: Optional[Literal["before", "after"]] = Field(
+        None, description="addition: the time has no value of its own and lies before or after `value`, its "
+        "anchor's (\"a week later\")")
 
 
 class Report(BaseModel):

@@ -167,3 +167,72 @@ def to_date(value: Optional[str]) -> Optional[dt.date]:
         except ValueError:
             return None
     return None
+
+
+# parts of the day (TIMEX3 ``TMO`` and the like) as hours, to place them within their day
+_DAY_PARTS = {"MO": (6, 12), "MI": (11, 13), "AF": (12, 18), "EV": (18, 21), "NI": (21, 24), "DT": (9, 17)}
+_SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}  # winter runs into the next year
+_ISO_TIME = re.compile(r"^T(?P<h>[0-2]\d)(?::(?P<mi>[0-5]\d))?")
+_DECADE = re.compile(r"^(?P<d>\d{3})$")
+_CENTURY = re.compile(r"^(?P<c>\d{2})$")
+
+
+def _month_end(y: int, m: int) -> dt.datetime:
+    y2, m2 = add_months(y, m, 1)
+    return dt.datetime(y2, m2, 1)
+
+
+def interval(value: Optional[str]) -> Optional[tuple[dt.datetime, dt.datetime]]:
+    """The stretch of time a TIMEX3 value names, as [start, end): a year, a month, an ISO week, a season,
+    a part of a day, a clock time (one minute). None for values that name no stretch of the calendar
+    (``PRESENT_REF``, ``P3Y``, ``XXXX-09``) or that are malformed."""
+    if not value:
+        return None
+    try:
+        dm = _DECADE.match(value)
+        if dm:
+            y = int(dm["d"]) * 10
+            return dt.datetime(y, 1, 1), dt.datetime(y + 10, 1, 1)
+        cm = _CENTURY.match(value)
+        if cm:
+            y = int(cm["c"]) * 100
+            return dt.datetime(max(y, 1), 1, 1), dt.datetime(y + 100, 1, 1)
+        m = _RE.match(value)
+        if not m:
+            return None
+        y = int(m["y"])
+        if y < 1:
+            return None
+        if m["d"]:
+            day0 = dt.datetime(y, int(m["m"]), int(m["d"]))
+            t = m["t"]
+            if not t:
+                return day0, day0 + dt.timedelta(days=1)
+            part = _DAY_PARTS.get(t[1:3]) if len(t) == 3 else None
+            if part:
+                return day0 + dt.timedelta(hours=part[0]), day0 + dt.timedelta(hours=part[1])
+            tm = _ISO_TIME.match(t)
+            if not tm:
+                return day0, day0 + dt.timedelta(days=1)
+            start = day0 + dt.timedelta(hours=int(tm["h"]), minutes=int(tm["mi"] or 0))
+            return start, start + (dt.timedelta(minutes=1) if tm["mi"] else dt.timedelta(hours=1))
+        if m["m"]:
+            mon = int(m["m"])
+            return dt.datetime(y, mon, 1), _month_end(y, mon)
+        if m["w"]:
+            monday = dt.datetime.combine(dt.date.fromisocalendar(y, int(m["w"]), 1), dt.time())
+            if m["we"]:
+                return monday + dt.timedelta(days=5), monday + dt.timedelta(days=7)
+            return monday, monday + dt.timedelta(days=7)
+        if m["q"]:
+            first = 3 * (int(m["q"]) - 1) + 1
+            return dt.datetime(y, first, 1), _month_end(*add_months(y, first, 2))
+        if m["h"]:
+            first = 1 if m["h"] == "1" else 7
+            return dt.datetime(y, first, 1), _month_end(*add_months(y, first, 5))
+        if m["s"]:
+            a, b = _SEASON_MONTHS[m["s"]]
+            return dt.datetime(y, a, 1), _month_end(*add_months(y, a, b - a))
+        return dt.datetime(y, 1, 1), dt.datetime(y + 1, 1, 1)
+    except (ValueError, OverflowError):
+        return None

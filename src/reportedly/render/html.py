@@ -8,7 +8,7 @@ import functools
 from pathlib import Path
 
 from ..model import Report
-from .chains import chain, content_text
+from .chains import chain, content_text, timeline_role, timeline_when
 from .graph import provenance_svg
 
 
@@ -61,5 +61,6 @@ def render_html(reports: list[Report]) -> str:
             "segments": segments(r),
             "graph": provenance_svg(r),
             "chains": [(a, " ← ".join(chain(r, a.id)), content_text(a)) for a in r.attributions],
+            "timeline": [(e, timeline_when(r, e), timeline_role(e).strip(" []")) for e in r.timeline],
         })
     return _env().get_template("report.html").render(views=views)

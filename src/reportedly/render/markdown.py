@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..model import Report
 from ..ledger.claims import is_anaphoric
-from .chains import chain, content_text
+from .chains import chain, content_text, timeline_role, timeline_when
 
 LEGEND = "Marks in the article: **bold** = the outlet's editorial language, _italic_ = hedged or conditional, ~~struck~~ = cut as furniture."
 
@@ -89,8 +89,7 @@ def render_markdown(report: Report) -> str:
         if report.timeline:
             lines += ["", "Timeline:", ""]
             for e in report.timeline:
-                who = f" [{e.attribution}]" if e.attribution else ""
-                lines.append(f"- **{e.value}**{who} {_oneline(e.what.text, 160)}")
+                lines.append(f"- **{timeline_when(report, e)}**{timeline_role(e)} {_oneline(e.what.text, 160)}")
 
     if report.hedges or report.editorial:
         lines += ["", "## Framing", ""]
