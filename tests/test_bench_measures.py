@@ -1,4 +1,4 @@
-"""The PolNeAR measure's helpers in bench/polnear_gold.py, on brat files written here."""
+"""The measures' helpers in bench/: PolNeAR's (polnear_gold.py) on brat files and TimeBank's links (timebank.py) on TimeML written here."""
 from __future__ import annotations
 
 import sys
@@ -57,3 +57,38 @@ def test_bootstrap_interval_brackets_the_f1_and_is_a_point_when_every_document_a
     lo, hi = bootstrap_f1(half, gold)
     f1 = 2 * 20 / (20 + 40)
     assert lo < f1 < hi and 0.0 < lo and hi < 1.0
+
+
+TIMEML = """<?xml version="1.0" ?>
+<TimeML>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-03-04" functionInDocument="CREATION_TIME">1998-03-04</TIMEX3></DCT>
+<TEXT>
+Police <EVENT eid="e1" class="REPORTING">said</EVENT> <TIMEX3 tid="t1" type="DATE" value="1998-03-03">Tuesday</TIMEX3> they <EVENT eid="e2" class="OCCURRENCE">arrested</EVENT> him in <TIMEX3 tid="t2" type="DATE" value="1997">1997</TIMEX3>. The port <EVENT eid="e3" class="OCCURRENCE">closed</EVENT> in <TIMEX3 tid="t3" type="DATE" value="1996">1996</TIMEX3>.
+</TEXT>
+<MAKEINSTANCE eventID="e1" eiid="ei1" tense="PAST"/>
+<MAKEINSTANCE eventID="e2" eiid="ei2" tense="PAST"/>
+<MAKEINSTANCE eventID="e3" eiid="ei3" tense="PAST"/>
+<TLINK lid="l1" relType="IS_INCLUDED" eventInstanceID="ei1" relatedToTime="t1"/>
+<TLINK lid="l2" relType="IS_INCLUDED" timeID="t2" relatedToEventInstance="ei2"/>
+<TLINK lid="l3" relType="IS_INCLUDED" eventInstanceID="ei3" relatedToTime="t3"/>
+<TLINK lid="l4" relType="BEFORE" eventInstanceID="ei2" relatedToTime="t1"/>
+<SLINK lid="l5" relType="EVIDENTIAL" eventInstanceID="ei1" subordinatedEventInstance="ei2"/>
+</TimeML>
+"""
+
+
+def test_timebank_roles_come_from_its_links(tmp_path):
+    """A time TLINKed onto a reporting event dates the saying; one TLINKed onto what an EVIDENTIAL SLINK
+    subordinates to it dates what is reported; a BEFORE link or an unreported event gives no role."""
+    import timebank
+
+    path = tmp_path / "doc.tml"
+    path.write_text(TIMEML, encoding="utf-8")
+    d = timebank.load(str(path))
+    roles = timebank.gold_roles(d)
+    assert set(roles) == {"t1", "t2"}
+    (said, event), (reported, reporter) = roles["t1"], roles["t2"]
+    text = d["text"]
+    assert said == "said" and text[event["start"]:event["end"]] == "said"
+    assert reported == "reported" and text[reporter["start"]:reporter["end"]] == "said"
+    assert [text[g["start"]:g["end"]] for g in d["gold"]] == ["Tuesday", "1997", "1996"]

@@ -118,3 +118,19 @@ def test_seed_timeline_places_a_week_later_after_the_aspen_speech(seed_analyzed)
     assert after.relation == "after" and after.value == "2022-09" and after.what.text.startswith("A week later")
     starts = [interval(e.value)[0] for e in tl]
     assert starts == sorted(starts)
+
+
+@pytest.mark.parametrize("sentence, time_text, role", [
+    # the parser may hang the time on the reported verb; beside the cue it dates the saying
+    ("Tanzanian police said on Tuesday they had arrested 14 men.", "Tuesday", "said"),
+    ("The Times said in an editorial on Monday that the law was wrong.", "Monday", "said"),
+    ("The mayor said last month's flood had cost the port dearly.", "last month", "reported"),
+    ("The mayor said the port had lost money in 2019.", "2019", "reported"),
+])
+def test_a_time_dates_the_saying_or_what_is_said(sentence, time_text, role):
+    report = _report("Port news - Port Gazette\n\n" + sentence + "\n", "2024-01-17")
+    entry = next(e for e in report.timeline if any(t.id == e.time and t.text.startswith(time_text)
+                                                     for t in report.times))
+    assert entry.role == role
+    cue = next(a for a in report.attributions if a.id == entry.attribution).cue.text
+    assert cue.startswith("said")

@@ -18,12 +18,14 @@ import re
 
 from ..model import Report, Span, TimelineEntry
 from .nlp import Parsed, trimmed
+from .attribution_rules import CUE_NOUNS, MEDIUM_NOUNS, STATEMENT_NOUNS
 from .registry import layer
 from .times_values import interval
 
 _AFTER = re.compile(r"\b(?:later|after|afterwards?|following|next|subsequent(?:ly)?|since)\b", re.I)
 _BEFORE = re.compile(r"\b(?:earlier|before|previous(?:ly)?|prior|preceding|ago)\b", re.I)
 _RELATION_RANK = {"before": -1, None: 0, "after": 1}
+_BESIDE = re.compile(r"\s*(?:(?:on|in|at|during|early|late|earlier|later)\s+)?", re.I)
 
 
 def _relation(text: str) -> str | None:
@@ -61,6 +63,28 @@ def _governor(tok):
     return tok
 
 
+# nouns of saying a time may hang on and still date the saying ("said in an editorial on Monday", "a
+# statement today by", "in its Friday issue", "yesterday's announcement")
+_SAYING_NOUNS = MEDIUM_NOUNS | STATEMENT_NOUNS | CUE_NOUNS | {
+    "issue", "edition", "broadcast", "briefing", "conference", "appearance", "address", "remarks", "testimony",
+    "hearing", "debate", "session", "meeting", "news", "show", "program", "article", "story", "op-ed"}
+
+
+def _adverbial(tok, verb, span) -> bool:
+    """Whether a time (``span``, its root ``tok``) says when ``verb`` happened: hung on it directly ("said
+    Tuesday"), through prepositions and adverbs ("in September ... spoke", "up until Thursday"), or through a
+    noun of saying ("said in an editorial on Monday"); not through another noun ("reported a third-quarter
+    loss": the loss's time)."""
+    while tok.i != verb.i:
+        inside = span.start <= tok.i < span.end
+        if not inside and tok.pos_ not in ("ADP", "ADV", "PART") and tok.lemma_.lower() not in _SAYING_NOUNS:
+            return False
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
+
+
 def _same_clause(v, cue_tok) -> bool:
     """Whether a time governed by verb ``v`` modifies the cue: the same verb, or verbs coordinated
     ("spoke on stage and said"), or the cue's noun or participle under that verb ("in a statement")."""
@@ -74,6 +98,18 @@ def _sentence(parsed: Parsed, start: int):
     return next((s for s in parsed.doc.sents if s.start_char <= start < s.end_char), None)
 
 
+def _in_frame(a, t, sent) -> bool:
+    """Whether time ``t`` sits in attribution ``a``'s frame, between its source or cue and the content that
+    follows ("police said on Tuesday they had arrested", "Clinton told reporters Wednesday."), where the
+    parser may hang it on the reported verb instead."""
+    if any(c.start < t.end and t.start < c.end for c in a.content):
+        return False
+    start = min(a.cue.start, a.source.start) if a.source else a.cue.start
+    after = [c.start for c in a.content if c.start >= a.cue.end]
+    end = min(after) if after else sent.end_char
+    return start <= t.start and t.end <= end
+
+
 def _place(parsed: Parsed, report: Report, t, sent):
     """(role, attribution id, the span the entry shows) for time expression ``t`` in sentence ``sent``."""
     doc = parsed.doc
@@ -85,18 +121,40 @@ def _place(parsed: Parsed, report: Report, t, sent):
     holders.sort(key=lambda h: h[0])
     inner = holders[0] if holders else None
     span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    said = []  # (how sure, distance, attribution): the attributions the time may date
     if span is not None and len(span):
         verb = _governor(span.root)
+        adverbial = _adverbial(span.root, verb, span)
+        # "said last month's discovery", "reported third-quarter earnings": the time of a noun, not of the cue
+        modifier = span.root.dep_ in ("poss", "compound", "amod", "nmod", "nummod") or \
+            parsed.text[t.end:t.end + 2] in ("'s", "\u2019s")
         for a in report.attributions:
             if not (sent.start_char <= a.cue.start < sent.end_char):
+                continue
+            cue = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
+            if cue is None or not len(cue):
+                continue
+            near = abs(a.cue.start - t.start)
+            if not modifier and ((t.start >= a.cue.end and _BESIDE.fullmatch(parsed.text[a.cue.end:t.start])) or
+                                 (a.cue.start >= t.end and _BESIDE.fullmatch(parsed.text[t.end:a.cue.start]))):
+                said.append((-1, near, a))  # "said Tuesday", "said on Tuesday", "Tuesday said": whatever the parse
+                continue
+            if adverbial and verb.i == _governor(cue.root).i:
+                # the time hangs on the cue verb itself ("said today conditions were worse"): when it was
+                # said, even where the content's span runs over it
+                said.append((0, near, a))
                 continue
             if any(c.start <= t.start < c.end for c in a.content):
                 continue  # inside what it says, not when it was said
             if inner is not None and not (inner[2].start <= a.cue.start < inner[2].end):
                 continue  # the cue must sit in the same reported stretch as the time
-            cue = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand")
-            if cue is not None and len(cue) and _same_clause(verb, cue.root):
-                return "said", a.id, Span.of(parsed.text, *trimmed(parsed, sent.start_char, sent.end_char))
+            if adverbial and _same_clause(verb, cue.root):
+                said.append((1, near, a))
+            elif _in_frame(a, t, sent):
+                said.append((2, near, a))
+    if said:
+        a = min(said, key=lambda x: x[:2])[2]
+        return "said", a.id, Span.of(parsed.text, *trimmed(parsed, sent.start_char, sent.end_char))
     if inner is not None:
         _, a, c = inner
         return "reported", a.id, Span.of(parsed.text, *trimmed(parsed, c.start, c.end))
