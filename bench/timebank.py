@@ -147,6 +147,53 @@ def roles_text(per_doc: list[dict], splits) -> str:
     return "\n".join(lines) + "\n"
 
 
+def corpus() -> list[dict]:
+    return [load(p) for p in sorted(glob.glob(str(DATA / "*" / "*.tml")))]
+
+
+def score(pairs) -> dict:
+    """pairs: list of (gold list, predicted list), each item a dict with start, end, type, value."""
+    n_g = n_p = 0
+    rel_p = rel_g = strict_p = strict_g = 0
+    val_ok = type_ok = matched = 0
+    for gold, pred in pairs:
+        n_g += len(gold)
+        n_p += len(pred)
+        rel_p += sum(any(p["start"] < g["end"] and g["start"] < p["end"] for g in gold) for p in pred)
+        rel_g += sum(any(p["start"] < g["end"] and g["start"] < p["end"] for p in pred) for g in gold)
+        spans = {(g["start"], g["end"]) for g in gold}
+        strict = sum((p["start"], p["end"]) in spans for p in pred)
+        strict_p += strict
+        strict_g += strict
+        # one-to-one matching by largest overlap for the attributes
+        used = set()
+        for g in gold:
+            best, bo = None, 0
+            for i, p in enumerate(pred):
+                if i in used:
+                    continue
+                o = min(p["end"], g["end"]) - max(p["start"], g["start"])
+                if o > bo:
+                    best, bo = i, o
+            if best is None:
+                continue
+            used.add(best)
+            matched += 1
+            p = pred[best]
+            val_ok += p["value"] is not None and p["value"] == g["value"]
+            type_ok += p["type"] == g["type"]
+
+    def f(p, r):
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    rp, rr = rel_p / max(n_p, 1), rel_g / max(n_g, 1)
+    sp, sr = strict_p / max(n_p, 1), strict_g / max(n_g, 1)
+    vp, vr = val_ok / max(n_p, 1), val_ok / max(n_g, 1)
+    return dict(gold=n_g, pred=n_p, relaxed_P=rp, relaxed_R=rr, relaxed_F1=f(rp, rr), strict_P=sp, strict_R=sr,
+                strict_F1=f(sp, sr), value_P=vp, value_R=vr, value_F1=f(vp, vr),
+                type_acc=type_ok / max(matched, 1))
+
+
 def run_ours(docs, parsed=None):
     from reportedly.read.times import find_times
 
