@@ -85,6 +85,10 @@ class TimeExpr(Span):
     value: Optional[str] = None
     anchor: Optional[str] = Field(None, description="id of the time expression this one is relative to")
     note: Optional[str] = Field(None, description="addition: why the value is open, where it is")
+    mod: Optional[Literal["BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"]] = Field(
+        None, description="addition: TIMEX3's mod, for a time anchored to a known event: the side of `value` it lies on")
+    event: Optional[str] = Field(None, description="addition: the known event the time is anchored to "
+                                 "(\"before Russia's full-scale invasion of Ukraine\"); `value` is its date")
 
 
 class Hedge(Span):

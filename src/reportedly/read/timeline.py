@@ -25,6 +25,8 @@ from .times_values import interval
 _AFTER = re.compile(r"\b(?:later|after|afterwards?|following|next|subsequent(?:ly)?|since)\b", re.I)
 _BEFORE = re.compile(r"\b(?:earlier|before|previous(?:ly)?|prior|preceding|ago)\b", re.I)
 _RELATION_RANK = {"before": -1, None: 0, "after": 1}
+# a time anchored to a known event ("before the full-scale invasion") lies on this side of the event's date
+_MOD_RELATION = {"BEFORE": "before", "ON_OR_BEFORE": "before", "AFTER": "after", "ON_OR_AFTER": "after"}
 _BESIDE = re.compile(r"\s*(?:(?:on|in|at|during|early|late|earlier|later)\s+)?", re.I)
 
 
@@ -47,7 +49,7 @@ def _placed(report: Report):
             continue
         stretch = interval(t.value)
         if stretch is not None:
-            yield t, t.value, None, stretch
+            yield t, t.value, _MOD_RELATION.get(t.mod), stretch
             continue
         anchor = by_id.get(t.anchor) if t.value is None and t.anchor else None
         relation = _relation(t.text) if anchor is not None else None

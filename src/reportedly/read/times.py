@@ -15,6 +15,7 @@ from typing import Callable, Optional
 from ..model import Report, TimeExpr
 from . import times_direction as td
 from . import times_values as tv
+from .times_events import find_event_times
 from .nlp import Parsed
 from .registry import layer
 
@@ -2093,6 +2094,24 @@ _SECOND_DAY = re.compile(r"(?:\s+(?:and|or|&|to|through)\s+|\s*[-–]\s*)(?P<day
 @layer("times")
 def read_times(parsed: Parsed, report: Report) -> dict:
     times = find_times(parsed.masked, parsed.published, doc=parsed.doc)
+    times = with_event_times(times, find_event_times(parsed.masked, parsed.published))
     text = report.text
     out = [t.model_copy(update={"text": text[t.start:t.end]}) for t in times]
     return {"times": out}
+
+
+def with_event_times(times: list[TimeExpr], events) -> list[TimeExpr]:
+    """The TIMEX3 times and the times anchored to known events (``times_events``) in text order, numbered
+    anew. An event's phrase outranks a TIMEX3 time inside it ("since the September 11 attacks" is 2001's,
+    not this year's September 11); a time anchored to a dropped one keeps its note, not the anchor."""
+    if not events:
+        return times
+    kept = [t for t in times if not any(e.start < t.end and t.start < e.end for e in events)]
+    merged = sorted(kept + [TimeExpr(id="", start=e.start, end=e.end, text="", type="DATE", value=e.value,
+                                     mod=e.mod, event=e.event) for e in events], key=lambda t: t.start)
+    new_id = {t.id: f"T{i + 1}" for i, t in enumerate(merged) if t.id}
+    out = []
+    for i, t in enumerate(merged):
+        anchor = new_id.get(t.anchor) if t.anchor else None
+        out.append(t.model_copy(update={"id": f"T{i + 1}", "anchor": anchor}))
+    return out

@@ -85,6 +85,8 @@ def render_markdown(report: Report) -> str:
         for t in report.times:
             anchor = f", after {t.anchor}" if t.anchor else ""
             note = f" ({t.note})" if t.note else ""
+            if t.event:
+                note = f" ({t.mod}: the date of {t.event})"
             lines.append(f"- {t.id} \"{t.text}\" -> {t.type} {t.value or '?'}{anchor}{note}")
         if report.timeline:
             lines += ["", "Timeline:", ""]
