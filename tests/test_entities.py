@@ -250,3 +250,11 @@ def test_trie_pattern_matches_as_the_alternation_sorted_by_length():
         want = [m.span() for m in plain.finditer(text)]
         assert len(want) > 100
         assert [m.span() for m in trie.finditer(text)] == want
+
+
+def test_an_outlet_name_that_runs_on_into_a_longer_name_is_not_that_outlet():
+    """"Time" is an outlet, but "Time Out" (cut by the parser to "Time") is another name."""
+    cut = _report("Sign up to receive emails from Time Out about news, events and offers.")
+    assert not any(e.type == "OUTLET" and e.name == "Time" for e in cut.entities)
+    cited = _report("The senator spoke to Time, the weekly magazine, on Monday.")
+    assert any(e.type == "OUTLET" and e.name == "Time" for e in cited.entities)

@@ -140,6 +140,12 @@ def _lexicon_regex() -> tuple[re.Pattern, re.Pattern]:
     return gaz_re, out_re
 
 
+def _name_goes_on(doc, i1: int, key: str) -> bool:
+    """Whether an outlet's name that is also a word ("Time", "Fortune", "Slate") runs on into a longer name
+    the parser cut ("Time Out", "Fortune Brands"): then it is not that outlet."""
+    return key in lex.AMBIGUOUS_OUTLETS and i1 < len(doc) and doc[i1].is_title and not doc[i1].is_sent_start
+
+
 def trie_pattern(words, fold: bool = False) -> str:
     """One regex group matching any of ``words`` (``fold``: compared in lower case, for re.I), with
     shared prefixes merged. An alternation of a few hundred names is tried name by name at every
@@ -265,7 +271,8 @@ def _name_mentions(doc, meta) -> list[Mention]:
         src = "spacy"
         if outlet_key and key == outlet_key:
             label, src = "OUTLET", "meta"
-        elif key in outlets and label != "PERSON" or (key in outlets and i1 - i0 == 1 and label == "PERSON"):
+        elif (key in outlets and label != "PERSON" or (key in outlets and i1 - i0 == 1 and label == "PERSON")) \
+                and not _name_goes_on(doc, i1, key):
             label, src = "OUTLET", "outlet"
         elif txt in gaz and not (label == "PERSON" and i1 - i0 > 1):
             label, src = gaz[txt], "gaz"
