@@ -2,23 +2,28 @@
 in the order of the calendar.
 
 Each dated time expression places the words around it:
-- ``said``: the time modifies an attribution's cue ("Kahl said on Tuesday", "In September, Musk spoke on
-  stage and said"): the attribution was made then, and the entry is its sentence;
+- ``said``: the time dates an attribution's cue: beside it ("said on Tuesday", "Tuesday said"), in its frame
+  before the content ("police said on Tuesday they had arrested"), or hung on the cue verb or one coordinated
+  with it, directly, through prepositions or through a noun of saying ("In September, Musk spoke on stage
+  and said", "said in an editorial on Monday"), never as a noun's time ("reported third-quarter earnings"):
+  the attribution was made then, and the entry is its sentence;
 - ``reported``: the time sits inside an attribution's content ("Media reports that Musk and Putin spoke in
   2022"): what the attribution reports happened then, on its word, and the entry is that content;
 - ``narrated``: anything else, the outlet's own account; the entry is the sentence.
 A time with no value of its own but an anchor ("A week later", after "September last year") is placed
-just after (or before) its anchor's stretch. Entries run by the start of the stretch their value names
+just after (or before) its anchor's stretch; a time anchored to a known event ("before Russia's full-scale
+invasion of Ukraine", ``times_events``) just before (or after) the event's date. Entries run by the start of the stretch their value names
 ("2022-W05" before "2022-02-15", "2022-Q1" before "2022-04"), the longer stretch first when two start
 together, then in the order of the text.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..model import Report, Span, TimelineEntry
-from .nlp import Parsed, trimmed
 from .attribution_rules import CUE_NOUNS, MEDIUM_NOUNS, STATEMENT_NOUNS
+from .nlp import Parsed, trimmed
 from .registry import layer
 from .times_values import interval
 
@@ -96,8 +101,10 @@ def _same_clause(v, cue_tok) -> bool:
     return (c.dep_ == "conj" and c.head.i == v.i) or (v.dep_ == "conj" and v.head.i == c.i)
 
 
-def _sentence(parsed: Parsed, start: int):
-    return next((s for s in parsed.doc.sents if s.start_char <= start < s.end_char), None)
+def _sentence(sents: list, starts: list[int], char: int):
+    """The sentence holding ``char`` (``starts``: the sentences' first characters, in order), or None."""
+    k = bisect.bisect_right(starts, char) - 1
+    return sents[k] if k >= 0 and char < sents[k].end_char else None
 
 
 def _in_frame(a, t, sent) -> bool:
@@ -166,8 +173,10 @@ def _place(parsed: Parsed, report: Report, t, sent):
 @layer("timeline")
 def read_timeline(parsed: Parsed, report: Report) -> dict:
     keyed = []
+    sents = list(parsed.doc.sents)
+    starts = [x.start_char for x in sents]
     for t, value, relation, (start, end) in _placed(report):
-        sent = _sentence(parsed, t.start)
+        sent = _sentence(sents, starts, t.start)
         if sent is None:
             continue
         role, att, what = _place(parsed, report, t, sent)
