@@ -53,3 +53,32 @@ def test_ingest_command_reads_articles_through_the_pipeline(seed_report, tmp_pat
     assert res.exit_code == 2 and res.stdout.startswith("present\t") and "missing.txt" in res.stderr
     rows = [r for r in __import__("json").loads(runner.invoke(commands.app(), ["claims", "--db", db, "--format", "json"]).stdout)]
     assert any("resigned" in r["claim"] and r["first_seen"] == "2024-03-04" for r in rows)
+
+
+def test_a_claim_keeps_when_each_source_said_it_and_runs_in_that_order(tmp_path):
+    """Two articles, published the other way round from when their sources spoke: the claim's timeline
+    follows the sayings the articles date ("said on Tuesday", "said in March"), each with its publication
+    date beside it."""
+    from reportedly.intake.text import read_text
+    from reportedly.pipeline import analyze_document
+
+    def report(text: str, published: str, outlet: str):
+        doc = read_text(text)
+        doc.meta.published, doc.meta.outlet = published, outlet
+        return analyze_document(doc)
+
+    later = report("Port deal\n\nThe harbour master said on Tuesday that the port of Dunmore will close its "
+                   "northern quay in June.\n", "2024-05-16", "Harbour Times")
+    earlier = report("Quay news\n\nThe port of Dunmore will close its northern quay in June, the mayor of "
+                     "Dunmore said in March.\n", "2024-05-20", "Coast Herald")
+    with Ledger(f"sqlite:///{tmp_path / 'said.db'}") as ledger:
+        ledger.add(later)
+        ledger.add(earlier)
+        rows = ledger.claims(query="northern quay")
+        assert len(rows) == 1, rows
+        c = ledger.claim(rows[0]["id"])
+    said = {e["outlet"]: e["said_on"] for e in c["supported_by"]}
+    assert said == {"Harbour Times": "2024-05-14", "Coast Herald": "2024-03"}
+    # said in March, published on the 20th, comes before said on the 14th, published on the 16th
+    assert [t["outlet"] for t in c["timeline"]] == ["Coast Herald", "Harbour Times"]
+    assert [t["date"] for t in c["timeline"]] == ["2024-05-20", "2024-05-16"]

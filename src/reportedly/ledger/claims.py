@@ -126,6 +126,7 @@ class Statement:
     words: list[str] = field(default_factory=list)  # content-word stems outside entity names
     pred: str = ""  # norm less entity names and negation: what is said about them
     times: list[str] = field(default_factory=list)  # TIMEX3 values of the time expressions inside it
+    said_on: Optional[str] = None  # TIMEX3 value of when it was said, where the article dates the saying
 
     @property
     def stance_role(self) -> str:
@@ -224,6 +225,11 @@ class _Reader:
         self.by_id = {a.id: a for a in report.attributions}
         self.entity_name = {e.id: e.name for e in report.entities}
         self.entity_type = {e.id: e.type for e in report.entities}
+        # when each attribution was made, where the timeline dates the saying (the first such time)
+        self.said_on: dict[str, str] = {}
+        for e in sorted(report.timeline, key=lambda e: e.what.start):
+            if e.role == "said" and e.attribution and e.relation is None:
+                self.said_on.setdefault(e.attribution, e.value)
         # mention spans -> entity name, longest first so "Kremlin leader Vladimir Putin" wins over "Putin"
         self.mentions = sorted(
             ((m.start, m.end, e.name) for e in report.entities for m in e.mentions),
@@ -344,6 +350,7 @@ class _Reader:
             words=sorted(set(words)),
             pred=" ".join(w for w in _WORD.findall(bare) if w.lower() not in _STOP and w.lower() not in _NEGATORS),
             times=[t.value for t in self.r.times if t.value and any(s <= t.start and t.end <= e for s, e in spans)],
+            said_on=self.said_on.get(attribution.id) if attribution is not None else None,
         )
 
     # --- claims ------------------------------------------------------------------------------

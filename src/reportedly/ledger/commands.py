@@ -201,16 +201,17 @@ def claim_markdown(c: dict) -> str:
     for title, key in (("Supporters", "supported_by"), ("Deniers", "denied_by"), ("Other statements", "other_statements")):
         if not c[key]:
             continue
-        lines += ["", f"## {title}", "", "| date | chain (outermost first) | stance | says | about | origin |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += ["", f"## {title}", "", "| date | said on | chain (outermost first) | stance | says | about | origin |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
         for e in c[key]:
-            lines.append(f"| {e['date'] or ''} | {_md_cell(_chain(e))} | {e['stance']} | {_md_cell(e['text'])} | "
-                         f"{', '.join(e['about'])} | {_md_cell(e['origin'])} |")
+            lines.append(f"| {e['date'] or ''} | {e.get('said_on') or ''} | {_md_cell(_chain(e))} | {e['stance']} | "
+                         f"{_md_cell(e['text'])} | {', '.join(e['about'])} | {_md_cell(e['origin'])} |")
     if c["timeline"]:
         lines += ["", "## Timeline", ""]
         for t in c["timeline"]:
             about = f" (about {', '.join(t['about'])})" if t["about"] else ""
-            lines.append(f"- {t['date'] or 'undated'}: {t['outlet']}: {t['role']}: {' <- '.join(t['chain'])}: \"{t['text']}\"{about}")
+            when = f"said {t['said_on']}, published {t['date'] or '?'}" if t.get("said_on") else (t["date"] or "undated")
+            lines.append(f"- {when}: {t['outlet']}: {t['role']}: {' <- '.join(t['chain'])}: \"{t['text']}\"{about}")
     return "\n".join(lines)
 
 

@@ -97,9 +97,18 @@ class Mention(Base):
     words: Mapped[list] = mapped_column(JSON)
     date: Mapped[Optional[str]] = mapped_column(String(10))
     times: Mapped[list] = mapped_column(JSON)
+    said_on: Mapped[Optional[str]] = mapped_column(String(32), nullable=True)  # TIMEX3 value of the saying
     embedder: Mapped[str] = mapped_column(String(32))
     full_vec: Mapped[bytes] = mapped_column(LargeBinary)
     pred_vec: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def _said_key(value: Optional[str]) -> Optional[str]:
+    """A said-on value as a sortable day ("2023-08-15", "2022-09" -> "2022-09-01"), or None."""
+    from ..read.times_values import interval
+
+    stretch = interval(value)
+    return stretch[0].date().isoformat() if stretch else None
 
 
 def migrate(engine: Engine) -> None:
@@ -363,6 +372,7 @@ class Ledger:
                         pred=st.pred, start=st.start, end=st.end, stance=st.stance, negated=st.negated,
                         role=st.role_for(negated), chain=st.chain, cited_outlet=cited_outlet(st.chain),
                         entities=st.entities, words=st.words, date=report.meta.published, times=st.times,
+                        said_on=st.said_on,
                         embedder=self.embedder,
                         full_vec=_blob(f.full), pred_vec=_blob(f.pred),
                     ))
@@ -439,6 +449,7 @@ class Ledger:
         claims = s.scalars(q).all()
         mq = select(Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet,
                     Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times,
+                    Mention.said_on,
                     Mention.start, Mention.end)
         if claim_ids is not None:
             mq = mq.where(Mention.claim_id.in_(claim_ids))
@@ -478,6 +489,7 @@ class Ledger:
             rows = s.execute(
                 select(Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet,
                        Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times,
+                    Mention.said_on,
                        Mention.start, Mention.end)
                 .where(Mention.article_id == d["article_id"], Mention.claim_id != claim_id,
                        Mention.start >= d["end"], Mention.start <= d["end"] + DISPUTE_REACH)
@@ -538,6 +550,7 @@ class Ledger:
                 "url": a["url"],
                 "title": a["title"],
                 "date": m["date"],
+                "said_on": m["said_on"],
                 "about": m["times"],
                 "chain": [link["name"] for link in m["chain"]],
                 "chain_kinds": [link["kind"] for link in m["chain"]],
@@ -558,11 +571,12 @@ class Ledger:
         row["disputed_by"] = [dict(entry(m), claim=m["claim_id"]) for m in disputes]
         row["about"] = sorted({t for e in row["supported_by"] + row["denied_by"] for t in e["about"]})
         row["chains"] = sorted({" <- ".join(e["chain"]) for e in row["supported_by"] + row["denied_by"]})
+        # in the order things were said: the day the article dates the saying, else its publication date
         timeline = sorted(row["supported_by"] + row["denied_by"] + row["other_statements"],
-                          key=lambda e: (e["date"] or "9999", e["article"]))
+                          key=lambda e: (_said_key(e["said_on"]) or e["date"] or "9999", e["article"]))
         row["timeline"] = [
-            {"date": e["date"], "about": e["about"], "outlet": e["outlet"], "role": role, "chain": e["chain"],
-             "text": e["text"]}
+            {"date": e["date"], "said_on": e["said_on"], "about": e["about"], "outlet": e["outlet"], "role": role,
+             "chain": e["chain"], "text": e["text"]}
             for e in timeline
             for role in [("support" if e in row["supported_by"] else "deny" if e in row["denied_by"] else "other")]
         ]
