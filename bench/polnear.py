@@ -146,6 +146,22 @@ def _agreement_lines() -> list[str]:
     ] + rows
 
 
+def _contract_lines(reports) -> list[str]:
+    """The reports through ../shared/tools/check-report, the contract's checker."""
+    import json
+    import tempfile
+
+    checker = REPO.parent / "shared" / "tools" / "check-report"
+    if not checker.exists():
+        return ["Contract check: ../shared/tools/check-report is not present.", ""]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump([json.loads(r.model_dump_json(by_alias=True)) for r in reports], fh)
+    res = subprocess.run([sys.executable, str(checker), fh.name], capture_output=True, text=True)
+    Path(fh.name).unlink()
+    last = (res.stdout.strip().splitlines() or ["(no output)"])[-1]
+    return [f"Contract check of these reports (`../shared/tools/check-report`): {last}.", ""]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev")
@@ -281,7 +297,7 @@ def main(argv=None) -> int:
         "95% intervals of the `reportedly` row's exact F1, the articles resampled with replacement (1000 draws): "
         + "; ".join(f"{r} {lo:.3f}-{hi:.3f}" for r in ROLES for lo, hi in [bootstrap_f1(ours[r], G[r])]) + ".",
         "",
-    ] + _annotator_lines(args.split, golds, ours) + _agreement_lines() + [
+    ] + _contract_lines(reports) + _annotator_lines(args.split, golds, ours) + _agreement_lines() + [
         "",
         "## Speed (same process, same texts, one after the other)",
         "",

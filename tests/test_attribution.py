@@ -358,3 +358,30 @@ def test_an_inner_voice_keeps_its_source_inside_the_outer_content():
     doc.user_data[T.KEY] = _tagger_probs(doc, [(1, "Baker", "Baker"), (2, "that", "rigged")])
     F.source_from_tagger(ix, inner, [outer, inner])
     assert inner.source is None
+
+
+COLON_BELOW = """Council row - Harbour Times
+
+The mayor was asked about the budget on Monday. The governor added:
+
+It is typical of the council. They know nothing about ports.
+
+"We will rebuild the pier," the harbour master promised.
+"""
+
+
+def test_every_attribution_says_something_and_a_colon_takes_the_paragraph_below(tmp_path):
+    """The contract wants content on every attribution: a cue whose content the rules miss gets the
+    paragraph below its colon (or the tagger's content beside it), or is left out; check-report agrees."""
+    from clitools import check_report, run_cli
+
+    report = analyze_document(Document(text=COLON_BELOW, format="text", meta=Meta(language="en")))
+    assert report.attributions and all(a.content for a in report.attributions)
+    governor = next(a for a in report.attributions if a.source and a.source.text == "The governor")
+    assert [c.text for c in governor.content] == ["It is typical of the council. They know nothing about ports"]
+    path = tmp_path / "colon.txt"
+    path.write_text(COLON_BELOW, encoding="utf-8")
+    out = tmp_path / "colon.json"
+    res = run_cli("analyze", str(path), "--format", "json", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    check_report(out)

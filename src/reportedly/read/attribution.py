@@ -219,6 +219,12 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
             continue
         if r.cue in seen or (not r.content and not r.source):
             continue
+        if not r.content:
+            # the contract wants every attribution to say something: the best guess at what the cue
+            # reports, or no attribution
+            r.content = fallback_content(ix, r, parsed.masked)
+            if not r.content:
+                continue
         seen.add(r.cue)
         index_map[i] = len(kept)
         kept.append(r)
@@ -275,6 +281,51 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         ))
     reported_admissions(parsed, report, out)
     return out
+
+
+_TRIM = " \t\n,;:.—–-"
+_COLON_BREAK = re.compile(r"[ \t]*:[ \t]*\n\s*")  # a cue ending its line with a colon
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in _TRIM:
+        e -= 1
+    return s, e
+
+
+def fallback_content(ix, r, masked: str) -> list[tuple[int, int]]:
+    """A content for a cue whose content was not found, so that every attribution says something (the
+    contract wants one): the tagger's content beside the cue; else, when the sentence ends with the cue
+    and its source ("..., the mayor explained."), the sentence before them; when the cue ends its line
+    with a colon ("The governor added:"), the paragraph below. [] otherwise: the attribution is dropped. On PolNeAR train (3.4% of the attributions), the tagger's content is exact 30% of the time
+    and its cues are right 67%; the sentence before a closing cue 11% and 80%; what follows a cue (the
+    rest of its sentence, or what the cue verb governs) 6% and 50%, too weak to keep."""
+    doc = ix.doc
+    a, b = ix.tok_at(r.cue[0]).i, ix.tok_at(r.cue[1] - 1).i
+    taken = [r.cue] + ([r.source] if r.source else [])
+    free = lambda s, e: s < e and not any(x < e and s < y for x, y in taken)  # noqa: E731
+
+    content, _ = F._tagger_roles_beside(doc, a, b)
+    if content is not None:
+        s, e = _trim(masked, *F._char_span(doc, content))
+        if free(s, e):
+            return [(s, e)]
+    last = max(y for _, y in taken)
+    colon = _COLON_BREAK.match(masked, last)
+    if colon:  # "The governor added:" and what he said in the paragraph below
+        nl = masked.find("\n", colon.end())
+        s, e = _trim(masked, colon.end(), len(masked) if nl < 0 else nl)
+        if free(s, e) and any(ch.isalnum() for ch in masked[s:e]):
+            return [(s, e)]
+    sent = doc[a].sent
+    if any(ch.isalnum() for ch in masked[last:sent.end_char]):
+        return []
+    s, e = _trim(masked, sent.start_char, min(x for x, _ in taken))
+    if free(s, e) and any(ch.isalnum() for ch in masked[s:e]):
+        return [(s, e)]
+    return []
 
 
 def _entities_in(report: Report, start: int, end: int) -> set[str]:
