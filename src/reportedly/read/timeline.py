@@ -93,8 +93,8 @@ def _adverbial(tok, verb, span) -> bool:
 
 
 def _same_clause(v, cue_tok) -> bool:
-    """Whether a time governed by verb ``v`` modifies the cue: the same verb, or verbs coordinated
-    ("spoke on stage and said"), or the cue's noun or participle under that verb ("in a statement")."""
+    """Whether a time governed by verb ``v`` modifies the cue: its verb is ``v``, or the two verbs are
+    coordinated ("In September, Musk spoke on stage and said")."""
     c = _governor(cue_tok)  # spaCy makes a new Token object at each access: compare positions
     if c.i == v.i:
         return True
