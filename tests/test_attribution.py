@@ -385,3 +385,14 @@ def test_every_attribution_says_something_and_a_colon_takes_the_paragraph_below(
     res = run_cli("analyze", str(path), "--format", "json", "-o", str(out))
     assert res.returncode == 0, res.stderr
     check_report(out)
+
+
+def test_a_fronted_statement_noun_is_a_question_not_made_statement():
+    """"What allegations does the letter make?": the noun comes before the verb, so this is no "made the
+    statement" (whose cue ran from the verb to the noun, backwards here, and broke the reading)."""
+    text = ("Senator writes to bank - Capitol Post\n\nThe senator sent a letter to the bank on Monday.\n"
+            "What allegations does the letter make?\nIt says the bank misled its customers.\n")
+    report = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    for a in report.attributions:
+        assert a.cue.start < a.cue.end and a.content
+    assert not any(a.cue.lemma == "make allegation" for a in report.attributions)

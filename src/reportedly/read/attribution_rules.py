@@ -897,7 +897,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         # "made the statement": content points back to the sentences before
         if frame in ("dobj", "none") and lemma in ("make", "issue", "release", "publish", "give"):
             d = _child(tok, ("dobj",))
-            if d is not None and d.lemma_.lower() in STATEMENT_NOUNS and not any(
+            # the noun after the verb: a fronted one ("What allegations does the letter make?") is a question
+            if d is not None and d.i > tok.i and d.lemma_.lower() in STATEMENT_NOUNS and not any(
                 c.dep_ in ("acl", "relcl", "prep") for c in d.children
             ):
                 back = _preceding(ix, tok)
@@ -970,8 +971,9 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
     if FLOATING:
         _floating_quotes(ix, raws)
     for r in raws:
-        r.content = sorted(set(r.content))
-    return raws
+        r.content = sorted(set(s for s in r.content if s[0] < s[1]))
+    # a span the constructions above got backwards or empty would break every later step: never kept
+    return [r for r in raws if r.cue[0] < r.cue[1] and (r.source is None or r.source[0] < r.source[1])]
 
 
 CONTROL_CHAINS = True
