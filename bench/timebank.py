@@ -106,6 +106,7 @@ def run_roles(docs) -> list[dict]:
     reps = analyze_documents(Document(text=d["text"], format="text", path=d["name"],
                                       meta=Meta(published=d["dct"].isoformat(), language="en")) for d in docs)
     out = []
+    reps = list(reps)
     for d, rep in zip(docs, reps):
         table = {(w, r): 0 for w in ("said", "reported") for r in _ROLES}
         cue_ok = {"said": 0, "reported": 0}
@@ -129,7 +130,23 @@ def run_roles(docs) -> list[dict]:
         reporting = [ev for ev in d["events"].values() if ev["cls"] == "REPORTING"]
         covered = sum(any(s < ev["end"] and ev["start"] < e for s, e in cues) for ev in reporting)
         out.append(dict(table=table, cue_ok=cue_ok, reporting=len(reporting), covered=covered))
+    out[0]["contract"] = contract_check(reps) if out else ""
     return out
+
+
+def contract_check(reports) -> str:
+    """The last line of ../shared/tools/check-report over these reports (the contract's checker)."""
+    import json
+    import tempfile
+
+    checker = ROOT.parent / "shared" / "tools" / "check-report"
+    if not checker.exists():
+        return "check-report is not present"
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump([json.loads(r.model_dump_json(by_alias=True)) for r in reports], fh)
+    res = subprocess.run([sys.executable, str(checker), fh.name], capture_output=True, text=True)
+    os.unlink(fh.name)
+    return (res.stdout.strip().splitlines() or ["(no output)"])[-1]
 
 
 def reporting_text(per_doc: list[dict], splits) -> str:
@@ -361,6 +378,7 @@ def main() -> None:
             + roles_text(per_doc, (("all", range(len(docs))), ("held-out", held), ("rules written on", train)))
             + "\n### Attribution cues on TimeBank (issue 3, out of domain)\n\n"
             + reporting_text(per_doc, (("all", range(len(docs))),))
+            + f"- these reports through `../shared/tools/check-report`: {per_doc[0]['contract']}\n"
         )
     if args.errors:
         with open(args.errors, "w") as fh:
