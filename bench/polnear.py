@@ -148,18 +148,9 @@ def _agreement_lines() -> list[str]:
 
 def _contract_lines(reports) -> list[str]:
     """The reports through ../shared/tools/check-report, the contract's checker."""
-    import json
-    import tempfile
+    from contract import check
 
-    checker = REPO.parent / "shared" / "tools" / "check-report"
-    if not checker.exists():
-        return ["Contract check: ../shared/tools/check-report is not present.", ""]
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump([json.loads(r.model_dump_json(by_alias=True)) for r in reports], fh)
-    res = subprocess.run([sys.executable, str(checker), fh.name], capture_output=True, text=True)
-    Path(fh.name).unlink()
-    last = (res.stdout.strip().splitlines() or ["(no output)"])[-1]
-    return [f"Contract check of these reports (`../shared/tools/check-report`): {last}.", ""]
+    return [f"Contract check of these reports (`../shared/tools/check-report`): {check(reports)}.", ""]
 
 
 def main(argv=None) -> int:

@@ -130,23 +130,10 @@ def run_roles(docs) -> list[dict]:
         reporting = [ev for ev in d["events"].values() if ev["cls"] == "REPORTING"]
         covered = sum(any(s < ev["end"] and ev["start"] < e for s, e in cues) for ev in reporting)
         out.append(dict(table=table, cue_ok=cue_ok, reporting=len(reporting), covered=covered))
-    out[0]["contract"] = contract_check(reps) if out else ""
+    from contract import check
+
+    out[0]["contract"] = check(reps) if out else ""
     return out
-
-
-def contract_check(reports) -> str:
-    """The last line of ../shared/tools/check-report over these reports (the contract's checker)."""
-    import json
-    import tempfile
-
-    checker = ROOT.parent / "shared" / "tools" / "check-report"
-    if not checker.exists():
-        return "check-report is not present"
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump([json.loads(r.model_dump_json(by_alias=True)) for r in reports], fh)
-    res = subprocess.run([sys.executable, str(checker), fh.name], capture_output=True, text=True)
-    os.unlink(fh.name)
-    return (res.stdout.strip().splitlines() or ["(no output)"])[-1]
 
 
 def reporting_text(per_doc: list[dict], splits) -> str:
