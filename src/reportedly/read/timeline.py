@@ -12,9 +12,9 @@ Each dated time expression places the words around it:
 - ``narrated``: anything else, the outlet's own account; the entry is the sentence.
 A time with no value of its own but an anchor ("A week later", after "September last year") is placed
 just after (or before) its anchor's stretch; a time anchored to a known event ("before Russia's full-scale
-invasion of Ukraine", ``times_events``) just before (or after) the event's date. Entries run by the start of the stretch their value names
-("2022-W05" before "2022-02-15", "2022-Q1" before "2022-04"), the longer stretch first when two start
-together, then in the order of the text.
+invasion of Ukraine", ``times_events``) just before (or after) the event's date. Entries run by the start
+of the stretch their value names ("2022-W05" before "2022-02-15", "2022-Q1" before "2022-04"), the longer
+stretch first when two start together, then in the order of the text.
 """
 from __future__ import annotations
 

@@ -29,9 +29,11 @@ EVENTS = (
     KnownEvent("Russia's full-scale invasion of Ukraine", "2022-02-24",
                _RU + r"(?:full[- ]scale\s+)(?:Russian\s+)?(?:invasion|war)(?:\s+(?:of|on|in|against)\s+Ukraine)?"
                r"|" + _RU + r"(?:Russian\s+)?invasion\s+of\s+Ukraine(?:\s+in\s+(?:February\s+)?2022)?"
-               r"|the\s+(?:Russian\s+)?invasion\s+(?:of\s+Ukraine\s+)?(?:in|on)\s+(?:24\s+)?February(?:\s+24)?,?\s+2022"),
+               r"|the\s+(?:Russian\s+)?invasion\s+(?:of\s+Ukraine\s+)?(?:in|on)\s+"
+               r"(?:24\s+)?February(?:\s+24)?,?\s+2022"),
     KnownEvent("Russia's annexation of Crimea", "2014-03-18",
-               r"(?:Russia(?:'s|’s)\s+|the\s+(?:Russian\s+|illegal\s+)*)annexation\s+of\s+(?:the\s+)?Crimea(?:n\s+peninsula)?"),
+               r"(?:Russia(?:'s|’s)\s+|the\s+(?:Russian\s+|illegal\s+)*)annexation\s+of\s+"
+               r"(?:the\s+)?Crimea(?:n\s+peninsula)?"),
     KnownEvent("the September 11 attacks", "2001-09-11",
                r"(?:the\s+)?(?:9/11(?:\s+(?:terror(?:ist)?\s+)?attacks?)?|"
                r"September\s+11(?:th)?(?:,\s+2001,?)?\s+(?:terror(?:ist)?\s+)?attacks?)"),
