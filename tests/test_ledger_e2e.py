@@ -82,3 +82,8 @@ def test_a_claim_keeps_when_each_source_said_it_and_runs_in_that_order(tmp_path)
     # said in March, published on the 20th, comes before said on the 14th, published on the 16th
     assert [t["outlet"] for t in c["timeline"]] == ["Coast Herald", "Harbour Times"]
     assert [t["date"] for t in c["timeline"]] == ["2024-05-20", "2024-05-16"]
+    from reportedly.ledger.commands import claim_markdown
+
+    md = claim_markdown(c)
+    assert "| date | said on |" in md and "| 2024-05-16 | 2024-05-14 |" in md
+    assert "- said 2024-03, published 2024-05-20: Coast Herald" in md

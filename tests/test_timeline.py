@@ -134,3 +134,13 @@ def test_a_time_dates_the_saying_or_what_is_said(sentence, time_text, role):
     assert entry.role == role
     cue = next(a for a in report.attributions if a.id == entry.attribution).cue.text
     assert cue.startswith("said")
+
+
+def test_timeline_in_html_says_whose_word_and_the_anchor():
+    from reportedly.render.html import render_html
+
+    html = render_html([_report(ORDER, "2024-01-17")])
+    table = html[html.index("<h2>Timeline</h2>"):html.index("<h2>Entities</h2>")]
+    assert "<td>2019-Q1</td><td>reported by A" in table
+    assert "<td>2024-01-16</td><td>said then: A" in table
+    assert "<td>after 2019-09 (\u201cA week later\u201d)</td><td></td>" in table

@@ -57,6 +57,12 @@ def test_an_event_time_outranks_the_timex_inside_it_and_reaches_the_timeline():
     entry = next(e for e in report.timeline if e.time == event.id)
     assert entry.value == "2001-09-11" and entry.relation == "after"
     assert [e.value for e in report.timeline][:2] == ["2001-09-11", "2005"]
+    from reportedly.render.markdown import render_markdown
+
+    md = render_markdown(report)
+    assert f'- {event.id} "since the September 11 attacks" -> DATE 2001-09-11 (ON_OR_AFTER: the date of ' \
+           "the September 11 attacks)" in md
+    assert "- **after 2001-09-11 (\u201csince the September 11 attacks\u201d)**" in md
 
 
 def test_seed_timeline_sets_the_claim_before_the_invasion(seed_analyzed):
