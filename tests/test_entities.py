@@ -258,3 +258,26 @@ def test_an_outlet_name_that_runs_on_into_a_longer_name_is_not_that_outlet():
     assert not any(e.type == "OUTLET" and e.name == "Time" for e in cut.entities)
     cited = _report("The senator spoke to Time, the weekly magazine, on Monday.")
     assert any(e.type == "OUTLET" and e.name == "Time" for e in cited.entities)
+
+
+def test_a_relative_pronoun_is_a_mention_of_the_entity_its_clause_hangs_on():
+    text = ("The ministry hired Jane Whitfield, who said the plan would fail. The Acme Corporation, which denied "
+            "the report, said it would appeal. China and the United States, which together vowed to cut emissions, "
+            "met in Paris. Democrats on Capitol Hill, who have argued for a delay, met on Tuesday.")
+    r = _report(text)
+    assert _who(r, "who") == "Jane Whitfield"
+    assert _who(r, "which") == "Acme Corporation"
+    assert _who(r, "which", 2) is None  # a coordination is no one entity
+    assert _who(r, "who", 2) != "Capitol Hill"  # "who" is a person or a body of people, never a place
+
+
+def test_a_relative_pronoun_source_names_its_speaker():
+    from reportedly.read.attribution import chain
+
+    text = "The board met on Monday. It hired Jane Whitfield, a lawyer, who said the plan would fail."
+    doc = Document(text=text, format="text", meta=Meta(language="en", outlet="Daily Planet"))
+    r = analyze_document(doc)
+    said = [a for a in r.attributions if a.cue.text == "said"]
+    assert said and said[0].source.text == "who"
+    assert said[0].source.kind == "person"
+    assert chain(r, said[0].id)[-1] == "Jane Whitfield"

@@ -449,6 +449,17 @@ CONVENTIONS = [
     # "the week of March 2": the week of that day
     ("1998-03-11", "The talks were held during the week of March 2.", [("the week of March 2", "DATE", "1998-W10")]),
     ("1998-03-11", "The deal closed in the final quarter of 1997.", [("the final quarter of 1997", "DATE", "1997-Q4")]),
+    # "overnight" as an adverb is the night before publication (its own night ahead); as an adjective no time
+    ("1998-03-04", "The rebels attacked overnight, officials said.", [("overnight", "TIME", "1998-03-03TNI")]),
+    ("1998-03-04", "Crews will work overnight to fix it.", [("overnight", "TIME", "1998-03-04TNI")]),
+    ("1998-03-04", "The central bank lowered overnight rates.", []),
+    # the turn of the century on the verb's side of the publication year; a named century is the one it opens
+    ("1998-03-04", "The mill was built at the turn of the century.", [("the turn of the century", "DATE", "19")]),
+    ("1998-03-04", "By the turn of the century, the city will have doubled.", [("the turn of the century", "DATE", "20")]),
+    ("2023-08-22", "The law dates from the turn of the 20th century.", [("the turn of the 20th century", "DATE", "19")]),
+    # TimeBank leaves "adjusted quarterly", "all day" and "All week" unmarked (3 of 3 in the rule-writing part)
+    ("1998-03-04", "The reserve will be adjusted quarterly.", []),
+    ("1998-03-04", "Talks went on all day.", []),
 ]
 
 

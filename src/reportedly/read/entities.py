@@ -1007,6 +1007,7 @@ def find_entities(parsed: Parsed) -> list[Entity]:
         ents[m.ent].mentions.append(m)
     everything = sorted(names + appos + descs + prons, key=lambda m: (m.head, m.start))
     _resolve(doc, ents, everything)
+    _relative_pronouns(doc, ents)
 
     removed = [(r.start, r.end) for r in parsed.removed]
     text = parsed.text
@@ -1026,6 +1027,46 @@ def find_entities(parsed: Parsed) -> list[Entity]:
             )
         )
     return out
+
+
+# the entity types a relative pronoun can stand for: "who" is a person or a body of people, "which" no person
+_PEOPLE = ("PERSON", "ORG", "OUTLET", "NORP")
+_RELATIVE_TYPES = {"who": _PEOPLE, "whom": _PEOPLE, "whose": _PEOPLE + ("GPE", "PRODUCT"),
+                   "which": ("ORG", "OUTLET", "NORP", "GPE", "PRODUCT", "LOC", "FAC"),
+                   "that": ("ORG", "OUTLET", "NORP", "GPE", "PRODUCT", "LOC", "FAC")}
+RELATIVE_PRONOUNS = frozenset(_RELATIVE_TYPES)
+
+
+def _relative_pronouns(doc, ents: list[Ent]) -> None:
+    """A relative pronoun is a mention of the entity its clause hangs on ("Mr. Ban, who said ...",
+    "the council, which rejected ..."), so a source "who" names its speaker. Only where the noun the
+    clause modifies lies inside one entity's mention; a coordination ("China and the United States,
+    which ...") is no one entity and stays unresolved."""
+    owner: dict[int, int] = {}
+    for ei, e in enumerate(ents):
+        for m in e.mentions:
+            if m.kind != "pron":
+                for j in range(m.i0, m.i1):
+                    owner.setdefault(j, ei)
+    if not owner:
+        return
+    for t in doc:
+        if t.lower_ not in RELATIVE_PRONOUNS or t.tag_ not in ("WP", "WDT", "WP$"):
+            continue
+        clause = t.head if t.dep_ != "poss" else t.head.head  # "whose office said": the clause's verb
+        if clause.dep_ != "relcl":
+            continue
+        noun = clause.head
+        if any(c.dep_ == "conj" for c in noun.children) or noun.dep_ == "conj":
+            continue
+        if (t.lower_ in ("who", "whom") and noun.dep_ == "pobj" and noun.head.head.pos_ in ("NOUN", "PROPN")
+                and noun.head.head.i < noun.i):
+            continue  # "the director of the FBI, who", "Democrats on Capitol Hill, who": the person before
+        ei = owner.get(noun.i)
+        if ei is None or ents[ei].label not in _RELATIVE_TYPES[t.lower_]:
+            continue
+        ents[ei].mentions.append(Mention(t.idx, t.idx + len(t.text), t.i, t.i + 1, t.i, "pron", "rel", src="relative",
+                                         ent=ei))
 
 
 def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:

@@ -1026,6 +1026,31 @@ def n_last_night(m, ctx, c):
     return _need_dct(ctx, "TIME", lambda d: (d - dt.timedelta(days=1)).isoformat() + "TNI")
 
 
+def n_overnight(m, ctx, c):
+    """ "struck overnight": the night before the publication day; "will be repaired overnight": its own night."""
+    ahead = ctx.tense.at(c.start, c.end) == "future"
+    return _need_dct(ctx, "TIME", lambda d: (d - dt.timedelta(days=0 if ahead else 1)).isoformat() + "TNI")
+
+
+def n_turn_of_century(m, ctx, c):
+    """ "the turn of the century": the century that began at the turn nearest the publication year on the
+    verb's side ("was built at the turn of the century" in 1998 is 1900's, "by the turn of the century"
+    said of what will be is 2000's); a named century ("the turn of the 20th century") is the one it opens."""
+    if m["cent"]:
+        k = int(re.sub(r"\D", "", m["cent"]))
+        return "DATE", f"{k - 1:02d}", None, None
+    ahead = ctx.tense.at(c.start, c.end) == "future"
+
+    def century(d: dt.date) -> str:
+        turn = (d.year + 50) // 100 * 100  # the nearest turn
+        if ahead and turn < d.year:
+            turn += 100
+        elif not ahead and turn > d.year:
+            turn -= 100
+        return f"{turn // 100:02d}"
+    return _need_dct(ctx, "DATE", century)
+
+
 def n_that_part(m, ctx, c):
     """that night / the same morning / later that evening: that part of the day in talk."""
     code = "T" + PARTS[m["part"].lower()]
@@ -1723,6 +1748,10 @@ rule("part_of_day", r"\b(?:(?:late|early|later|earlier)\s+)?(?:in|during|by|thro
      + r"|\b(?:later|earlier)\s+in\s+the\s+(?P<part3>day)\b(?!\s+(?:of|before|after)\b)", n_part_of_day)
 rule("in_the_unit", r"\b(?:later|earlier|late|early)\s+in\s+the\s+(?P<unit>week|month|year)\b(?!\s+(?:of|before|after|ago|earlier|later)\b|')", n_in_the_unit)
 rule("last_night", r"\blast\s+night\b", n_last_night)
+# "the rebels attacked overnight" (an adverb); "overnight rates", "an overnight stay" name no time
+rule("overnight", r"\bovernight\b(?!\s+(?!(?:in|on|at|and|as|to|from|into|with|after|before|when|while|but|or|by|"
+     r"for|the|a|an|his|her|their|its)\b)[a-z])", n_overnight, lambda m, t: not _in_name(m, t))
+rule("turn_century", r"\bthe\s+turn\s+of\s+the\s+(?:(?P<cent>\d{1,2})(?:st|nd|rd|th)\s+)?century\b", n_turn_of_century)
 rule("that_part", r"\b(?:(?:later|earlier|late|early)\s+)?(?:that|the\s+same)\s+" + PART + r"\b(?!\s+of\b)", n_that_part)
 rule("this_part", r"\b(?:this|earlier\s+this|later\s+this)\s+" + PART + r"\b", n_this_part)
 rule("rel_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+next|the\s+coming|the\s+current|the\s+following)\s+(?P<unit>year|month|week|weekend|decade|century|quarter|day)(?P<rest>)\b", n_rel_unit)
@@ -1881,9 +1910,9 @@ TRIGGERS = {
     "unit": ["century", "duration", "quarter_year", "year_quarter", "quarter", "the_quarter", "year_ago_adj",
              "rel_unit", "unit_rel2", "ellipsis_last", "in_the_unit", "mid_unit", "nth_day_today", "the_year", "ago", "from_now", "later", "part_of_day", "anaphoric", "duration", "dur_bare", "half_unit", "unit_long",
              "the_past_unit", "recent_units", "set_weekends", "half_hour", "holiday", "set_adv", "set_every", "weekend", "year_end", "present", "past",
-             "future", "today", "decade"],
+             "future", "today", "decade", "turn_century"],
     "misc": ["set_part", "decade_words", "this_moment", "fiscal", "fiscal_rel", "part_of_day", "q_year", "the_quarter", "half_year", "half", "today", "last_night", "that_part", "this_part", "clock",
-             "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj"],
+             "set_adv", "spelled_year", "holiday", "present", "past", "future", "year_ago_adj", "overnight"],
     "wd": ["weekday", "weekday_rel", "weekday_part2", "set_wd", "set_wds", "set_wd_parts", "set_wd_coord", "clock", "full_mdy", "full_dmy", "md", "dm", "holiday"],
     "mon": ["week_of", "md_rel_year", "holiday", "spelled_seas_mon", "full_mdy", "full_mdy_sq", "full_dmy", "md", "dm", "my", "m_rel_year", "month", "clock"],
     "seas": ["spelled_seas_mon", "season_year", "season_rel_year", "season", "set_season"],
