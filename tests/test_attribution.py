@@ -396,3 +396,19 @@ def test_a_fronted_statement_noun_is_a_question_not_made_statement():
     for a in report.attributions:
         assert a.cue.start < a.cue.end and a.content
     assert not any(a.cue.lemma == "make allegation" for a in report.attributions)
+
+
+def test_a_finite_adverbial_clause_never_borrows_the_main_clause_subject():
+    # the parse loses the subject of "support" and hangs the clause on "been": the failure is not who supports
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    doc = load_nlp()("The Council's starkest recent failure has been over Syria, with Russia backing the government "
+                     "as the United States, Britain and France support some opposition groups.")
+    support = next(t for t in doc if t.text == "support")
+    subj = R._subject(support)
+    assert subj is None or subj.text not in ("failure", "Council")
+    # a participle still takes the subject of the clause it hangs on
+    doc2 = load_nlp()("The senator spoke for an hour, saying the bill would fail.")
+    saying = next(t for t in doc2 if t.text == "saying")
+    assert R._subject(saying).text == "senator"

@@ -281,3 +281,16 @@ def test_a_relative_pronoun_source_names_its_speaker():
     assert said and said[0].source.text == "who"
     assert said[0].source.kind == "person"
     assert chain(r, said[0].id)[-1] == "Jane Whitfield"
+
+
+def test_a_name_before_a_role_in_apposition_is_a_person():
+    # spaCy misses "Reince" and takes "Priebus" for an organisation; the role in apposition says otherwise,
+    # and the description and the pronoun then go to him, not to the person named before
+    text = ("Donald Trump spoke in Ohio on Monday.\n\nReince Priebus, the GOP chairman, this past week announced "
+            "a website.\n\n“It is a tool for voters,” he said. Priebus added that the rules were clear.")
+    r = _report(text)
+    e = entity_at(r.entities, *_occ(text, "Reince Priebus"))
+    assert e is not None and e.type == "PERSON" and e.name == "Reince Priebus"
+    assert _who(r, "the GOP chairman") == "Reince Priebus"
+    assert _who(r, "he") == "Reince Priebus"
+    assert _who(r, "Priebus", 2) == "Reince Priebus"

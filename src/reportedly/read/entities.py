@@ -325,6 +325,28 @@ def _name_mentions(doc, meta) -> list[Mention]:
         if k > t.i + 1 and t.i > 0 and doc[t.i - 1].lower_ == "the":
             add(t.i + 1, k, "OUTLET", "cue")
 
+    # names spaCy missed or mislabelled before a role in apposition: "Reince Priebus, the GOP chairman, ..."
+    roles = lex.roles()
+    by_tok0 = {j: m for m in out for j in range(m.i0, m.i1)}
+    for t in doc:
+        if t.dep_ != "appos" or t.pos_ != "NOUN" or t.lemma_.lower() not in roles or t.i < 2:
+            continue
+        h = t.head
+        if h.pos_ != "PROPN" or not _is_cap(h) or h.i > t.i:
+            continue
+        m = by_tok0.get(h.i)
+        if m is not None and not (m.label in ("ORG", "GPE") and m.src == "spacy" and m.i1 - m.i0 <= 3):
+            continue
+        j = h.i if m is None else m.i0
+        while j - 1 >= 0 and doc[j - 1].pos_ == "PROPN" and doc[j - 1].dep_ == "compound" and _is_cap(doc[j - 1]) \
+                and not taken[j - 1]:
+            j -= 1
+        if m is not None:  # "Priebus, the party chairman": a person, with the first name spaCy left out
+            m.label, m.i0, m.start = "PERSON", j, doc[j].idx
+            taken[j:m.i1] = [True] * (m.i1 - j)
+        elif h.i - j <= 2:
+            add(j, h.i + 1, "PERSON", "appos")
+
     # honorifics ("Mr. Smith") join the name and give its gender
     for m in out:
         if m.label == "PERSON" and m.i0 > 0:
