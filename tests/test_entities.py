@@ -294,3 +294,27 @@ def test_a_name_before_a_role_in_apposition_is_a_person():
     assert _who(r, "the GOP chairman") == "Reince Priebus"
     assert _who(r, "he") == "Reince Priebus"
     assert _who(r, "Priebus", 2) == "Reince Priebus"
+
+
+@pytest.mark.parametrize("text,pronoun,n,who", [
+    # the subject of the clause a coordinated clause hangs on, over the last sentence's subject
+    ("Bernie Sanders won New Hampshire. Former Pennsylvania governor Ed Rendell, a Clinton supporter, praised "
+     "Sanders for what he has accomplished - but he said the race was over.", "he", 2, "Ed Rendell"),
+    # a speaker is never the person his own quotation names
+    ("Donald Trump spoke in Phoenix. Trump promised a wall.\n\nEarlier, Sheriff Joe Arpaio vouched for Trump's "
+     "proposal.\n\nHe said, \"Donald Trump will build the wall.\"", "He", 1, "Joe Arpaio"),
+    # a subject inside a quotation is not the narrative's subject
+    ("Donald Trump proposed a ban. Trump said he would enforce it. He repeated it on Monday, and he called it "
+     "temporary. Sadiq Khan was elected mayor. Khan said he would like to go to the United "
+     "States.\n\n\"If Donald Trump becomes the president I'll be stopped,\" he said. He said he planned to visit.",
+     "He", 2, "Sadiq Khan"),
+    # '"...," he said' after the sentence that named its speaker
+    ("Donald Trump opened an office. Trump said he liked it. He said he would pay for it himself. "
+     "\"Mr. Trump pays the rent,\" the statement said.\n\nSteven Cheung, a campaign "
+     "spokesman, said the space was needed. \"We're constantly adding new staff,\" he said.", "he", 3, "Steven Cheung"),
+])
+def test_subject_pronouns(text, pronoun, n, who):
+    r = _report(text)
+    m = [m for m in re.finditer(rf"\b{pronoun}\b", text)][n - 1]
+    e = entity_at(r.entities, m.start(), m.end())
+    assert e is not None and who.split()[-1] in e.name, (e and e.name)

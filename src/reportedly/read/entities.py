@@ -7,8 +7,10 @@ What it does, in order (all over ``parsed.doc``, the parse of the masked text, s
    common places and organisations, news outlets, first names) and cheap syntax cues (a one-word
    "person" that premodifies a role noun is an organisation, one that premodifies a product noun
    a product; "told X", "X reported", "X newspaper" make X an outlet; the document's own outlet,
-   ``meta.outlet``, is an outlet whatever its case). A surname seen in a full name is a mention
-   wherever it stands, even where spaCy missed it.
+   ``meta.outlet``, is an outlet whatever its case; a capitalised name before a role in apposition,
+   "Reince Priebus, the GOP chairman", is a person even where spaCy missed it or called it an
+   organisation). A surname seen in a full name is a mention wherever it stands, even where spaCy
+   missed it.
 2. Names are clustered: same name; surname or first name to the full name; honorific + surname.
 3. Titles and epithets: premodifiers ("American billionaire Elon Musk") extend the name's mention;
    appositions ("the former deputy chief of staff of the Pentagon, Colin Kahl") are their own
@@ -18,6 +20,13 @@ What it does, in order (all over ``parsed.doc``, the parse of the masked text, s
    official", "the company") and third-person pronouns to the best compatible entity: learnt
    role words and affiliations first, then a role lexicon with salience; co-arguments of the same
    verb are excluded (binding), and so are entities of the wrong gender, number or nationality.
+   A subject pronoun prefers the subject of the clause above its own, decisively in a coordinated
+   clause ("Rendell praised Sanders ..., but he said"), then the last narrative subject (a subject
+   inside a quotation does not count), then the speaker of a quotation just before; a speaker is
+   never the person his own quotation names ('He said, "Donald Trump will build the wall"').
+5. A relative pronoun is a mention of the entity its clause hangs on ("Mr. Ban, who said").
+
+Hand-checked on PolNeAR sources that are pronouns: ``bench/entities.py``, ``bench/data/pronoun_sources.tsv``.
 
 Nested names inside a description ("Pentagon" in "the former Pentagon official") stay mentions of
 their own entity; use :func:`entity_at` to pick the entity a span is about.
@@ -794,6 +803,15 @@ def _quote_speakers(doc, names: list[Mention]) -> dict[int, int]:
     return out
 
 
+def _named_in_own_quote(tok, name_head: dict, quoted) -> set:
+    """The entities named inside the quotation that a pronoun's saying verb introduces in the same sentence
+    ('He said, "Donald Trump will build the wall"'): a speaker does not name himself so."""
+    v = tok.head
+    if tok.dep_ != "nsubj" or v.lemma_ not in SAY_VERBS:
+        return set()
+    return {name_head[t.i] for t in tok.sent if t.i > v.i and t.i in name_head and quoted[t.idx]}
+
+
 def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
     speakers = _quote_speakers(doc, [m for m in mentions if m.kind == "name" and m.ent >= 0])
     # salience decays per sentence of narrative: sentences (almost) wholly inside a quotation do
@@ -829,6 +847,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
             last_speaker[:] = [m.ent, si]
         f = e.sal[si]
         for k, v in _factors(tok).items():
+            if k == "subj" and quoted[tok.idx]:
+                continue  # a subject inside a quotation is the speaker's topic, not the narrative's
             f[k] = max(f.get(k, 0), v)
         av = _arg_verb(tok)
         if av is not None:
@@ -883,6 +903,14 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                                 target = by_head[c.i].ent
             if target is None and word != "it":  # a bare "it" is too often expletive
                 best, best_score = None, 0.0
+                subject_above = False
+                named_in_quote = _named_in_own_quote(tok, name_head, quoted) if gender in ("m", "f") else set()
+                # the last sentence with a subject before the pronoun: its own (a quotation merged into the
+                # sentence before, '"...," he said') or the one before
+                subj_sent = ei_ if any("subj" in e.sal.get(ei_, {}) for e in ents if e.label in types) else ei_ - 1
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ in ("conj", "advcl") and tok.head.head.i != tok.head.i:
+                    subject_above = any(c.dep_ in ("nsubj", "nsubjpass") and c.i in by_head and by_head[c.i].ent >= 0
+                                        and ents[by_head[c.i].ent].label in types for c in tok.head.head.children)
                 floor = 40.0 if gender in ("m", "f") else 120.0
                 for ei, e in enumerate(ents):
                     if e.label not in types or not e.sal:
@@ -891,6 +919,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         continue
                     if speakers.get(m.head) == ei:
                         continue  # "He has no plan," Rivera said: he is not Rivera
+                    if ei in named_in_quote:
+                        continue  # 'He said, "Donald Trump will build the wall"': he is not Trump
                     if role not in ("poss", "refl") and av is not None and av in e.args.get(si, ()):
                         continue  # binding: not a co-argument of the same verb
                     sc = _salience(e, ei_)
@@ -902,6 +932,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         v = e.gvotes[gender] - e.gvotes["f" if gender == "m" else "m"]
                         if v <= -1:
                             continue  # a clearly male name (or pronouns) is not "she"
+                        # known to be of the pronoun's gender: a small lift, not one that grows with the
+                        # pronouns already won (that made the most mentioned person take every "he")
                         sc *= 0.25 ** min(2.0, -v) if v < 0 else 1 + 0.25 * min(2.0, v)
                     # "President Obama and his Justice Department": a mention just before, same sentence
                     near = e.last.get(si)
@@ -911,17 +943,23 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                     gov = tok.head
                     while gov.pos_ not in ("VERB", "AUX") and gov.head.i != gov.i:
                         gov = gov.head
-                    if gov.head.i != gov.i and gov.dep_ in ("ccomp", "xcomp", "advcl", "relcl"):
+                    if gov.head.i != gov.i and gov.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "conj"):
                         up = gov.head
                         for c in up.children:
                             if c.dep_ in ("nsubj", "nsubjpass") and c.i in by_head and by_head[c.i].ent == ei:
-                                sc += 30
-                    # a subject pronoun prefers the last sentence's subject (parallelism)
-                    if tok.dep_ in ("nsubj", "nsubjpass") and "subj" in e.sal.get(ei_ - 1, {}):
+                                # "Rendell praised Sanders ..., but he said", "Wilkerson started the rant when
+                                # he brought up": a subject pronoun of a coordinated or adverbial clause is
+                                # the subject above it
+                                sc += (1000 if gov.dep_ == "conj" else 120) if subject_above else 30
+                    # a subject pronoun prefers the last sentence's subject (parallelism), unless its own
+                    # sentence has a subject above its clause
+                    if tok.dep_ in ("nsubj", "nsubjpass") and "subj" in e.sal.get(subj_sent, {}) and not subject_above:
                         sc += 80
                     # '"...," he said': the one who spoke the last quotation, if lately
                     if last_speaker[0] == ei and ei_ - last_speaker[1] <= 4 and says_quote(tok):
-                        sc += 150
+                        sc += 150 if ei_ - last_speaker[1] > 1 else 250
+                    if __import__("os").environ.get("DBGRES") and abs(m.start - int(__import__("os").environ["DBGRES"])) < 3:
+                        print("DBG", tok.i, tok.text, doc[e.mentions[0].head].text if e.mentions else None, round(sc), round(_salience(e, ei_)), subject_above, last_speaker, ei)
                     if sc > best_score:
                         best, best_score = ei, sc
                 target = best
