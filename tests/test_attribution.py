@@ -412,3 +412,31 @@ def test_a_finite_adverbial_clause_never_borrows_the_main_clause_subject():
     doc2 = load_nlp()("The senator spoke for an hour, saying the bill would fail.")
     saying = next(t for t in doc2 if t.text == "saying")
     assert R._subject(saying).text == "senator"
+
+
+def test_a_source_is_the_entity_its_head_word_names():
+    # the entity whose mention holds the source's head word; an owner speaks through its campaign, poll or
+    # officials, not through its friends; a mention in passing ("an analysis of her calendar") names no source
+    text = ("Hillary Clinton spoke on Monday. Republican strategists said it would fail. A Reuters/Ipsos poll found "
+            "that she leads. FBI officials said the inquiry was closed. Clinton's campaign said it was pleased. "
+            "Gore's close friends said he was tired. An analysis of her calendar showed that she met donors. "
+            "David Autor, an economist at the Massachusetts Institute of Technology, said trade hurt workers.")
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    names = {e.id: e.name for e in r.entities}
+    got = {a.source.text: (names.get(a.source.entity), a.source.kind) for a in r.attributions if a.source}
+    assert got["Republican strategists"] == (None, "unnamed")
+    assert got["A Reuters/Ipsos poll"][0] == "Reuters"
+    assert got["FBI officials"][0] == "FBI"
+    assert got["Clinton's campaign"][0] == "Hillary Clinton"
+    assert got["Gore's close friends"] == (None, "unnamed")
+    assert got["An analysis of her calendar"] == (None, "document")
+    autor = next(v for k, v in got.items() if k.startswith("David Autor"))
+    assert autor == ("David Autor", "person")
+
+
+def test_a_chain_says_whose_campaign_spoke():
+    text = "Hillary Clinton spoke on Monday. Her campaign said it was pleased. She said she was glad."
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    by_cue = {a.source.text: chain(r, a.id)[-1] for a in r.attributions if a.source}
+    assert by_cue["Her campaign"] == "Her campaign (Hillary Clinton)"
+    assert by_cue["She"] == "Hillary Clinton"

@@ -53,10 +53,51 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _entity_for(span: tuple[int, int], report: Report):
+def _entity_for(span: tuple[int, int], report: Report, doc=None):
+    """The entity a source names: the one with a mention over the source's head word ("Former governor Ed
+    Rendell, a Clinton supporter," is Rendell's), so a source that only holds a mention in passing ("an analysis
+    of her calendar", "his campaign") is nobody's. Without a parse, the mention overlapping the span most."""
+    if doc is None:
+        return _entity_over(span, report, None)
+    sp = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if sp is None or not len(sp):
+        return _entity_over(span, report, None)
+    root = sp.root
+    if root.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"):  # "he’s": the parse's root is the verb
+        words = [t for t in sp if t.pos_ in ("NOUN", "PROPN", "PRON")]
+        root = words[-1] if words else root
+    got = _entity_over(span, report, (root.idx, root.idx + len(root.text)))
+    if got is None and root.lemma_.lower() in _SPEAKS_FOR:
+        # "Clinton's campaign", "a CNN tally", "Trump's tweet": the owner speaks through it; not so for
+        # people around someone ("Gore's friends", "Trump supporters")
+        for t in sp:
+            if t.i >= root.i:
+                break
+            up = t
+            while up.i != root.i and up.dep_ in ("poss", "compound", "nmod") and up.head.i <= root.i:
+                up = up.head
+            if up.i == root.i:  # "a Reuters/Ipsos poll", "A USA Today/Suffolk University poll"
+                got = _entity_over((t.idx, t.idx + len(t.text)), report, None)
+                if got is not None:
+                    break
+    return got
+
+
+# what an owner speaks through: its campaign, office, spokesman, documents and statements
+_SPEAKS_FOR = R.DOCUMENT_HEADS | R.STATEMENT_NOUNS | {
+    "campaign", "office", "team", "administration", "spokesman", "spokeswoman", "spokesperson", "account",
+    "tally", "comment", "remark", "average", "lawyer", "attorney", "official", "aide", "staff",
+    "representative", "newspaper", "magazine", "paper", "network", "channel", "station", "outlet", "show", "program",
+    "blog", "editorial", "column"}
+
+
+def _entity_over(span: tuple[int, int], report: Report, word: tuple[int, int] | None):
+    """The entity with the mention overlapping ``span`` most, among those over ``word`` when given."""
     best, best_len = None, 0
     for ent in report.entities:
         for m in ent.mentions:
+            if word is not None and not (m.start <= word[0] and word[1] <= m.end):
+                continue
             ov = min(span[1], m.end) - max(span[0], m.start)
             if ov > best_len:
                 best, best_len = ent, ov
@@ -113,11 +154,16 @@ def source_kind(parsed: Parsed, raw: R.Raw, report: Report, entity) -> str:
         labels = {label for label, _, _ in ents}
         if (words & R.OUTLET_WORDS) and ("ORG" in labels or has_propn) and "PERSON" not in labels:
             return "outlet"
-        if "PERSON" in labels and head.ent_type_ in ("PERSON", ""):
+        on_head = {label for label, a, b in ents if a <= head.idx < b}
+        if "PERSON" in on_head or ("PERSON" in labels and head.ent_type_ == "" and head.tag_ != "NNS"):
+            return "person"  # "Gore's close friends" are not one person
+        if on_head & {"ORG", "GPE", "FAC", "NORP"} or (labels & {"ORG", "GPE", "FAC"} and hl in R.ORG_HEADS):
+            return "organization"  # a name before another noun ("the Democratic nominee", "a Stanford graduate") is not
+        if head.pos_ == "PROPN":
             return "person"
-        if labels & {"ORG", "GPE", "NORP", "FAC"}:
-            return "organization"
-        return "person" if head.pos_ == "PROPN" else ("document" if hl in R.DOCUMENT_HEADS else "person")
+        if hl in R.DOCUMENT_HEADS:
+            return "document"
+        return "unnamed" if head.tag_ == "NNS" else "person"
     if hl in ("report", "media") or hl in R.UNNAMED_HEADS:
         return "unnamed"
     if hl in R.DOCUMENT_HEADS:
@@ -266,7 +312,7 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         r = kept[k]
         src = None
         if r.source:
-            ent = _entity_for(r.source, report)
+            ent = _entity_for(r.source, report, parsed.doc)
             src = Source.of(text, r.source[0], r.source[1], entity=ent.id if ent else None,
                             kind=source_kind(parsed, r, report, ent))
         p = parents[k]
@@ -367,6 +413,10 @@ def _label(report: Report, a: Attribution) -> str:
     if a.source.entity:
         for e in report.entities:
             if e.id == a.source.entity:
+                last = re.sub(r"\W+$", "", a.source.text.split()[-1].lower()) if a.source.text.split() else ""
+                if last in _SPEAKS_FOR or last.rstrip("s") in _SPEAKS_FOR:
+                    # its campaign, its poll, its officials: say so, and whose
+                    return a.source.text if e.name in a.source.text else f"{a.source.text} ({e.name})"
                 return e.name
     if a.source.kind == "unnamed":
         words = a.source.text.split()
