@@ -435,8 +435,11 @@ def test_a_source_is_the_entity_its_head_word_names():
 
 
 def test_a_chain_says_whose_campaign_spoke():
-    text = "Hillary Clinton spoke on Monday. Her campaign said it was pleased. She said she was glad."
+    text = ("Hillary Clinton spoke on Monday. Her campaign said it was pleased. She said she was glad.\n\n"
+            "Colin Kahl, a former Pentagon official, spoke on Tuesday. The former Pentagon official said the talks "
+            "had failed.")
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
     by_cue = {a.source.text: chain(r, a.id)[-1] for a in r.attributions if a.source}
     assert by_cue["Her campaign"] == "Her campaign (Hillary Clinton)"
     assert by_cue["She"] == "Hillary Clinton"
+    assert by_cue["The former Pentagon official"] == "Colin Kahl"  # a description of him, not someone he speaks through

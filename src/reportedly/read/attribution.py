@@ -413,8 +413,11 @@ def _label(report: Report, a: Attribution) -> str:
     if a.source.entity:
         for e in report.entities:
             if e.id == a.source.entity:
-                last = re.sub(r"\W+$", "", a.source.text.split()[-1].lower()) if a.source.text.split() else ""
-                if last in _SPEAKS_FOR or last.rstrip("s") in _SPEAKS_FOR:
+                words = a.source.text.rstrip(_TRIM + "\"'”’").split()
+                last = words[-1].lower() if words else ""
+                end = a.source.start + len(a.source.text.rstrip(_TRIM + "\"'”’"))
+                named = any(m.start <= end - len(last) and end <= m.end for m in e.mentions)
+                if not named and (last in _SPEAKS_FOR or last.rstrip("s") in _SPEAKS_FOR):
                     # its campaign, its poll, its officials: say so, and whose
                     return a.source.text if e.name in a.source.text else f"{a.source.text} ({e.name})"
                 return e.name
