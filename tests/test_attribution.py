@@ -420,7 +420,8 @@ def test_a_source_is_the_entity_its_head_word_names():
     text = ("Hillary Clinton spoke on Monday. Republican strategists said it would fail. A Reuters/Ipsos poll found "
             "that she leads. FBI officials said the inquiry was closed. Clinton's campaign said it was pleased. "
             "Gore's close friends said he was tired. An analysis of her calendar showed that she met donors. "
-            "David Autor, an economist at the Massachusetts Institute of Technology, said trade hurt workers.")
+            "David Autor, an economist at the Massachusetts Institute of Technology, said trade hurt workers. "
+            "A lawyer for Donald Trump said the suit was baseless.")
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
     names = {e.id: e.name for e in r.entities}
     got = {a.source.text: (names.get(a.source.entity), a.source.kind) for a in r.attributions if a.source}
@@ -432,6 +433,7 @@ def test_a_source_is_the_entity_its_head_word_names():
     assert got["An analysis of her calendar"] == (None, "document")
     autor = next(v for k, v in got.items() if k.startswith("David Autor"))
     assert autor == ("David Autor", "person")
+    assert got["A lawyer for Donald Trump"][0] == "Donald Trump"  # a lawyer speaks for his client
 
 
 def test_a_chain_says_whose_campaign_spoke():

@@ -80,15 +80,32 @@ def _entity_for(span: tuple[int, int], report: Report, doc=None):
                 got = _entity_over((t.idx, t.idx + len(t.text)), report, None)
                 if got is not None:
                     break
+        if got is None:  # "a survey conducted by WBUR", "spokesmen at the FBI", "a lawyer for Mr. Trump"
+            people = root.lemma_.lower() in _SPEAKS_FOR_PEOPLE
+            for t in sp:
+                if t.i <= root.i or t.dep_ != "pobj":
+                    continue
+                prep, owner = t.head, t.head.head
+                by = prep.lower_ == "by" and (owner.i == root.i or (owner.dep_ == "acl" and owner.head.i == root.i))
+                of = people and prep.lower_ in ("at", "for", "of", "with", "from") and owner.i == root.i
+                if by or of:  # the object's own words ("WBUR radio"), not what hangs after it
+                    got = _entity_over((t.left_edge.idx, t.idx + len(t.text)), report, None)
+                    if got is not None:
+                        break
     return got
 
 
 # what an owner speaks through: its campaign, office, spokesman, documents and statements
 _SPEAKS_FOR = R.DOCUMENT_HEADS | R.STATEMENT_NOUNS | {
     "campaign", "office", "team", "administration", "spokesman", "spokeswoman", "spokesperson", "account",
-    "tally", "comment", "remark", "average", "lawyer", "attorney", "official", "aide", "staff",
+    "tally", "comment", "remark", "average", "lawyer", "attorney", "official", "aide", "staff", "spokesmen",
+    "spokeswomen",
     "representative", "newspaper", "magazine", "paper", "network", "channel", "station", "outlet", "show", "program",
     "blog", "editorial", "column"}
+
+
+_SPEAKS_FOR_PEOPLE = frozenset(("spokesman", "spokeswoman", "spokesperson", "official", "aide", "staff", "lawyer",
+                                "attorney", "representative", "team", "office"))
 
 
 def _entity_over(span: tuple[int, int], report: Report, word: tuple[int, int] | None):
