@@ -287,6 +287,12 @@ def _name_mentions(doc, meta) -> list[Mention]:
             label, src = gaz[txt], "gaz"
         add(i0, i1, label, src)
 
+    def by_tok_any(i0, i1):
+        for m in out:
+            if m.i0 < i1 and i0 < m.i1:
+                return m
+        return None
+
     def char_tokens(s, e):
         sp = doc.char_span(s, e, alignment_mode="expand")
         return (sp.start, sp.end) if sp is not None else (None, None)
@@ -333,6 +339,18 @@ def _name_mentions(doc, meta) -> list[Mention]:
             k += 1
         if k > t.i + 1 and t.i > 0 and doc[t.i - 1].lower_ == "the":
             add(t.i + 1, k, "OUTLET", "cue")
+
+    # surnames with an apostrophe, which the small model rarely knows ("Dinesh D’Souza", "O'Neill said"):
+    # a person, with a capitalised first name before it
+    for m in _APOSTROPHE_NAME.finditer(text):
+        i0, i1 = char_tokens(m.start(), m.end())
+        if i0 is None or any(doc[j].pos_ not in ("PROPN", "NOUN", "X") for j in range(i0, i1)):
+            continue
+        m0 = by_tok_any(i0, i1)
+        if m0 is None and not any(taken[i0:i1]):
+            add(i0, i1, "PERSON", "apostrophe")
+        elif m0 is not None and m0.label == "ORG" and m0.src == "spacy" and m0.i1 - m0.i0 <= 2:
+            m0.label = "PERSON"
 
     # names spaCy missed or mislabelled before a role in apposition: "Reince Priebus, the GOP chairman, ..."
     roles = lex.roles()
@@ -1095,6 +1113,8 @@ _RELATIVE_TYPES = {"who": _PEOPLE, "whom": _PEOPLE, "whose": _PEOPLE + ("GPE", "
                    "which": ("ORG", "OUTLET", "NORP", "GPE", "PRODUCT", "LOC", "FAC"),
                    "that": ("ORG", "OUTLET", "NORP", "GPE", "PRODUCT", "LOC", "FAC")}
 RELATIVE_PRONOUNS = frozenset(_RELATIVE_TYPES)
+# "D’Souza", "O'Neill", optionally after a first name; never a possessive ("Obama's")
+_APOSTROPHE_NAME = re.compile(r"\b(?:[A-Z][a-z]+\s+)?(?:O|D)[’'][A-Z][a-z]{2,}\b")
 
 
 def _relative_pronouns(doc, ents: list[Ent]) -> None:
