@@ -445,3 +445,12 @@ def test_a_chain_says_whose_campaign_spoke():
     assert by_cue["Her campaign"] == "Her campaign (Hillary Clinton)"
     assert by_cue["She"] == "Hillary Clinton"
     assert by_cue["The former Pentagon official"] == "Colin Kahl"  # a description of him, not someone he speaks through
+
+
+def test_a_relative_pronoun_no_entity_owns_is_labelled_by_what_it_stands_for():
+    text = ("Much of the impetus for the deal came from China and the United States, the world's two biggest "
+            "polluters, which together vowed to stave off the worst effects of climate change.")
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    vowed = [a for a in r.attributions if a.cue.text == "vowed" and a.source and a.source.text == "which"]
+    assert vowed, [(a.source and a.source.text, a.cue.text) for a in r.attributions]
+    assert chain(r, vowed[0].id)[-1] == "the world's two biggest polluters"

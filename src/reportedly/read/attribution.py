@@ -438,12 +438,30 @@ def _label(report: Report, a: Attribution) -> str:
                     # its campaign, its poll, its officials: say so, and whose
                     return a.source.text if e.name in a.source.text else f"{a.source.text} ({e.name})"
                 return e.name
+    if a.source.text.lower() in ("who", "which", "that", "whom"):
+        antecedent = _antecedent(report.text, a.source.start)
+        if antecedent:
+            return antecedent
     if a.source.kind == "unnamed":
         words = a.source.text.split()
         if len(words) == 1 and words[0].lower() not in R.GROUP_PRONOUNS and words[0].lower() not in R.PERSON_PRONOUNS:
             return "unnamed " + a.source.text.lower()
         return a.source.text
     return a.source.text
+
+
+def _antecedent(text: str, start: int) -> str | None:
+    """What a relative pronoun no entity owns stands for, for a chain's label: the words before it back to
+    the last comma, dash or sentence start ("Jared Diamond's 2005 best seller, which explored" -> "Jared
+    Diamond's 2005 best seller"); None when that is not a short noun phrase."""
+    before = text[max(0, start - 200):start].rstrip(" ,")
+    cut = max(before.rfind(x) for x in (",", ";", ":", " -", "—", "–", ". ", "\n", "(", "“", "\""))
+    phrase = before[cut + 1:].strip(" -—–\"“")
+    phrase = re.sub(r"^(?:and|or|but|including|as well as)\s+", "", phrase)
+    words = phrase.split()
+    if not words or len(words) > 8 or not any(w[:1].isalpha() for w in words):
+        return None
+    return phrase
 
 
 def chain(report: Report, attribution_id: str) -> list[str]:
