@@ -332,3 +332,10 @@ def test_a_surname_with_an_apostrophe_is_a_person():
     e = entity_at(r.entities, *_occ(text, "O'Neill"))
     assert e is not None and e.type == "PERSON"
     assert entity_at(r.entities, *_occ(text, "Obama's")).name == "Obama"  # a possessive is no such name
+
+
+def test_an_entity_is_named_from_the_body_when_the_headline_glues_a_word_to_it():
+    r = _report("Derelict Obama and Clinton Failed Us\n\nPresident Obama said the threat was contained.")
+    assert _who(r, "President Obama") == "Obama"
+    r = _report("Donald Trump slams media over polls\n\nTrump said the polls were rigged.")
+    assert _who(r, "Trump said") == "Donald Trump"  # a first name the headline adds is kept

@@ -1059,7 +1059,18 @@ def _name_of(doc, e: Ent, meta) -> str:
     if e.label == "PERSON":
         def core(m):
             return [t for t in doc[m.n0:m.n1] if t.lower_ not in lex.HONORIFICS]
-        best = max(names, key=lambda m: (len(core(m)), -m.start))
+        # a title-case headline glues words to a name ("Derelict Obama and Clinton ..."): the body's own
+        # names come first where it has any
+        head_end = doc.text.find("\n")
+        headline = head_end > 0 and not doc.text[:head_end].rstrip().endswith((".", "!", "?", '"', "”", "'"))
+        body = [m for m in names if not headline or m.start > head_end] or names
+        best = max(body, key=lambda m: (len(core(m)), -m.start))
+        if body is not names:  # the headline's fuller name when what it adds is a first name ("Donald Trump")
+            bc = [t.text for t in core(best)]
+            for m in names:
+                c = [t.text for t in core(m)]
+                if len(c) > len(bc) and c[-len(bc):] == bc and all(lex.is_first_name(w) for w in c[:-len(bc)]):
+                    best, bc = m, c
         toks = core(best)
         return doc[toks[0].i:toks[-1].i + 1].text if toks else doc[best.n0:best.n1].text
     counts = Counter(doc[m.n0:m.n1].text for m in names)
