@@ -55,8 +55,10 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _entity_for(span: tuple[int, int], report: Report, doc=None):
     """The entity a source names: the one with a mention over the source's head word ("Former governor Ed
-    Rendell, a Clinton supporter," is Rendell's), so a source that only holds a mention in passing ("an analysis
-    of her calendar", "his campaign") is nobody's. Without a parse, the mention overlapping the span most."""
+    Rendell, a Clinton supporter," is Rendell's), else, for a head the owner speaks through (``_SPEAKS_FOR``),
+    its owner ("his campaign", "a survey conducted by WBUR"); a source that only holds a mention in passing
+    ("an analysis of her calendar", "Gore's friends") is nobody's. Without a parse, the mention overlapping
+    the span most."""
     if doc is None:
         return _entity_over(span, report, None)
     sp = doc.char_span(span[0], span[1], alignment_mode="expand")
@@ -96,16 +98,13 @@ def _entity_for(span: tuple[int, int], report: Report, doc=None):
 
 
 # what an owner speaks through: its campaign, office, spokesman, documents and statements
-_SPEAKS_FOR = R.DOCUMENT_HEADS | R.STATEMENT_NOUNS | {
-    "campaign", "office", "team", "administration", "spokesman", "spokeswoman", "spokesperson", "account",
-    "tally", "comment", "remark", "average", "lawyer", "attorney", "official", "aide", "staff", "spokesmen",
-    "spokeswomen",
-    "representative", "newspaper", "magazine", "paper", "network", "channel", "station", "outlet", "show", "program",
-    "blog", "editorial", "column"}
-
-
-_SPEAKS_FOR_PEOPLE = frozenset(("spokesman", "spokeswoman", "spokesperson", "official", "aide", "staff", "lawyer",
-                                "attorney", "representative", "team", "office"))
+_SPEAKS_FOR = R.DOCUMENT_HEADS | R.STATEMENT_NOUNS | frozenset(
+    "campaign office team administration account spokesman spokeswoman spokesperson spokesmen spokeswomen "
+    "official aide staff lawyer attorney representative tally comment remark average newspaper magazine paper "
+    "network channel station outlet show program blog editorial column".split())
+# the people among them, who speak for whom a preposition names ("spokesmen at the FBI", "a lawyer for him")
+_SPEAKS_FOR_PEOPLE = frozenset(
+    "spokesman spokeswoman spokesperson official aide staff lawyer attorney representative team office".split())
 
 
 def _entity_over(span: tuple[int, int], report: Report, word: tuple[int, int] | None):

@@ -950,8 +950,6 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                         v = e.gvotes[gender] - e.gvotes["f" if gender == "m" else "m"]
                         if v <= -1:
                             continue  # a clearly male name (or pronouns) is not "she"
-                        # known to be of the pronoun's gender: a small lift, not one that grows with the
-                        # pronouns already won (that made the most mentioned person take every "he")
                         sc *= 0.25 ** min(2.0, -v) if v < 0 else 1 + 0.25 * min(2.0, v)
                     # "President Obama and his Justice Department": a mention just before, same sentence
                     near = e.last.get(si)
@@ -976,8 +974,6 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
                     # '"...," he said': the one who spoke the last quotation, if lately
                     if last_speaker[0] == ei and ei_ - last_speaker[1] <= 4 and says_quote(tok):
                         sc += 150 if ei_ - last_speaker[1] > 1 else 250
-                    if __import__("os").environ.get("DBGRES") and abs(m.start - int(__import__("os").environ["DBGRES"])) < 3:
-                        print("DBG", tok.i, tok.text, doc[e.mentions[0].head].text if e.mentions else None, round(sc), round(_salience(e, ei_)), subject_above, last_speaker, ei)
                     if sc > best_score:
                         best, best_score = ei, sc
                 target = best
