@@ -339,3 +339,18 @@ def test_an_entity_is_named_from_the_body_when_the_headline_glues_a_word_to_it()
     assert _who(r, "President Obama") == "Obama"
     r = _report("Donald Trump slams media over polls\n\nTrump said the polls were rigged.")
     assert _who(r, "Trump said") == "Donald Trump"  # a first name the headline adds is kept
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "polnear").exists(), reason="../shared/data/polnear not present")
+def test_hand_labelled_pronoun_sources_resolve():
+    # bench/data/pronoun_sources.tsv: PolNeAR pronoun sources read by hand (the dev rows never tuned on)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_entities", HERE.parent / "bench" / "entities.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    got = bench.hand_labelled()
+    right, total, misses = got["dev"]
+    assert total >= 50 and right / total >= 0.9, misses
+    right, total, misses = got["train"]
+    assert total >= 60 and right / total >= 0.95, misses
