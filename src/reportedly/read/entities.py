@@ -821,13 +821,13 @@ def _quote_speakers(doc, names: list[Mention]) -> dict[int, int]:
     return out
 
 
-def _named_in_own_quote(tok, name_head: dict, quoted) -> set:
+def _named_in_own_quote(doc, tok, sent: tuple[int, int], name_head: dict, quoted) -> set:
     """The entities named inside the quotation that a pronoun's saying verb introduces in the same sentence
-    ('He said, "Donald Trump will build the wall"'): a speaker does not name himself so."""
+    (token range ``sent``; 'He said, "Donald Trump will build the wall"'): a speaker does not name himself so."""
     v = tok.head
     if tok.dep_ != "nsubj" or v.lemma_ not in SAY_VERBS:
         return set()
-    return {name_head[t.i] for t in tok.sent if t.i > v.i and t.i in name_head and quoted[t.idx]}
+    return {name_head[j] for j in range(v.i + 1, sent[1]) if j in name_head and quoted[doc[j].idx]}
 
 
 def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
@@ -838,8 +838,9 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
     quoted = bytearray(len(text) + 1)
     for qs, qe in _quote_spans(text):
         quoted[qs:qe] = b"\x01" * (qe - qs)
-    sent_of, eff, k, has_q = {}, {}, -1, []
+    sent_of, eff, k, has_q, bounds = {}, {}, -1, [], []
     for si, s in enumerate(doc.sents):
+        bounds.append((s.start, s.end))
         has_q.append(any(ch in text[s.start_char:s.end_char] for ch in '"“”'))
         chars = [c for c in range(s.start_char, s.end_char) if not text[c].isspace()]
         inq = sum(quoted[c] for c in chars)
@@ -922,7 +923,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
             if target is None and word != "it":  # a bare "it" is too often expletive
                 best, best_score = None, 0.0
                 subject_above = False
-                named_in_quote = _named_in_own_quote(tok, name_head, quoted) if gender in ("m", "f") else set()
+                named_in_quote = (_named_in_own_quote(doc, tok, bounds[sent_of[tok.i]], name_head, quoted)
+                                  if gender in ("m", "f") else set())
                 # the last sentence with a subject before the pronoun: its own (a quotation merged into the
                 # sentence before, '"...," he said') or the one before
                 subj_sent = ei_ if any("subj" in e.sal.get(ei_, {}) for e in ents if e.label in types) else ei_ - 1
@@ -1048,7 +1050,15 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
 
 # ----------------------------------------------------------------------------- the layer
 
-def _name_of(doc, e: Ent, meta) -> str:
+def _headline_end(text: str) -> int:
+    """Where a title-case headline's line ends (no full stop closes it), or -1 when the text has none."""
+    end = text.find("\n")
+    if end > 0 and not text[:end].rstrip().endswith((".", "!", "?", '"', "”", "'")):
+        return end
+    return -1
+
+
+def _name_of(doc, e: Ent, meta, head_end: int = -1) -> str:
     names = [m for m in e.mentions if m.kind == "name"]
     if e.label == "OUTLET" and meta and meta.outlet and any(m.src == "meta" for m in names):
         return meta.outlet
@@ -1057,9 +1067,7 @@ def _name_of(doc, e: Ent, meta) -> str:
             return [t for t in doc[m.n0:m.n1] if t.lower_ not in lex.HONORIFICS]
         # a title-case headline glues words to a name ("Derelict Obama and Clinton ..."): the body's own
         # names come first where it has any
-        head_end = doc.text.find("\n")
-        headline = head_end > 0 and not doc.text[:head_end].rstrip().endswith((".", "!", "?", '"', "”", "'"))
-        body = [m for m in names if not headline or m.start > head_end] or names
+        body = [m for m in names if head_end < 0 or m.start > head_end] or names
         best = max(body, key=lambda m: (len(core(m)), -m.start))
         if body is not names:  # the headline's fuller name when what it adds is a first name ("Donald Trump")
             bc = [t.text for t in core(best)]
@@ -1096,6 +1104,7 @@ def find_entities(parsed: Parsed) -> list[Entity]:
 
     removed = [(r.start, r.end) for r in parsed.removed]
     text = parsed.text
+    head_end = _headline_end(text)
     order = sorted((i for i in range(len(ents)) if ents[i].mentions), key=lambda i: min(m.start for m in ents[i].mentions))
     out = []
     for i in order:
@@ -1106,7 +1115,7 @@ def find_entities(parsed: Parsed) -> list[Entity]:
         out.append(
             Entity(
                 id=f"E{len(out) + 1}",
-                name=_name_of(doc, e, parsed.meta),
+                name=_name_of(doc, e, parsed.meta, head_end),
                 type=e.label,
                 mentions=[Span.of(text, s, t) for s, t in spans],
             )
