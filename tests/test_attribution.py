@@ -454,3 +454,16 @@ def test_a_relative_pronoun_no_entity_owns_is_labelled_by_what_it_stands_for():
     vowed = [a for a in r.attributions if a.cue.text == "vowed" and a.source and a.source.text == "which"]
     assert vowed, [(a.source and a.source.text, a.cue.text) for a in r.attributions]
     assert chain(r, vowed[0].id)[-1] == "the world's two biggest polluters"
+
+
+def test_a_cue_set_off_inside_what_it_reports_gives_both_pieces():
+    # the clause goes on after the cue: both pieces are content; before a quotation of its own it does not
+    text = "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt in 1999."
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    said = next(a for a in r.attributions if a.cue.text == "said")
+    assert [c.text for c in said.content] == ["Lenox was a juggernaut", "until it went bankrupt in 1999"]
+    assert said.source.text == "Mr. Clarke"
+    text = 'Asked about the vote, Ryan said, "Sure. I get that."'
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    said = next(a for a in r.attributions if a.cue.text == "said")
+    assert [c.text for c in said.content] == ['"Sure. I get that."']
