@@ -124,28 +124,6 @@ def lead_candidate(ix, r):
     return kind, span, f
 
 
-def _set_off(ix, r, span) -> bool:
-    """A source and cue set off by commas inside the sentence they report ("The source of the attraction,
-    union members say, is manifold"; "But there is a risk, some Democrats said, that ..."): the sentence's
-    own root lies outside the cue and has words on both sides, so what comes before is said too. On PolNeAR
-    train the leading piece is in the content 172 times in 185 where no quotation follows the cue; the
-    learned choice took it 147 times, in-sample. Before a quotation it goes both ways (23 to 20): left to
-    the learned choice."""
-    if not r.source or r.source[1] > r.cue[0] or ix.text[r.source[1]:r.cue[0]].strip():
-        return False
-    t = ix.text
-    if not t[:r.source[0]].rstrip().endswith(",") or not t[r.cue[1]:r.cue[1] + 1] == ",":
-        return False
-    if t[r.cue[1] + 1:r.cue[1] + 4].lstrip()[:1] in "\"“'‘":
-        return False
-    tok = ix.doc[r.cue_head]
-    root = tok.sent.root
-    if root.i == tok.i or tok.dep_ == "ROOT":
-        return False
-    sub = [w.idx for w in root.subtree]
-    return any(span[0] <= i < span[1] for i in sub) and any(i >= r.cue[1] for i in sub)
-
-
 def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     """The refined raws (a new list when the CRF drops some; parent hints remapped)."""
     model = refine_model(variant(ix.doc)) if model is None else model
@@ -162,7 +140,7 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
             if c is None:
                 continue
             kind, span, f = c
-            if _score(lead["w"], lead["bias"], f) >= lead["threshold"] or (kind == "prefix" and _set_off(ix, r, span)):
+            if _score(lead["w"], lead["bias"], f) >= lead["threshold"]:
                 if any(s < span[1] and span[0] < e for s, e in r.content):
                     continue
                 r.content = sorted(set(r.content) | {span})
