@@ -103,6 +103,13 @@ class Mention(Base):
     pred_vec: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+def _mention_columns() -> tuple:
+    """The statement columns a claim's page reads (one list for its own statements and for disputes)."""
+    return (Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet, Mention.date,
+            Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times, Mention.said_on,
+            Mention.start, Mention.end)
+
+
 def _said_key(value: Optional[str]) -> Optional[str]:
     """A said-on value as a sortable day ("2023-08-15", "2022-09" -> "2022-09-01"), or None."""
     from ..read.times_values import interval
@@ -447,10 +454,7 @@ class Ledger:
         if claim_ids is not None:
             q = q.where(Claim.id.in_(claim_ids))
         claims = s.scalars(q).all()
-        mq = select(Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet,
-                    Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times,
-                    Mention.said_on,
-                    Mention.start, Mention.end)
+        mq = select(*_mention_columns())
         if claim_ids is not None:
             mq = mq.where(Mention.claim_id.in_(claim_ids))
         by_claim: dict[int, list[dict]] = {}
@@ -487,10 +491,7 @@ class Ledger:
         out, seen = [], set()
         for d in denials:
             rows = s.execute(
-                select(Mention.id, Mention.claim_id, Mention.article_id, Mention.role, Mention.cited_outlet,
-                       Mention.date, Mention.chain, Mention.text, Mention.stance, Mention.attribution, Mention.times,
-                    Mention.said_on,
-                       Mention.start, Mention.end)
+                select(*_mention_columns())
                 .where(Mention.article_id == d["article_id"], Mention.claim_id != claim_id,
                        Mention.start >= d["end"], Mention.start <= d["end"] + DISPUTE_REACH)
                 .order_by(Mention.start)
