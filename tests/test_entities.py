@@ -312,6 +312,10 @@ def test_a_name_before_a_role_in_apposition_is_a_person():
     ("Donald Trump opened an office. Trump said he liked it. He said he would pay for it himself. "
      "\"Mr. Trump pays the rent,\" the statement said.\n\nSteven Cheung, a campaign "
      "spokesman, said the space was needed. \"We're constantly adding new staff,\" he said.", "he", 3, "Steven Cheung"),
+    # the last speaker is whoever's words a quotation carries, whatever the verb ('attacked “...”')
+    ("President Barack Obama spoke at a town hall. “It is manufactured,” the president said. Obama said there "
+     "is a danger when “a president gets loose with this language.”\n\nIn an August speech, Donald Trump attacked “the hateful ideology of radical Islam.”\n\n"
+     "“We will defeat radical Islamic terrorism,” he said then.", "he", 1, "Donald Trump"),
 ])
 def test_subject_pronouns(text, pronoun, n, who):
     r = _report(text)

@@ -855,9 +855,16 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
 
     def says_quote(tok) -> bool:
         v = tok.head
-        if tok.dep_ != "nsubj" or v.lemma_ not in SAY_VERBS:
+        if tok.dep_ != "nsubj":
             return False
-        return has_q[sent_of[tok.i]] or v.i < tok.i
+        if v.lemma_ in SAY_VERBS:
+            return has_q[sent_of[tok.i]] or v.i < tok.i
+        # 'Trump attacked “the hateful ideology ...”', 'Clinton tweeted: "..."': any verb whose words
+        # go on in a quotation that opens right after it
+        j = v.i + 1
+        if j < len(doc) and doc[j].text in (":", ","):
+            j += 1
+        return tok.i < v.i and j < len(doc) and doc[j].text in ('"', "“", "``") and bool(quoted[doc[j].idx])
 
     def note(m: Mention, e: Ent):
         tok = doc[m.head]
