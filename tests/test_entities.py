@@ -260,6 +260,15 @@ def test_an_outlet_name_that_runs_on_into_a_longer_name_is_not_that_outlet():
     assert any(e.type == "OUTLET" and e.name == "Time" for e in cited.entities)
 
 
+def test_an_outlet_name_takes_the_place_of_a_shorter_name_inside_it():
+    """spaCy tags "USA" in "A USA TODAY analysis" as a place: the outlet's whole name wins."""
+    r = _report("Democrats are spending heavily, too. A USA TODAY analysis of super PACs that have raised $1million "
+                "or more since Jan. 1, 2015, shows Democratic groups outpacing Republicans in recent weeks.")
+    e = entity_at(r.entities, *_occ(r.text, "USA TODAY"))
+    assert e is not None and e.type == "OUTLET" and e.name == "USA TODAY"
+    assert not any(e.name == "USA" for e in r.entities)
+
+
 def test_a_relative_pronoun_is_a_mention_of_the_entity_its_clause_hangs_on():
     text = ("The ministry hired Jane Whitfield, who said the plan would fail. The Acme Corporation, which denied "
             "the report, said it would appeal. China and the United States, which together vowed to cut emissions, "

@@ -297,6 +297,20 @@ def _name_mentions(doc, meta) -> list[Mention]:
         sp = doc.char_span(s, e, alignment_mode="expand")
         return (sp.start, sp.end) if sp is not None else (None, None)
 
+    def free_for_outlet(i0, i1) -> bool:
+        """Whether an outlet's name can go at tokens i0:i1: nothing there yet, or only shorter names wholly
+        inside it, which give way ("USA" in "A USA TODAY analysis", "Washington" in "the Washington Post")."""
+        if not any(taken[i0:i1]):
+            return True
+        inner = [m for m in out if m.i0 < i1 and i0 < m.i1]
+        if not all(i0 <= m.i0 and m.i1 <= i1 and m.i1 - m.i0 < i1 - i0 and m.label != "OUTLET" for m in inner):
+            return False
+        for m in inner:
+            out.remove(m)
+            for j in range(m.i0, m.i1):
+                taken[j] = False
+        return True
+
     # the document's own outlet, whatever its case ("OBOZREVATEL")
     if outlet_key:
         pat = re.compile(r"(?<!\w)(?:the\s+)?" + r"\s+".join(map(re.escape, outlet_key.split())) + r"(?!\w)", re.I)
@@ -307,7 +321,7 @@ def _name_mentions(doc, meta) -> list[Mention]:
             if not text[s].isupper():
                 continue
             i0, i1 = char_tokens(s, m.end())
-            if i0 is not None and not any(taken[i0:i1]):
+            if i0 is not None and free_for_outlet(i0, i1):
                 add(i0, i1, "OUTLET", "meta")
     gaz_re, out_re = _lexicon_regex()
     for m in out_re.finditer(text):
@@ -317,7 +331,7 @@ def _name_mentions(doc, meta) -> list[Mention]:
         if not text[s].isupper():
             continue
         i0, i1 = char_tokens(s, m.end())
-        if i0 is not None and not any(taken[i0:i1]):
+        if i0 is not None and free_for_outlet(i0, i1):
             add(i0, i1, "OUTLET", "outlet")
     for m in gaz_re.finditer(text):
         i0, i1 = char_tokens(m.start(), m.end())
