@@ -467,3 +467,13 @@ def test_a_cue_set_off_inside_what_it_reports_gives_both_pieces():
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
     said = next(a for a in r.attributions if a.cue.text == "said")
     assert [c.text for c in said.content] == ['"Sure. I get that."']
+
+
+def test_a_quotation_closed_before_the_verb_is_what_it_reports_over_a_clause_after():
+    # the parser hangs a clause after the verb as a second ccomp; the quotation before is what was said
+    text = ('"The American people do not agree with Trump," Sanders said, suggesting a few questions, including, '
+            '"Mr. Trump, do you really think that billionaires need a massive tax break?"')
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    said = next(a for a in r.attributions if a.cue.text == "said")
+    assert [c.text for c in said.content] == ['"The American people do not agree with Trump,"']
+    assert said.source.text == "Sanders"
