@@ -477,3 +477,16 @@ def test_a_quotation_closed_before_the_verb_is_what_it_reports_over_a_clause_aft
     said = next(a for a in r.attributions if a.cue.text == "said")
     assert [c.text for c in said.content] == ['"The American people do not agree with Trump,"']
     assert said.source.text == "Sanders"
+
+
+def test_a_quotation_that_ends_its_sentence_is_not_the_next_verbs_content():
+    text = ('He also told his young protege on a regular basis that "terrorism is the answer." Birchers viewed '
+            'communists as terrorists and despised them.')
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    viewed = [a for a in r.attributions if a.cue.text.startswith("viewed")]
+    assert not viewed or all("terrorism is the answer" not in c.text for a in viewed for c in a.content)
+    # a typo'd '..." he said' still carries the quotation
+    text = '"We are not going anywhere." he said on Monday.'
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    said = next(a for a in r.attributions if a.cue.text == "said")
+    assert [c.text for c in said.content] == ['"We are not going anywhere."']

@@ -549,7 +549,7 @@ def _adjacent_quote(ix: Index, tok, sent):
     k = first - 1
     while k >= 0 and t[k] in " \u00a0":
         k -= 1
-    if k >= 0 and t[k] in _CLOSERS:
+    if k >= 0 and t[k] in _CLOSERS and (t[first:first + 1].islower() or not _ends_sentence(t, k)):
         q = ix.inner_at(k)
         if q and q[1] == k + 1:
             return q, "before"
@@ -557,6 +557,17 @@ def _adjacent_quote(ix: Index, tok, sent):
         if q and q[1] == k + 1:
             return q, "before"
     return None, None
+
+
+def _ends_sentence(t: str, close: int) -> bool:
+    """Whether the quotation whose closing mark is at ``close`` ends its sentence with a full stop
+    ('... the answer." Birchers viewed communists as ...'): then the clause after is a new sentence, not its
+    '"...," he said' (PolNeAR train: such a quotation is the content of the verb after it once in 95). A
+    clause after it that starts in lower case ('..." he said') goes on with it all the same."""
+    k = close
+    while k > 0 and t[k - 1] in _CLOSERS:
+        k -= 1
+    return k > 0 and t[k - 1] == "."
 
 
 def _content_of_quote(ix: Index, q):
