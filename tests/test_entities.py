@@ -269,6 +269,13 @@ def test_an_outlet_name_takes_the_place_of_a_shorter_name_inside_it():
     assert not any(e.name == "USA" for e in r.entities)
 
 
+def test_a_hyphenated_surname_after_an_honorific_is_the_full_names_surname():
+    r = _report("''This isn't tax reform,'' said Douglas Holtz-Eakin, an economist. Leonard Burman disagreed. "
+                "Mr. Holtz-Eakin said the plan was complex. Ms. Shanklin-Hawkins, a worker, agreed.")
+    assert _who(r, "Mr. Holtz-Eakin") == "Douglas Holtz-Eakin"
+    assert _who(r, "Ms. Shanklin-Hawkins") == "Shanklin-Hawkins"  # named no other way: her own entity
+
+
 def test_a_relative_pronoun_is_a_mention_of_the_entity_its_clause_hangs_on():
     text = ("The ministry hired Jane Whitfield, who said the plan would fail. The Acme Corporation, which denied "
             "the report, said it would appeal. China and the United States, which together vowed to cut emissions, "

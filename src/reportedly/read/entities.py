@@ -509,12 +509,17 @@ def _cluster(doc, names: list[Mention], meta) -> list[Ent]:
     def person_tokens(m):
         return [t.text for t in doc[m.i0:m.i1] if t.lower_ not in lex.HONORIFICS]
 
+    def full_name(m) -> bool:
+        # two words or more: a hyphenated surname is one word of several tokens ("Mr. Holtz-Eakin" is
+        # Douglas Holtz-Eakin's surname, not a full name of its own)
+        return sum(w.lower() not in lex.HONORIFICS for w in doc[m.i0:m.i1].text.split()) >= 2
+
     # full person names first, so that a bare surname before the full name still joins it
     for m in names:
         if m.label != "PERSON":
             continue
         toks = person_tokens(m)
-        if len(toks) >= 2:
+        if len(toks) >= 2 and full_name(m):
             k = ("P", " ".join(toks).lower())
             if k not in by_key:
                 by_key[k] = new("PERSON")
