@@ -332,6 +332,12 @@ def test_a_name_before_a_role_in_apposition_is_a_person():
     ("President Barack Obama spoke at a town hall. “It is manufactured,” the president said. Obama said there "
      "is a danger when “a president gets loose with this language.”\n\nIn an August speech, Donald Trump attacked “the hateful ideology of radical Islam.”\n\n"
      "“We will defeat radical Islamic terrorism,” he said then.", "he", 1, "Donald Trump"),
+    # the wires' ''...'' quotations are quotations: their speaker is the last speaker, and sentences
+    # inside them do not push him back
+    ("Hillary Clinton has a new tax plan. Mrs. Clinton would raise taxes on the rich. David Kamin, an adviser, "
+     "defended it. ''Details aside, the plan is clear,'' Mr. Kamin said. ''It is a stark alternative. It "
+     "raises money. It is fair. It is simple. It is honest. It is new. It is the right plan.''\n\n''The message "
+     "is, that has to be a key element of any reform,'' he added.", "he", 1, "David Kamin"),
 ])
 def test_subject_pronouns(text, pronoun, n, who):
     r = _report(text)

@@ -790,12 +790,13 @@ def _recent_subject(doc, e: Ent, m: Mention, si: int, sent_of) -> bool:
     return True
 
 
-QUOTE_RE = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”')
+QUOTE_RE = re.compile(r'"[^"\n]{2,}?"|“[^”\n]{2,}?”|(?:\'\'|``)(?:(?!\'\')[^\n]){2,}?\'\'')
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """Quotations: closed ones within a line, and a quotation opened and not closed in its paragraph
-    (multi-paragraph quotations leave the closing mark off), up to the line end."""
+    """Quotations: closed ones within a line (“…”, "…", and the wires' ''…'' and ``…''), and a quotation
+    opened and not closed in its paragraph (multi-paragraph quotations leave the closing mark off), up to
+    the line end."""
     spans = [(q.start(), q.end()) for q in QUOTE_RE.finditer(text)]
     pos = 0
     for line in text.split("\n"):
@@ -860,7 +861,7 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
     sent_of, eff, k, has_q, bounds = {}, {}, -1, [], []
     for si, s in enumerate(doc.sents):
         bounds.append((s.start, s.end))
-        has_q.append(any(ch in text[s.start_char:s.end_char] for ch in '"“”'))
+        has_q.append(any(ch in text[s.start_char:s.end_char] for ch in '"“”') or "''" in text[s.start_char:s.end_char])
         chars = [c for c in range(s.start_char, s.end_char) if not text[c].isspace()]
         inq = sum(quoted[c] for c in chars)
         if k < 0 or not chars or inq < 0.7 * len(chars):
