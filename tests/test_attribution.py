@@ -490,3 +490,15 @@ def test_a_quotation_that_ends_its_sentence_is_not_the_next_verbs_content():
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
     said = next(a for a in r.attributions if a.cue.text == "said")
     assert [c.text for c in said.content] == ['"We are not going anywhere."']
+
+
+def test_an_as_clause_with_an_object_of_its_own_reports_that_object():
+    # "as he spoke to accept ..." reports its own complement; "as X put it, Y" reports the main clause
+    text = "Trump became the first candidate to buy a promoted trend on Twitter as he spoke to accept his party's nomination."
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    spoke = next(a for a in r.attributions if a.cue.text.startswith("spoke"))
+    assert [c.text for c in spoke.content] == ["to accept his party's nomination"]
+    text = "Senator Smith is, as the Boston Globe put it in an editorial, “a man of no principle.”"
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    put = next(a for a in r.attributions if a.cue.text.startswith("put"))
+    assert [c.text for c in put.content] == ["“a man of no principle.”"]

@@ -600,6 +600,18 @@ def _quoted_before(ix: Index, tok, before, after, clip) -> bool:
     return bool(q) and q[1] <= tok.idx and not ix.quote_around(a[0], a[1], tok.idx)
 
 
+def _own_object(tok) -> bool:
+    """Whether a verb has an object or complement of its own after it: "as Democrats called on him to quit"
+    reports its own words, not the main clause's (the "as" frame is for "As Trump said, ...", "as he put it,
+    ...": a pronoun object stands for the main clause)."""
+    if any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that") for c in tok.children):
+        return False
+    # not an addressee ("as he told reporters", "as she said to them") nor a time ("as he said on Monday")
+    return any(c.i > tok.i and (c.dep_ in ("xcomp", "oprd") or c.dep_ == "dobj" and tok.lemma_ != "tell" or
+                                c.dep_ == "prep" and c.lower_ in ("about", "of", "for", "against"))
+               for c in tok.children)
+
+
 def verb_frame(ix: Index, tok):
     """(frame, content spans, content head token or None) for a verb cue candidate."""
     sent = tok.sent
@@ -676,7 +688,8 @@ def verb_frame(ix: Index, tok):
             if left and right:
                 return "parenthetical", [left, right], tok.head
     mark = _child(tok, ("mark",))
-    if mark is not None and mark.lower_ == "as" and tok.dep_ == "advcl" and tok.head.i != tok.i:
+    if mark is not None and mark.lower_ == "as" and tok.dep_ == "advcl" and tok.head.i != tok.i and \
+            not _own_object(tok):
         toks = subtree_minus(tok.head, [tok])
         toks = [w for w in toks if w.i > tok.i] or toks
         while toks and toks[-1].text == "." and AS_NO_STOP:
