@@ -502,3 +502,15 @@ def test_an_as_clause_with_an_object_of_its_own_reports_that_object():
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
     put = next(a for a in r.attributions if a.cue.text.startswith("put"))
     assert [c.text for c in put.content] == ["“a man of no principle.”"]
+
+
+def test_a_clause_before_a_verb_with_its_own_object_is_not_what_it_reports():
+    # "prefer" has its own complement; a verb whose object is the addressee ("warned reporters") keeps the clause before
+    text = "The phenomenon is universal, voters prefer to back a winner."
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    prefer = next(a for a in r.attributions if a.cue.text.startswith("prefer"))
+    assert [c.text for c in prefer.content] == ["to back a winner"]
+    text = "The race is tight, the senator warned reporters about the polls on Monday."
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    warned = next(a for a in r.attributions if a.cue.text.startswith("warned"))
+    assert [c.text for c in warned.content] == ["The race is tight"]

@@ -600,14 +600,18 @@ def _quoted_before(ix: Index, tok, before, after, clip) -> bool:
     return bool(q) and q[1] <= tok.idx and not ix.quote_around(a[0], a[1], tok.idx)
 
 
+# verbs whose object is who is told ("warned reporters", "told the crowd"): the words said lie elsewhere
+ADDRESSEE_VERBS = frozenset("tell warn remind assure reassure inform caution advise notify promise".split())
+
+
 def _own_object(tok) -> bool:
     """Whether a verb has an object or complement of its own after it: "as Democrats called on him to quit"
     reports its own words, not the main clause's (the "as" frame is for "As Trump said, ...", "as he put it,
     ...": a pronoun object stands for the main clause)."""
-    if any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that") for c in tok.children):
+    if tok.lemma_ in ADDRESSEE_VERBS or any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that") for c in tok.children):
         return False
-    # not an addressee ("as he told reporters", "as she said to them") nor a time ("as he said on Monday")
-    return any(c.i > tok.i and (c.dep_ in ("xcomp", "oprd") or c.dep_ == "dobj" and tok.lemma_ != "tell" or
+    # not an addressee ("as she said to them") nor a time ("as he said on Monday")
+    return any(c.i > tok.i and (c.dep_ in ("xcomp", "oprd") or c.dep_ == "dobj" or
                                 c.dep_ == "prep" and c.lower_ in ("about", "of", "for", "against"))
                for c in tok.children)
 
@@ -627,6 +631,10 @@ def verb_frame(ix: Index, tok):
         q, where = _adjacent_quote(ix, tok, sent)
         if q and where == "after":
             return "quote", _content_of_quote(ix, q), None
+    if cc and all(c.i < tok.i for c in cc) and tok.lemma_ != "say" and _own_object(tok):
+        # "the phenomenon is universal: voters prefer to back a winner": a clause before a verb that has an
+        # object of its own is not what the verb reports
+        cc = []
     if cc:
         c = cc[0]
         if PREFER_AFTER and c.i < tok.i:
