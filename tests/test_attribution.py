@@ -492,25 +492,19 @@ def test_a_quotation_that_ends_its_sentence_is_not_the_next_verbs_content():
     assert [c.text for c in said.content] == ['"We are not going anywhere."']
 
 
-def test_an_as_clause_with_an_object_of_its_own_reports_that_object():
-    # "as he spoke to accept ..." reports its own complement; "as X put it, Y" reports the main clause
-    text = "Trump became the first candidate to buy a promoted trend on Twitter as he spoke to accept his party's nomination."
+@pytest.mark.parametrize("text,cue,content", [
+    # an "as" clause whose verb has a complement of its own reports it ...
+    ("Trump became the first candidate to buy a promoted trend on Twitter as he spoke to accept his party's "
+     "nomination.", "spoke", ["to accept his party's nomination"]),
+    # ... but "as X put it" reports the main clause
+    ("Senator Smith is, as the Boston Globe put it in an editorial, “a man of no principle.”", "put",
+     ["“a man of no principle.”"]),
+    # a clause before a verb with a complement of its own is not what it reports ...
+    ("The phenomenon is universal, voters prefer to back a winner.", "prefer", ["to back a winner"]),
+    # ... unless the verb's object is the addressee
+    ("The race is tight, the senator warned reporters about the polls on Monday.", "warned", ["The race is tight"]),
+])
+def test_what_a_cue_with_an_object_of_its_own_reports(text, cue, content):
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    spoke = next(a for a in r.attributions if a.cue.text.startswith("spoke"))
-    assert [c.text for c in spoke.content] == ["to accept his party's nomination"]
-    text = "Senator Smith is, as the Boston Globe put it in an editorial, “a man of no principle.”"
-    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    put = next(a for a in r.attributions if a.cue.text.startswith("put"))
-    assert [c.text for c in put.content] == ["“a man of no principle.”"]
-
-
-def test_a_clause_before_a_verb_with_its_own_object_is_not_what_it_reports():
-    # "prefer" has its own complement; a verb whose object is the addressee ("warned reporters") keeps the clause before
-    text = "The phenomenon is universal, voters prefer to back a winner."
-    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    prefer = next(a for a in r.attributions if a.cue.text.startswith("prefer"))
-    assert [c.text for c in prefer.content] == ["to back a winner"]
-    text = "The race is tight, the senator warned reporters about the polls on Monday."
-    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    warned = next(a for a in r.attributions if a.cue.text.startswith("warned"))
-    assert [c.text for c in warned.content] == ["The race is tight"]
+    a = next(a for a in r.attributions if a.cue.text.startswith(cue))
+    assert [c.text for c in a.content] == content
