@@ -884,7 +884,7 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
         j = v.i + 1
         if j < len(doc) and doc[j].text in (":", ","):
             j += 1
-        return tok.i < v.i and j < len(doc) and doc[j].text in ('"', "“", "``") and bool(quoted[doc[j].idx])
+        return tok.i < v.i and j < len(doc) and doc[j].text in ('"', "“", "``", "''") and bool(quoted[doc[j].idx])
 
     def note(m: Mention, e: Ent):
         tok = doc[m.head]
