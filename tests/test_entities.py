@@ -332,6 +332,11 @@ def test_a_name_before_a_role_in_apposition_is_a_person():
     ("President Barack Obama spoke at a town hall. “It is manufactured,” the president said. Obama said there "
      "is a danger when “a president gets loose with this language.”\n\nIn an August speech, Donald Trump attacked “the hateful ideology of radical Islam.”\n\n"
      "“We will defeat radical Islamic terrorism,” he said then.", "he", 1, "Donald Trump"),
+    # the same with the wires' marks
+    ("President Barack Obama spoke at a town hall. ''It is manufactured,'' the president said. Obama said there "
+     "is a danger when ''a president gets loose with this language.''\n\nIn an August speech, Donald Trump attacked "
+     "''the hateful ideology of radical Islam.''\n\n''We will defeat radical Islamic terrorism,'' he said then.",
+     "he", 1, "Donald Trump"),
     # the wires' ''...'' quotations are quotations: their speaker is the last speaker, and sentences
     # inside them do not push him back
     ("Hillary Clinton has a new tax plan. Mrs. Clinton would raise taxes on the rich. David Kamin, an adviser, "

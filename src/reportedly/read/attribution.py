@@ -429,9 +429,10 @@ def _label(report: Report, a: Attribution) -> str:
     if a.source.entity:
         for e in report.entities:
             if e.id == a.source.entity:
-                words = a.source.text.rstrip(_TRIM + "\"'”’").split()
+                bare = a.source.text.rstrip(_TRIM + "\"'”’")
+                words = bare.split()
                 last = words[-1].lower() if words else ""
-                end = a.source.start + len(a.source.text.rstrip(_TRIM + "\"'”’"))
+                end = a.source.start + len(bare)
                 named = any(m.start <= end - len(last) and end <= m.end for m in e.mentions)
                 if not named and (last in _SPEAKS_FOR or last.rstrip("s") in _SPEAKS_FOR):
                     # its campaign, its poll, its officials: say so, and whose

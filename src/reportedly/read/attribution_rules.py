@@ -456,6 +456,17 @@ def _subject(tok, depth: int = 0):
     return None
 
 
+def _between_commas(tok, sent, skip=()):
+    """(first, last) token index of a cue's own words (its subtree less punctuation and ``skip``) when a comma
+    stands right before and right after them inside the sentence, else None."""
+    own = [w.i for w in tok.subtree if not w.is_punct and w.i not in skip]
+    lo, hi = min(own), max(own)
+    doc = tok.doc
+    if lo > sent.start and hi + 1 < sent.end and doc[lo - 1].text == "," and doc[hi + 1].text == ",":
+        return lo, hi
+    return None
+
+
 def _set_off_after(ix, tok, sent, clip):
     """A cue and its source set off by commas after the start of what they report, which goes on after them
     ("Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt"; "Trump's skepticism has hurt him,
@@ -464,11 +475,10 @@ def _set_off_after(ix, tok, sent, clip):
     content 172 times in 185 where no quotation follows it."""
     if _subject(tok) is None or any(c.dep_ in ("dobj", "xcomp", "mark", "ccomp") for c in tok.children):
         return None
-    own = [w for w in tok.subtree if not w.is_punct]
-    lo, hi = min(w.i for w in own), max(w.i for w in own)
-    doc = tok.doc
-    if not (lo > sent.start and hi + 1 < sent.end - 1 and doc[lo - 1].text == "," and doc[hi + 1].text == ","):
+    around = _between_commas(tok, sent)
+    if around is None:
         return None
+    lo, hi = around
     after = [w for w in sent if w.i > hi + 1]
     if not after or after[0].text in ("\"", "“", "‘", "'", "«"):
         return None
@@ -686,11 +696,9 @@ def verb_frame(ix: Index, tok):
         # "The adjustment, they concluded, never happened": what is said runs around the cue
         stolen = _stolen_subject(tok)
         skip = {w.i for w in stolen.subtree} if stolen is not None else set()
-        own = [w for w in tok.subtree if not w.is_punct and w.i not in skip]
-        lo = min(w.i for w in own)
-        hi = max(w.i for w in own)
-        doc = tok.doc
-        if lo > sent.start and hi + 1 < sent.end and doc[lo - 1].text == "," and doc[hi + 1].text == ",":
+        around = _between_commas(tok, sent, skip)
+        if around is not None:
+            lo, hi = around
             left = content_span(ix, [w for w in sent if w.i < lo - 1], clip)
             right = content_span(ix, [w for w in sent if w.i > hi + 1], clip)
             if left and right:

@@ -287,11 +287,8 @@ def _name_mentions(doc, meta) -> list[Mention]:
             label, src = gaz[txt], "gaz"
         add(i0, i1, label, src)
 
-    def by_tok_any(i0, i1):
-        for m in out:
-            if m.i0 < i1 and i0 < m.i1:
-                return m
-        return None
+    def overlapping(i0, i1) -> list[Mention]:
+        return [m for m in out if m.i0 < i1 and i0 < m.i1]
 
     def char_tokens(s, e):
         sp = doc.char_span(s, e, alignment_mode="expand")
@@ -302,7 +299,7 @@ def _name_mentions(doc, meta) -> list[Mention]:
         inside it, which give way ("USA" in "A USA TODAY analysis", "Washington" in "the Washington Post")."""
         if not any(taken[i0:i1]):
             return True
-        inner = [m for m in out if m.i0 < i1 and i0 < m.i1]
+        inner = overlapping(i0, i1)
         if not all(i0 <= m.i0 and m.i1 <= i1 and m.i1 - m.i0 < i1 - i0 and m.label != "OUTLET" for m in inner):
             return False
         for m in inner:
@@ -360,7 +357,7 @@ def _name_mentions(doc, meta) -> list[Mention]:
         i0, i1 = char_tokens(m.start(), m.end())
         if i0 is None or any(doc[j].pos_ not in ("PROPN", "NOUN", "X") for j in range(i0, i1)):
             continue
-        m0 = by_tok_any(i0, i1)
+        m0 = next(iter(overlapping(i0, i1)), None)
         if m0 is None and not any(taken[i0:i1]):
             add(i0, i1, "PERSON", "apostrophe")
         elif m0 is not None and m0.label == "ORG" and m0.src == "spacy" and m0.i1 - m0.i0 <= 2:
@@ -861,7 +858,8 @@ def _resolve(doc, ents: list[Ent], mentions: list[Mention]):
     sent_of, eff, k, has_q, bounds = {}, {}, -1, [], []
     for si, s in enumerate(doc.sents):
         bounds.append((s.start, s.end))
-        has_q.append(any(ch in text[s.start_char:s.end_char] for ch in '"“”') or "''" in text[s.start_char:s.end_char])
+        seg = text[s.start_char:s.end_char]
+        has_q.append(any(ch in seg for ch in '"“”') or "''" in seg)
         chars = [c for c in range(s.start_char, s.end_char) if not text[c].isspace()]
         inq = sum(quoted[c] for c in chars)
         if k < 0 or not chars or inq < 0.7 * len(chars):
