@@ -508,3 +508,43 @@ def test_what_a_cue_with_an_object_of_its_own_reports(text, cue, content):
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
     a = next(a for a in r.attributions if a.cue.text.startswith(cue))
     assert [c.text for c in a.content] == content
+
+
+@pytest.mark.parametrize("text,cue,source,content", [
+    # a raising verb's subject is what seems, not who says so: it opens the content
+    ("Melania seems to have vanished from the campaign trail.", "seems", None,
+     ["Melania", "to have vanished from the campaign trail"]),
+    ("But Republicans seem confident they have the votes to override him.", "seem", None,
+     ["Republicans", "confident they have the votes to override him"]),
+    # ... and to whom it seems is the source
+    ("The Syrian conflict may once have seemed remote to European citizens.", "seemed", "European citizens",
+     ["The Syrian conflict", "remote"]),
+])
+def test_a_raising_verbs_subject_is_content_not_source(text, cue, source, content):
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    a = next(a for a in r.attributions if a.cue.text.endswith(cue))
+    assert (a.source.text if a.source else None) == source
+    assert [c.text for c in a.content] == content
+
+
+@pytest.mark.parametrize("text,pieces", [
+    ("Mr. Quiros was accused of using the money for personal expenses.",
+     ["Mr. Quiros", "using the money for personal expenses"]),
+    ("He has been harshly criticized for policies that objectors see as abuses of power.",
+     ["He", "for policies that objectors see as abuses of power"]),
+    ("He was granted temporary asylum.", ["He", "temporary asylum"]),
+])
+def test_a_passive_reports_what_its_subject_is_said_to_have_done(text, pieces):
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    a = next(a for a in r.attributions if a.content and a.content[0].text == pieces[0])
+    assert [c.text for c in a.content] == pieces
+
+
+def test_a_speaker_the_parser_hangs_inside_the_clause_before_the_verb_is_the_source():
+    # the parser reads '“...,” Gene Sperling, a top outside Clinton adviser, said' as one clause before "said"
+    text = ("The effort reflects her advisers’ wariness. “It is not the position that everything is hunky-dory,” "
+            "Gene Sperling, a top outside Clinton adviser, said at a recent POLITICO event on the economy in Iowa.")
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    said = next(a for a in r.attributions if a.cue.text == "said")
+    assert [c.text for c in said.content] == ["“It is not the position that everything is hunky-dory,”"]
+    assert said.source.text.startswith("Gene Sperling")

@@ -31,7 +31,7 @@ from .attribution_tagger import crf_rows as tagger_crf_rows
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import probs as tagger_probs
 from .attribution_tagger import variant
-from .attribution_rules import drop_raws, name_as_modal, names_the_day
+from .attribution_rules import RAISING_VERBS, drop_raws, name_as_modal, names_the_day
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "attribution_refine.json"
 # trained with the contextual tagger's features (scripts/train_attribution.py --tagged), for documents it has read
@@ -726,6 +726,8 @@ def start_candidates(ix, r):
     s0, hi = r.content[0]
     if t[s0] in "“\"'‘«" and t[hi - 1] in "”\"'’»":
         return []
+    if len(r.content) > 1 and hi <= r.cue[0] < r.content[1][0] and r.cue_lemma in RAISING_VERBS:
+        return []  # "Sanders | doesn't appear | ready to ease off": the subject the rules split off is whole
     first0 = ix.tok_at(s0)
     clip = ix.line_bounds(s0)
     floor = clip[0]
