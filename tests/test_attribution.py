@@ -548,3 +548,33 @@ def test_a_speaker_the_parser_hangs_inside_the_clause_before_the_verb_is_the_sou
     said = next(a for a in r.attributions if a.cue.text == "said")
     assert [c.text for c in said.content] == ["“It is not the position that everything is hunky-dory,”"]
     assert said.source.text.startswith("Gene Sperling")
+
+
+@pytest.mark.parametrize("text,cut", [
+    # a second report of the same source joined to the first ends the first one's content ...
+    ("Trump claims that Univision takes its orders from Mexico, and asserts that Mexico is killing us.",
+     "that Univision takes its orders from Mexico"),
+    ("Lynch agreed to a long interview for the project, answering questions about her career.",
+     "a long interview for the project"),
+    # ... a verb with a subject of its own does not
+    ("Trump claims that Univision takes its orders from Mexico, and Pence asserts that Mexico is killing us.",
+     None),
+])
+def test_a_content_ends_before_the_next_report_of_its_source(text, cut):
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import parse
+
+    p = parse(text, [], None)
+    ix = R.Index(p.doc, p.masked)
+    first, second = [t for t in p.doc if t.lemma_ in ("claim", "agree")][0], \
+        [t for t in p.doc if t.lemma_ in ("assert", "answer")][0]
+    source = (0, len(text.split()[0]))
+    start = (first.nbor(1).idx if first.lemma_ == "claim" else first.nbor(2).idx)
+    r1 = R.Raw(cue=(first.idx, first.idx + len(first.text)), cue_lemma=first.lemma_, cue_head=first.i,
+               source=source, content=[(start, len(text) - 1)])
+    r2 = R.Raw(cue=(second.idx, second.idx + len(second.text)), cue_lemma=second.lemma_, cue_head=second.i,
+               source=source, content=[(second.idx + len(second.text) + 1, len(text) - 1)])
+    F.stop_before_next_report(ix, [r1, r2])
+    s, e = r1.content[-1]
+    assert text[s:e] == (cut or text[start:len(text) - 1])
