@@ -71,7 +71,7 @@ def _pred_sets(reports):
     for rep in reports:
         P["source"].append({((a.source.start, a.source.end),) for a in rep.attributions if a.source})
         P["cue"].append({((a.cue.start, a.cue.end),) for a in rep.attributions})
-        P["content"].append({tuple((c.start, c.end) for c in a.content) for a in rep.attributions if a.content})
+        P["content"].append({tuple(sorted((c.start, c.end) for c in a.content)) for a in rep.attributions if a.content})
     return P
 
 

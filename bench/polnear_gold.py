@@ -30,11 +30,14 @@ class GoldDoc:
 
 
 def _pieces(spec: str) -> tuple:
+    """A brat span's fragments in text order: brat lists a discontinuous span's fragments in the order they
+    were marked ("209 236;91 186"), which says nothing about the span (91 of 3,101 multi-piece spans in
+    train, 9 of 298 in dev, are listed out of order)."""
     out = []
     for part in spec.split(";"):
         a, b = part.split()
         out.append((int(a), int(b)))
-    return tuple(out)
+    return tuple(sorted(out))
 
 
 def read_ann(path: Path) -> list[GoldAttr]:

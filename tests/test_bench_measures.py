@@ -92,3 +92,15 @@ def test_timebank_roles_come_from_its_links(tmp_path):
     assert said == "said" and text[event["start"]:event["end"]] == "said"
     assert reported == "reported" and text[reporter["start"]:reporter["end"]] == "said"
     assert [text[g["start"]:g["end"]] for g in d["gold"]] == ["Tuesday", "1997", "1996"]
+
+
+def test_a_discontinuous_span_is_the_same_whatever_order_brat_lists_its_fragments_in(tmp_path):
+    from polnear_gold import read_ann, score_sets
+
+    ann = tmp_path / "x.ann"
+    ann.write_text("T1\tCue 6 10\tsaid\nT2\tContent 29 38;11 21\tdenied it taxes rose\n"
+                   "E1\tAttribution:T1 Cue:T1 Content:T2\n", encoding="utf-8")
+    (gold,) = read_ann(ann)
+    assert gold.content == ((11, 21), (29, 38))
+    predicted = {((11, 21), (29, 38))}
+    assert score_sets([predicted], [{gold.content}])["exact"][2] == 1.0
