@@ -1058,8 +1058,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
                         for w in c.subtree]
                 # "seemed far away to European citizens": to whom it seems is who says so
                 to = next((w for w in comp if w.lower_ == "to" and w.dep_ == "prep" and tok.i in (w.head.i, w.head.head.i)
-                           and _child(w, ("pobj",)) is not None and _child(w, ("pobj",)).pos_ in ("NOUN", "PROPN", "PRON")),
-                          None) if comp else None
+                           and getattr(_child(w, ("pobj",)), "pos_", "") in ("NOUN", "PROPN", "PRON")), None)
                 if to is not None:
                     comp = [w for w in comp if w.i < to.i]
                     experiencer = _child(to, ("pobj",))
@@ -1116,7 +1115,6 @@ def _speaker_after_quote(ix, tok, span):
     if not (t[q[0]:q[1]].rstrip("”\"'’»")[-1:] in (",", "?", "!") or t[q[1]:q[1] + 1] == ","):
         return None  # '"..." of the proposals, he said': a quotation inside the clause, not before the speaker
     toks = [w for w in tok.doc[ix.tok_at(q[1]).i:tok.i] if w.idx >= q[1] and not w.is_space]
-    toks = [w for w in toks if not w.is_punct or toks.index(w) not in (0, len(toks) - 1)]
     while toks and toks[0].is_punct:
         toks = toks[1:]
     while toks and toks[-1].is_punct:
