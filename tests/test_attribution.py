@@ -456,16 +456,20 @@ def test_a_relative_pronoun_no_entity_owns_is_labelled_by_what_it_stands_for():
     assert chain(r, vowed[0].id)[-1] == "the world's two biggest polluters"
 
 
+def _said(text: str):
+    """The attribution whose cue is "said" in the plain-text report of ``text``."""
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    return next(a for a in r.attributions if a.cue.text == "said")
+
+
 def test_a_cue_set_off_inside_what_it_reports_gives_both_pieces():
     # the clause goes on after the cue: both pieces are content; before a quotation of its own it does not
     text = "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt in 1999."
-    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    said = next(a for a in r.attributions if a.cue.text == "said")
+    said = _said(text)
     assert [c.text for c in said.content] == ["Lenox was a juggernaut", "until it went bankrupt in 1999"]
     assert said.source.text == "Mr. Clarke"
     text = 'Asked about the vote, Ryan said, "Sure. I get that."'
-    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    said = next(a for a in r.attributions if a.cue.text == "said")
+    said = _said(text)
     assert [c.text for c in said.content] == ['"Sure. I get that."']
 
 
@@ -481,8 +485,7 @@ def test_a_cue_set_off_inside_what_it_reports_gives_both_pieces():
      "“It is not the position that everything is hunky-dory,”", "Gene Sperling, a top outside Clinton adviser"),
 ])
 def test_a_quotation_closed_before_the_verb_is_what_it_reports(text, content, source):
-    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    said = next(a for a in r.attributions if a.cue.text == "said")
+    said = _said(text)
     assert [c.text for c in said.content] == [content]
     assert said.source.text == source
 
@@ -495,8 +498,7 @@ def test_a_quotation_that_ends_its_sentence_is_not_the_next_verbs_content():
     assert not viewed or all("terrorism is the answer" not in c.text for a in viewed for c in a.content)
     # a typo'd '..." he said' still carries the quotation
     text = '"We are not going anywhere." he said on Monday.'
-    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
-    said = next(a for a in r.attributions if a.cue.text == "said")
+    said = _said(text)
     assert [c.text for c in said.content] == ['"We are not going anywhere."']
 
 
