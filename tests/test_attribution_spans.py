@@ -1,5 +1,5 @@
-"""The cue-conditioned span reader and the opt-in second reading: its window, its decoding, the choice
-between it and the rules, and the seed and the command line with it."""
+"""The cue-conditioned span reader and the second reading: its window, its decoding, which attributions it
+reads, the choice between it and the rules, and the seed and the command line with it."""
 from __future__ import annotations
 
 import json
@@ -113,27 +113,89 @@ def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     read = S.readings(ix, raws)
     always = {"content": {"bias": 50.0, "threshold": 0.5, "w": {}}, "source": {"bias": 50.0, "threshold": 0.5, "w": {}}}
     never = {"content": {"bias": -50.0, "threshold": 0.5, "w": {}}, "source": {"bias": -50.0, "threshold": 0.5, "w": {}}}
-    taken = S.second_reading(ix, copy.deepcopy(raws), always)
+    taken = S.second_reading(ix, copy.deepcopy(raws), always, how="all")
     for r, (src, con, _) in zip(taken, read):
         if con:
             assert r.content == sorted((s, e) for s, e, _ in con)
         if src:
             assert r.source == max(src, key=lambda x: x[2])[:2] and ix.doc[r.source_head].idx >= r.source[0]
-    kept = S.second_reading(ix, copy.deepcopy(raws), never)
+    kept = S.second_reading(ix, copy.deepcopy(raws), never, how="all")
     assert [(r.source, r.content) for r in kept] == [(r.source, r.content) for r in raws]
     veto = {"keep": {"bias": -50.0, "threshold": 0.5, "w": {}}}
-    left = S.second_reading(ix, copy.deepcopy(raws), veto)  # sees no report anywhere: only the protected stay
+    left = S.second_reading(ix, copy.deepcopy(raws), veto, how="all")  # sees no report anywhere: only the protected stay
     assert [r.cue for r in left] == [r.cue for r in raws if S._never_dropped(r)]
     assert any(r.cue_lemma == "deny" for r in left)
-    monkeypatch.delenv(S.SWITCH, raising=False)
-    untouched = S.second_reading(ix, copy.deepcopy(raws))  # the switch is off: the shipped choice is not even read
+    monkeypatch.setenv(S.SWITCH, "0")
+    untouched = S.second_reading(ix, copy.deepcopy(raws))  # switched off: the shipped choice is not even read
     assert [(r.source, r.content) for r in untouched] == [(r.source, r.content) for r in raws]
+    monkeypatch.delenv(S.SWITCH)
+    # by default only what the tagger disputes is read; this doc was never tagged, so nothing is
+    assert S.to_read(ix, raws) == []
+    alone = S.second_reading(ix, copy.deepcopy(raws), always)
+    assert [(r.source, r.content) for r in alone] == [(r.source, r.content) for r in raws]
+
+
+@pytest.mark.parametrize("value,expected", [(None, "disputed"), ("auto", "disputed"), ("1", "all"), ("yes", "all"),
+                                            ("0", "off"), ("off", "off")])
+def test_the_switch_says_which_attributions_are_read(value, expected, monkeypatch):
+    if value is None:
+        monkeypatch.delenv(S.SWITCH, raising=False)
+    else:
+        monkeypatch.setenv(S.SWITCH, value)
+    assert S.mode() == expected and S.enabled() == (expected != "off")
+
+
+def test_a_switch_it_does_not_know_is_an_error(monkeypatch):
+    monkeypatch.setenv(S.SWITCH, "maybe")
+    with pytest.raises(ValueError, match="REPORTEDLY_SECOND_READING"):
+        S.mode()
+
+
+def test_only_the_contents_the_tagger_disputes_are_read(doc):
+    """The tagger agrees on the content of "said" (its run is those words, the closing comma aside) and
+    sees no content for "denied": by default only "denied" is read; asked for all, both are."""
+    from reportedly.read import attribution_rules as R
+
+    ix, raws = _raws(doc)
+    said = next(k for k, r in enumerate(raws) if TEXT[r.cue[0]:r.cue[1]].startswith("said"))
+    denied = next(k for k, r in enumerate(raws) if TEXT[r.cue[0]:r.cue[1]].startswith("denied"))
+    content = raws[said].content
+    assert len(content) == 1
+    p = np.zeros((len(doc), 3, 3), dtype=np.float32)
+    p[:, :, 0] = 1.0
+    toks = [t.i for t in doc if content[0][0] <= t.idx < content[0][1] and not t.is_punct]
+    for k, i in enumerate(toks):
+        p[i, 2] = (0.0, 1.0, 0.0) if k == 0 else (0.0, 0.0, 1.0)
+    tagged = load_doc_with(p)
+    ix = R.Index(tagged, TEXT)
+    assert S.tagger_agrees(ix, raws[said]) is True
+    assert S.tagger_agrees(ix, raws[denied]) is False
+    assert S.to_read(ix, raws, "disputed") == [denied]
+    assert S.to_read(ix, raws, "all") == [k for k, r in enumerate(raws) if S.second_look(r)]
+    assert S.to_read(ix, raws, "off") == []
+    # a run one word short of the content is a dispute
+    p[toks[-1], 2] = (1.0, 0.0, 0.0)
+    assert S.tagger_agrees(R.Index(load_doc_with(p), TEXT), raws[said]) is False
+    assert S.tagger_agrees(R.Index(load_doc_with(None), TEXT), raws[said]) is None
+
+
+def load_doc_with(p):
+    """The fixture's text parsed again, with tagger probabilities ``p`` on it (or none)."""
+    from reportedly.read import attribution_tagger as T
+    from reportedly.read.nlp import load_nlp
+
+    d = load_nlp()(TEXT)
+    if p is not None:
+        d.user_data[T.KEY] = p
+    return d
 
 
 @needs_reader
-def test_seed_with_the_second_reading(tmp_path):
-    """`analyze --second-reading` on the seed: a report the contract's checker accepts, and the seed's bar
-    (16 of 18 gold attributions, the nested ones under their parents) still met."""
+@pytest.mark.parametrize("flag", ["--second-reading", "--no-second-reading"])
+def test_seed_with_the_second_reading(tmp_path, flag):
+    """`analyze --second-reading` (every attribution read again) and `--no-second-reading` on the seed: a
+    report the contract's checker accepts, and the seed's bar (16 of 18 gold attributions, the nested ones
+    under their parents) met either way."""
     from clitools import check_report, run_cli
     from conftest import GOLD, SEED
 
@@ -144,7 +206,7 @@ def test_seed_with_the_second_reading(tmp_path):
     from reportedly.model import Report
 
     out = tmp_path / "seed.json"
-    res = run_cli("analyze", str(SEED), "--published", "2023-08-22", "--second-reading", "-o", str(out))
+    res = run_cli("analyze", str(SEED), "--published", "2023-08-22", flag, "-o", str(out))
     assert res.returncode == 0, res.stderr.decode()
     check_report(out)
     report = Report.model_validate_json(out.read_text(encoding="utf-8"))
@@ -178,15 +240,15 @@ BATCH_TEXTS = [
 
 @needs_reader
 @TWO_CORES
-def test_batches_read_ahead_in_the_worker_and_report_as_one_by_one(monkeypatch):
-    """With the second reading, a batch run finds each batch's attributions a batch ahead and the worker
-    thread runs the reader over them: the reports are those of reading each document alone, the reader
-    runs once a document, and never on the thread that reads."""
+@pytest.mark.parametrize("switch", ["1", "auto"])
+def test_batches_read_ahead_in_the_worker_and_report_as_one_by_one(monkeypatch, switch):
+    """With the second reading (every attribution, or the disputed ones), a batch run finds each batch's
+    attributions a batch ahead and the worker thread runs the reader over them: the reports are those of
+    reading each document alone, the reader runs once a document, and never on the thread that reads."""
     from reportedly.intake.document import Document
     from reportedly.pipeline import analyze_document, analyze_documents
-    from reportedly.read import attribution as A
 
-    monkeypatch.setenv(S.SWITCH, "1")
+    monkeypatch.setenv(S.SWITCH, switch)
     docs = [Document(text=t, format="text") for t in BATCH_TEXTS]
     single = [analyze_document(d).to_dict() for d in docs]
     threads = []

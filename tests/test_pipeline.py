@@ -5,6 +5,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from reportedly.intake.document import Document
 from reportedly.model import Meta, Removed
 from reportedly.pipeline import analyze_document, analyze_documents
@@ -201,3 +203,15 @@ def test_loading_a_shared_object_moves_the_count():
         assert 0 < a < b
     else:
         assert out.stdout.split() == ["None", "None"]
+
+
+@pytest.mark.parametrize("preset,expected", [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_torch_threads_sleep_between_products_unless_told_otherwise(preset, expected):
+    """Importing reportedly tells OpenMP (torch's threads) to sleep rather than spin between products, so
+    the tagger's worker does not take the parse's core; a value the caller set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if preset is not None:
+        env["OMP_WAIT_POLICY"] = preset
+    out = subprocess.run([sys.executable, "-c", "import os, reportedly; print(os.environ['OMP_WAIT_POLICY'])"],
+                         env=env, capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == expected

@@ -50,15 +50,15 @@ def analyze(
     allow_private: bool = typer.Option(False, "--allow-private", help="let URLs reach private, loopback and link-local addresses"),
     engine: str = typer.Option("local", "--engine", help="local (worker processes) | ray (a Ray cluster)"),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray cluster to join ('auto', 'ray://host:10001'); default: start a local one"),
-    second_reading: bool = typer.Option(False, "--second-reading", help="read each attribution again with the cue-conditioned span reader where it and the rules disagree (needs torch; slower)"),
+    second_reading: Optional[bool] = typer.Option(None, "--second-reading/--no-second-reading", help="read every attribution again with the cue-conditioned span reader (slower), or none; by default it reads those whose content the tagger disputes (needs torch)"),
 ) -> None:
     """Read articles and print their reports."""
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"unknown engine {engine!r}: use local or ray", param_hint="--engine")
-    if second_reading:
+    if second_reading is not None:
         from .read.attribution_spans import SWITCH
 
-        os.environ[SWITCH] = "1"  # worker processes and Ray tasks inherit it
+        os.environ[SWITCH] = "1" if second_reading else "0"  # worker processes and Ray tasks inherit it
     from .api import Failure, iter_reports
 
     out_stream = open(output, "w", encoding="utf-8") if output else sys.stdout
