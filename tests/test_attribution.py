@@ -9,6 +9,7 @@ import pytest
 from reportedly.intake.document import Document
 from reportedly.model import Meta
 from reportedly.pipeline import analyze_document
+from reportedly.read import attribution_tagger as T
 from reportedly.read.attribution import chain
 
 HERE = Path(__file__).resolve().parent
@@ -16,6 +17,10 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "seeds" / "000_82893141c41038f2.txt"
 GOLD = SHARED / "gold" / "000_82893141c41038f2.json"
 FIXTURES = json.loads((HERE / "fixtures" / "attribution" / "constructs.json").read_text(encoding="utf-8"))
+
+# what the rules alone miss and the contextual tagger finds: these run where torch is installed (as in CI)
+needs_tagger = pytest.mark.skipif(not T.available(), reason="torch is not installed: the rules alone miss "
+                                  "this, the contextual tagger finds it (pip install torch==2.13.0)")
 
 
 def _as_list(v):
@@ -447,6 +452,7 @@ def test_a_chain_says_whose_campaign_spoke():
     assert by_cue["The former Pentagon official"] == "Colin Kahl"  # a description of him, not someone he speaks through
 
 
+@needs_tagger
 def test_a_relative_pronoun_no_entity_owns_is_labelled_by_what_it_stands_for():
     text = ("Much of the impetus for the deal came from China and the United States, the world's two biggest "
             "polluters, which together vowed to stave off the worst effects of climate change.")
@@ -504,8 +510,8 @@ def test_a_quotation_that_ends_its_sentence_is_not_the_next_verbs_content():
 
 @pytest.mark.parametrize("text,cue,content", [
     # an "as" clause whose verb has a complement of its own reports it ...
-    ("Trump became the first candidate to buy a promoted trend on Twitter as he spoke to accept his party's "
-     "nomination.", "spoke", ["to accept his party's nomination"]),
+    pytest.param("Trump became the first candidate to buy a promoted trend on Twitter as he spoke to accept his "
+                 "party's nomination.", "spoke", ["to accept his party's nomination"], marks=needs_tagger),
     # ... but "as X put it" reports the main clause
     ("Senator Smith is, as the Boston Globe put it in an editorial, “a man of no principle.”", "put",
      ["“a man of no principle.”"]),
@@ -524,8 +530,8 @@ def test_what_a_cue_with_an_object_of_its_own_reports(text, cue, content):
     # a raising verb's subject is what seems, not who says so: it opens the content
     ("Melania seems to have vanished from the campaign trail.", "seems", None,
      ["Melania", "to have vanished from the campaign trail"]),
-    ("But Republicans seem confident they have the votes to override him.", "seem", None,
-     ["Republicans", "confident they have the votes to override him"]),
+    pytest.param("But Republicans seem confident they have the votes to override him.", "seem", None,
+                 ["Republicans", "confident they have the votes to override him"], marks=needs_tagger),
     # ... and to whom it seems is the source
     ("The Syrian conflict may once have seemed remote to European citizens.", "seemed", "European citizens",
      ["The Syrian conflict", "remote"]),
@@ -542,7 +548,7 @@ def test_a_raising_verbs_subject_is_content_not_source(text, cue, source, conten
      ["Mr. Quiros", "using the money for personal expenses"]),
     ("He has been harshly criticized for policies that objectors see as abuses of power.",
      ["He", "for policies that objectors see as abuses of power"]),
-    ("He was granted temporary asylum.", ["He", "temporary asylum"]),
+    pytest.param("He was granted temporary asylum.", ["He", "temporary asylum"], marks=needs_tagger),
 ])
 def test_a_passive_reports_what_its_subject_is_said_to_have_done(text, pieces):
     r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))

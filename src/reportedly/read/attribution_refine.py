@@ -238,11 +238,37 @@ def drop_dateline(ix, r) -> None:
         return (m.end(), e) if m and m.end() < e else span
 
     if r.source:
+        if r.source == _dateline_only(ix, r):
+            r.source, r.source_head = _after_dateline(ix, r)
         r.source = cut(r.source)
         if r.source_head >= 0 and ix.doc[r.source_head].idx < r.source[0]:
             r.source_head = ix.tok_at(r.source[0]).i
     if r.content:
         r.content[0] = cut(r.content[0])
+
+
+def _dateline_only(ix, r):
+    """The source when it is a whole dateline and nothing more ("WASHINGTON (AP)" taken as the subject of
+    "WASHINGTON (AP) — Donald Trump and Paul Ryan pledged ...", where the parser gives the verb two subjects)."""
+    t = ix.text
+    s, e = r.source
+    if s and t[s - 1] != "\n":
+        return None
+    m = _DATELINE.match(t, s)
+    return r.source if m and e <= m.end() < r.cue[0] else None
+
+
+def _after_dateline(ix, r) -> tuple[tuple[int, int], int]:
+    """The words between a dateline and the cue when they are one noun phrase (no verb, no comma): the
+    subject the dateline hid, and its head; else the source and head as they were."""
+    s, e = r.source
+    m = _DATELINE.match(ix.text, s)
+    words = [w for w in ix.doc if m.end() <= w.idx and w.idx + len(w) <= r.cue[0] and not w.is_space]
+    if not words or any(w.pos_ in ("VERB", "AUX") or w.text in ",;:" for w in words):
+        return r.source, r.source_head
+    inside = {w.i for w in words}
+    head = next((w.i for w in words if w.head.i not in inside), words[-1].i)
+    return (words[0].idx, words[-1].idx + len(words[-1])), head
 
 
 def fill_content(ix, r) -> None:
