@@ -215,3 +215,25 @@ def test_torch_threads_sleep_between_products_unless_told_otherwise(preset, expe
     out = subprocess.run([sys.executable, "-c", "import os, reportedly; print(os.environ['OMP_WAIT_POLICY'])"],
                          env=env, capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == expected
+
+
+def test_the_collector_runs_less_often_while_reading_and_is_restored_after():
+    import gc
+
+    from reportedly.pipeline import GC_THRESHOLDS, fewer_collections
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with fewer_collections():
+            assert gc.get_threshold() == GC_THRESHOLDS
+            with fewer_collections():  # nested (the worker and the main thread): restored by the outermost
+                pass
+            assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(0, 10, 10)  # a process that turned the collector off keeps it off
+        with fewer_collections():
+            assert gc.get_threshold()[0] == 0
+        assert gc.get_threshold() == (0, 10, 10)
+    finally:
+        gc.set_threshold(*before)
