@@ -128,15 +128,15 @@ def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     monkeypatch.setenv(S.SWITCH, "0")
     untouched = S.second_reading(ix, copy.deepcopy(raws))  # switched off: the shipped choice is not even read
     assert [(r.source, r.content) for r in untouched] == [(r.source, r.content) for r in raws]
-    monkeypatch.delenv(S.SWITCH)
-    # by default only what the tagger disputes is read; this doc was never tagged, so nothing is
+    monkeypatch.setenv(S.SWITCH, "1")
+    # switched on, only what the tagger disputes is read; this doc was never tagged, so nothing is
     assert S.to_read(ix, raws) == []
     alone = S.second_reading(ix, copy.deepcopy(raws), always)
     assert [(r.source, r.content) for r in alone] == [(r.source, r.content) for r in raws]
 
 
-@pytest.mark.parametrize("value,expected", [(None, "disputed"), ("auto", "disputed"), ("1", "all"), ("yes", "all"),
-                                            ("0", "off"), ("off", "off")])
+@pytest.mark.parametrize("value,expected", [(None, "off"), ("auto", "disputed"), ("1", "disputed"), ("yes", "disputed"),
+                                            ("all", "all"), ("0", "off"), ("off", "off")])
 def test_the_switch_says_which_attributions_are_read(value, expected, monkeypatch):
     if value is None:
         monkeypatch.delenv(S.SWITCH, raising=False)
@@ -240,7 +240,7 @@ BATCH_TEXTS = [
 
 @needs_reader
 @TWO_CORES
-@pytest.mark.parametrize("switch", ["1", "auto"])
+@pytest.mark.parametrize("switch", ["all", "1"])
 def test_batches_read_ahead_in_the_worker_and_report_as_one_by_one(monkeypatch, switch):
     """With the second reading (every attribution, or the disputed ones), a batch run finds each batch's
     attributions a batch ahead and the worker thread runs the reader over them: the reports are those of
