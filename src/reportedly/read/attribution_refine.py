@@ -238,7 +238,7 @@ def drop_dateline(ix, r) -> None:
         return (m.end(), e) if m and m.end() < e else span
 
     if r.source:
-        if r.source == _dateline_only(ix, r):
+        if _only_a_dateline(ix, r):
             r.source, r.source_head = _after_dateline(ix, r)
         r.source = cut(r.source)
         if r.source_head >= 0 and ix.doc[r.source_head].idx < r.source[0]:
@@ -247,15 +247,15 @@ def drop_dateline(ix, r) -> None:
         r.content[0] = cut(r.content[0])
 
 
-def _dateline_only(ix, r):
-    """The source when it is a whole dateline and nothing more ("WASHINGTON (AP)" taken as the subject of
+def _only_a_dateline(ix, r) -> bool:
+    """The source is a whole dateline and nothing more ("WASHINGTON (AP)" taken as the subject of
     "WASHINGTON (AP) — Donald Trump and Paul Ryan pledged ...", where the parser gives the verb two subjects)."""
     t = ix.text
     s, e = r.source
     if s and t[s - 1] != "\n":
-        return None
+        return False
     m = _DATELINE.match(t, s)
-    return r.source if m and e <= m.end() < r.cue[0] else None
+    return bool(m and e <= m.end() < r.cue[0])
 
 
 def _after_dateline(ix, r) -> tuple[tuple[int, int], int]:
