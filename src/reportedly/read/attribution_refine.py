@@ -238,8 +238,9 @@ def drop_dateline(ix, r) -> None:
         return (m.end(), e) if m and m.end() < e else span
 
     if r.source:
-        if _only_a_dateline(ix, r):
-            r.source, r.source_head = _after_dateline(ix, r)
+        hidden = _subject_after_dateline(ix, r)
+        if hidden is not None:
+            r.source, r.source_head = hidden
         r.source = cut(r.source)
         if r.source_head >= 0 and ix.doc[r.source_head].idx < r.source[0]:
             r.source_head = ix.tok_at(r.source[0]).i
@@ -247,25 +248,22 @@ def drop_dateline(ix, r) -> None:
         r.content[0] = cut(r.content[0])
 
 
-def _only_a_dateline(ix, r) -> bool:
-    """The source is a whole dateline and nothing more ("WASHINGTON (AP)" taken as the subject of
-    "WASHINGTON (AP) — Donald Trump and Paul Ryan pledged ...", where the parser gives the verb two subjects)."""
+def _subject_after_dateline(ix, r) -> tuple[tuple[int, int], int] | None:
+    """(span, head) of the subject a dateline hid, where the source is the dateline and nothing more
+    ("WASHINGTON (AP)" of "WASHINGTON (AP) — Donald Trump and Paul Ryan pledged ...": the parser gives
+    the verb two subjects) and the words from its dash to the cue are one noun phrase (no verb, no
+    comma); else None."""
     t = ix.text
     s, e = r.source
     if s and t[s - 1] != "\n":
-        return False
+        return None
     m = _DATELINE.match(t, s)
-    return bool(m and e <= m.end() < r.cue[0])
-
-
-def _after_dateline(ix, r) -> tuple[tuple[int, int], int]:
-    """The words between a dateline and the cue when they are one noun phrase (no verb, no comma): the
-    subject the dateline hid, and its head; else the source and head as they were."""
-    s, e = r.source
-    m = _DATELINE.match(ix.text, s)
-    words = [w for w in ix.doc if m.end() <= w.idx and w.idx + len(w) <= r.cue[0] and not w.is_space]
+    if not (m and e <= m.end() < r.cue[0]):
+        return None
+    words = [w for w in ix.doc.char_span(m.end(), r.cue[0], alignment_mode="expand") or () if not w.is_space
+             and w.idx + len(w) <= r.cue[0]]
     if not words or any(w.pos_ in ("VERB", "AUX") or w.text in ",;:" for w in words):
-        return r.source, r.source_head
+        return None
     inside = {w.i for w in words}
     head = next((w.i for w in words if w.head.i not in inside), words[-1].i)
     return (words[0].idx, words[-1].idx + len(words[-1])), head
