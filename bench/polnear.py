@@ -207,15 +207,19 @@ def main(argv=None) -> int:
             t_inline = time.perf_counter() - t0
         finally:
             pipeline._tagging_worker = worker
-    t_fp32 = None
-    if tagged and T.precision() == "bf16":  # the same analysis where the CPU has no bf16: float32 throughout
+    t_fp32, t_fp32_runs = None, []
+    if tagged and T.precision() == "bf16":
+        # the same analysis where the CPU has no bf16: float32 throughout, and so (by default) no second
+        # reading; the fastest of --repeats runs, as the default's: it is the default's figure elsewhere
         os.environ[T.PRECISION] = "fp32"
         try:
-            t0 = time.perf_counter()
-            list(analyze_documents(_docs(golds), batch_size=8))
-            t_fp32 = time.perf_counter() - t0
+            for _ in range(max(1, args.repeats)):
+                t0 = time.perf_counter()
+                list(analyze_documents(_docs(golds), batch_size=8))
+                t_fp32_runs.append(time.perf_counter() - t0)
         finally:
             del os.environ[T.PRECISION]
+        t_fp32 = min(t_fp32_runs)
     t_eager = None
     if tagged:  # float32 with the encoders run module by module, untraced: what the traced graphs save
         os.environ.update({T.PRECISION: "fp32", T.EAGER: "1"})
@@ -237,10 +241,12 @@ def main(argv=None) -> int:
     from reportedly.read import attribution_spans as S
 
     second, t_second, t_second_runs, every, t_every = None, None, [], None, None
+    unread, t_unread, t_unread_runs = None, None, []
+    default_mode = S.mode()  # what the default (auto) reads on this machine
     if S.available() and S.choice_model():
-        # the disputed attributions read again (--second-reading: the fastest of --repeats runs, as the
-        # default's), and every one (REPORTEDLY_SECOND_READING=all, one run); the default reads none
-        for value in ["1"] * max(1, args.repeats) + ["all"]:
+        # the disputed attributions read again (--second-reading) and none (--no-second-reading), each the
+        # fastest of --repeats runs as the default's, and every one (REPORTEDLY_SECOND_READING=all, one run)
+        for value in ["1"] * max(1, args.repeats) + ["0"] * max(1, args.repeats) + ["all"]:
             os.environ[S.SWITCH] = value
             try:
                 t0 = time.perf_counter()
@@ -251,9 +257,12 @@ def main(argv=None) -> int:
             if value == "1":
                 second = sets
                 t_second_runs.append(took)
+            elif value == "0":
+                unread = sets
+                t_unread_runs.append(took)
             else:
                 every, t_every = sets, took
-        t_second = min(t_second_runs)
+        t_second, t_unread = min(t_second_runs), min(t_unread_runs)
 
     G = {r: [gold_sets(g, r) for g in golds] for r in ROLES}
     ours = _pred_sets(reports)
@@ -278,6 +287,7 @@ def main(argv=None) -> int:
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     runs = [("reportedly", ours)] + ([("reportedly --second-reading", second)] if second else []) + (
+        [("reportedly --no-second-reading", unread)] if unread else []) + (
         [("reportedly, every attribution read again", every)] if every else []) + (
         [("reportedly without the tagger", plain)] if plain else []) + [
         ("textacy direct_quotations", peer)]
@@ -296,8 +306,9 @@ def main(argv=None) -> int:
          "layers with adapters, torch installed); the rows \"without the tagger\" are the same analysis without it, "
          "as an install without torch runs it." + (
              " With `--second-reading` the cue-conditioned span reader (`read/attribution_spans.py`) reads again the "
-             "attributions whose content the tagger disputes; with `REPORTEDLY_SECOND_READING=all` every one; by "
-             "default none."
+             "attributions whose content the tagger disputes; with `REPORTEDLY_SECOND_READING=all` every one; with "
+             "`--no-second-reading` none; by default the disputed ones where the CPU has native bf16 and none "
+             f"elsewhere: here the default read {'the disputed ones' if default_mode == 'disputed' else default_mode if default_mode == 'all' else 'none'}."
              if second else "") if tagged else
          "The contextual tagger did not run (torch or the MiniLM wheel is missing): rules and light models only."),
         "",
@@ -311,7 +322,8 @@ def main(argv=None) -> int:
         f"After an untimed warm-up pass of each, bare spaCy and `analyze_documents` take turns, {len(t_bare_runs)} timed "
         "runs each; the fastest of each counts (bare spaCy: "
         f"{', '.join(f'{t:.2f}' for t in t_bare_runs)} s; the analysis: {', '.join(f'{t:.2f}' for t in t_ours_runs)} s). "
-        "The other rows are one run each.",
+        "The rows in float32 and reading the disputed attributions or none again are the fastest of as many runs "
+        "too; the other rows are one run each.",
         "",
         "| run | seconds | chars/s |",
         "| --- | --- | --- |",
@@ -320,7 +332,8 @@ def main(argv=None) -> int:
         f"| textacy `direct_quotations` on the bare parses (extraction only) | {t_peer:.2f} | {nchars / t_peer:,.0f} |",
     ] + ([f"| `analyze_documents`, the tagger inline (no worker thread) | {t_inline:.2f} | {nchars / t_inline:,.0f} |"]
          if t_inline else []) + (
-        [f"| `analyze_documents` in float32 (`REPORTEDLY_TORCH_PRECISION=fp32`) | {t_fp32:.2f} | {nchars / t_fp32:,.0f} |"]
+        [f"| `analyze_documents` in float32 (`REPORTEDLY_TORCH_PRECISION=fp32`; fastest of "
+         f"{', '.join(f'{t:.2f}' for t in t_fp32_runs)} s) | {t_fp32:.2f} | {nchars / t_fp32:,.0f} |"]
         if t_fp32 else []) + (
         [f"| `analyze_documents` in float32, encoders untraced (`REPORTEDLY_TORCH_EAGER=1`) | {t_eager:.2f} | "
          f"{nchars / t_eager:,.0f} |"] if t_eager else []) + (
@@ -328,19 +341,24 @@ def main(argv=None) -> int:
         [f"| `analyze_documents` reading the disputed attributions again (`--second-reading`; fastest of "
          f"{', '.join(f'{t:.2f}' for t in t_second_runs)} s) | {t_second:.2f} | {nchars / t_second:,.0f} |"]
         if t_second else []) + (
+        [f"| `analyze_documents` reading none again (`--no-second-reading`; fastest of "
+         f"{', '.join(f'{t:.2f}' for t in t_unread_runs)} s) | {t_unread:.2f} | {nchars / t_unread:,.0f} |"]
+        if t_unread else []) + (
         [f"| `analyze_documents` reading every attribution again (`REPORTEDLY_SECOND_READING=all`) | {t_every:.2f} | "
          f"{nchars / t_every:,.0f} |"] if t_every else []) + [
         "",
         f"Throughput of the whole analysis relative to bare spaCy: **{ratio:.2f}x** (bar >= 0.5x, aim 0.8x).",
     ] + ([f"The encoders multiplied in {T.precision()} (`REPORTEDLY_TORCH_PRECISION=auto`: bf16 where the CPU has "
           "native bf16 instructions, as this one " + ("does" if T.native_bf16() else "does not") + ")" +
-          (f"; in float32 throughout, as on a CPU without them: {t_bare / t_fp32:.2f}x." if t_fp32 else ".") +
+          (f"; in float32 throughout, as on a CPU without them (and so, by default, without the second reading): "
+           f"{t_bare / t_fp32:.2f}x." if t_fp32 else ".") +
           (f" The encoders run as traced TorchScript graphs; in float32 run module by module instead, "
            f"{t_bare / t_eager:.2f}x." if t_eager else "")]
          if tagged else []) + ([f"The tagger runs in a worker thread beside the parse (`pipeline.analyze_documents`); inline, as on one "
           f"core: {t_bare / t_inline:.2f}x."] if t_inline else []) + (
         [f"Without the tagger (`REPORTEDLY_NO_TAGGER=1`, or no torch): {t_bare / t_plain:.2f}x."] if t_plain else []) + (
         [f"Reading the disputed attributions again (`--second-reading`): {t_bare / t_second:.2f}x."] if t_second else []) + (
+        [f"Reading none again (`--no-second-reading`): {t_bare / t_unread:.2f}x."] if t_unread else []) + (
         [f"Reading every attribution again (`REPORTEDLY_SECOND_READING=all`): {t_bare / t_every:.2f}x."] if t_every else []) + [
         "",
     ]

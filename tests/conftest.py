@@ -79,10 +79,13 @@ needs_tagger = pytest.mark.skipif(not _tagger_here(), reason="torch or the MiniL
 @pytest.fixture
 def without_tagger(monkeypatch):
     """The analysis as an install without torch runs it (REPORTEDLY_NO_TAGGER), the tagger back after."""
+    from reportedly.read import attribution_spans as S
     from reportedly.read import attribution_tagger as T
 
     monkeypatch.setenv("REPORTEDLY_NO_TAGGER", "1")
     T.load.cache_clear()
+    S.load.cache_clear()  # the span reader needs torch too
     yield
     monkeypatch.delenv("REPORTEDLY_NO_TAGGER")
     T.load.cache_clear()
+    S.load.cache_clear()

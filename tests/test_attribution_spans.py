@@ -135,14 +135,33 @@ def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     assert [(r.source, r.content) for r in alone] == [(r.source, r.content) for r in raws]
 
 
-@pytest.mark.parametrize("value,expected", [(None, "off"), ("auto", "disputed"), ("1", "disputed"), ("yes", "disputed"),
-                                            ("all", "all"), ("0", "off"), ("off", "off")])
-def test_the_switch_says_which_attributions_are_read(value, expected, monkeypatch):
+@pytest.mark.parametrize("cheap", [True, False])
+@pytest.mark.parametrize("value,expected", [(None, "auto"), ("", "auto"), ("auto", "auto"), ("1", "disputed"),
+                                            ("yes", "disputed"), ("all", "all"), ("0", "off"), ("off", "off")])
+def test_the_switch_says_which_attributions_are_read(value, expected, cheap, monkeypatch):
+    """Unset or auto: the disputed ones where the reading is cheap, none elsewhere; 1, all and 0 hold anywhere."""
+    monkeypatch.setattr(S, "cheap_here", lambda: cheap)
     if value is None:
         monkeypatch.delenv(S.SWITCH, raising=False)
     else:
         monkeypatch.setenv(S.SWITCH, value)
+    if expected == "auto":
+        expected = "disputed" if cheap else "off"
     assert S.mode() == expected and S.enabled() == (expected != "off")
+
+
+@pytest.mark.parametrize("native,forced,cheap", [(True, None, True), (True, "fp32", False), (False, None, False),
+                                                 (False, "bf16", False)])
+def test_the_reading_is_cheap_only_in_native_bf16(native, forced, cheap, monkeypatch):
+    """bf16 on a CPU that has it natively; float32 (or bf16 emulated, which is slower still) is not cheap."""
+    from reportedly.read import attribution_tagger as T
+
+    monkeypatch.setattr(T, "native_bf16", lambda: native)
+    if forced is None:
+        monkeypatch.delenv(T.PRECISION, raising=False)
+    else:
+        monkeypatch.setenv(T.PRECISION, forced)
+    assert S.cheap_here() is cheap
 
 
 def test_a_switch_it_does_not_know_is_an_error(monkeypatch):
@@ -289,3 +308,35 @@ def test_an_error_found_ahead_surfaces_at_its_own_document(monkeypatch):
         for r in analyze_documents(docs, batch_size=1):
             out.append(r)
     assert [("first" in r.text, "second" in r.text) for r in out] == [(True, False), (False, True)]
+
+
+@pytest.mark.parametrize("switch,cheap,expected", [("0", True, "off"), ("1", False, "disputed"), ("all", False, "all"),
+                                                    (None, True, "disputed"), (None, False, "off")])
+def test_the_report_says_how_its_attributions_were_read(switch, cheap, expected, monkeypatch):
+    """``Report.reading``: the tagger's precision (null when it did not run) and the second reading that ran;
+    a reading asked for where the reader cannot run did not run."""
+    import reportedly
+    from reportedly.read import attribution_tagger as T
+
+    monkeypatch.setattr(S, "cheap_here", lambda: cheap)
+    if switch is None:
+        monkeypatch.delenv(S.SWITCH, raising=False)
+    else:
+        monkeypatch.setenv(S.SWITCH, switch)
+    report = reportedly.analyze(TEXT.encode(), published="2024-05-06")
+    assert report.attributions
+    if T.available():
+        assert report.reading.tagger == T.precision()
+    else:
+        assert report.reading.tagger is None
+    ran = S.available() and S.choice_model() is not None
+    assert report.reading.second_reading == (expected if ran else "off")
+    assert json.loads(report.to_json())["reading"]["second_reading"] == report.reading.second_reading
+
+
+def test_without_the_tagger_the_report_says_so(without_tagger, monkeypatch):
+    import reportedly
+
+    monkeypatch.setenv(S.SWITCH, "1")
+    report = reportedly.analyze(TEXT.encode(), published="2024-05-06")
+    assert report.reading.tagger is None and report.reading.second_reading == "off"

@@ -22,6 +22,7 @@ def test_unsupported_language_is_reported_with_empty_layers_and_one_warning():
     assert report.meta.language == "de"
     assert report.attributions == [] and report.times == [] and report.entities == []
     assert len(report.warnings) == 1 and "'de'" in report.warnings[0]
+    assert report.reading is None  # nothing was read, so no reading to tell of
 
 
 def test_mask_keeps_offsets_and_newlines():
@@ -237,3 +238,21 @@ def test_the_collector_runs_less_often_while_reading_and_is_restored_after():
         assert gc.get_threshold() == (0, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize("tagger,second,expected", [
+    ("bf16", "disputed", "the contextual tagger (bf16), a second reading (disputed)"),
+    ("fp32", "off", "the contextual tagger (fp32)"),
+    (None, "all", "the rules alone"),
+])
+def test_markdown_and_html_say_how_the_attributions_were_read(tagger, second, expected):
+    from reportedly.model import Reading
+    from reportedly.render.html import render_html
+    from reportedly.render.markdown import render_markdown
+
+    rep = analyze_document(Document(text="The mayor said the bridge would reopen.", format="text"))
+    rep = rep.model_copy(update={"reading": Reading(tagger=tagger, second_reading=second)})
+    line = next(x for x in render_markdown(rep).splitlines() if x.startswith("- **Read with**"))
+    assert line.startswith("- **Read with**: " + expected)
+    assert ("second reading" in line) == (second != "off")
+    assert "Read with: " + expected.split(",")[0] in render_html([rep])

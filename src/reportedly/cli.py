@@ -50,7 +50,7 @@ def analyze(
     allow_private: bool = typer.Option(False, "--allow-private", help="let URLs reach private, loopback and link-local addresses"),
     engine: str = typer.Option("local", "--engine", help="local (worker processes) | ray (a Ray cluster)"),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray cluster to join ('auto', 'ray://host:10001'); default: start a local one"),
-    second_reading: Optional[bool] = typer.Option(None, "--second-reading/--no-second-reading", help="read again with the cue-conditioned span reader the attributions whose content the tagger disputes (slower; needs torch), or none (the default); REPORTEDLY_SECOND_READING=all reads every one"),
+    second_reading: Optional[bool] = typer.Option(None, "--second-reading/--no-second-reading", help="read again with the cue-conditioned span reader the attributions whose content the tagger disputes (needs torch), or none; by default it does where the CPU has native bf16 (there it costs little) and not elsewhere; REPORTEDLY_SECOND_READING=all reads every one; the report's reading says which ran"),
 ) -> None:
     """Read articles and print their reports."""
     if engine not in ("local", "ray"):

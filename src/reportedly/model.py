@@ -118,6 +118,15 @@ class TimelineEntry(BaseModel):
         "anchor's (\"a week later\")")
 
 
+class Reading(BaseModel):
+    """addition: how the attributions were read, which differs with the install and the CPU: reports made
+    with different readings can differ."""
+    tagger: Optional[Literal["bf16", "fp32"]] = Field(
+        None, description="how the contextual tagger multiplied; null: it did not run (no torch, or REPORTEDLY_NO_TAGGER)")
+    second_reading: Literal["off", "disputed", "all"] = Field(
+        "off", description="which attributions the span reader read again (REPORTEDLY_SECOND_READING, --second-reading)")
+
+
 class Report(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -133,6 +142,7 @@ class Report(BaseModel):
     editorial: list[Editorial] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="addition: what the reading could not do, one line each")
+    reading: Optional[Reading] = Field(None, description="addition: how the attributions were read (null: not read)")
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(by_alias=True, indent=indent)

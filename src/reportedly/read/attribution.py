@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import weakref
 
-from ..model import Attribution, Cue, Report, Source, Span
+from ..model import Attribution, Cue, Reading, Report, Source, Span
 from . import attribution_refine as F
 from . import attribution_rules as R
 from . import attribution_spans as S
@@ -418,7 +418,18 @@ def reported_admissions(parsed: Parsed, report: Report, attributions: list[Attri
 
 @layer("attributions")
 def read_attributions(parsed: Parsed, report: Report) -> dict:
-    return {"attributions": build(parsed, report)}
+    return {"attributions": build(parsed, report), "reading": reading(parsed)}
+
+
+def reading(parsed: Parsed) -> Reading:
+    """Which models read this document's attributions (they differ with the install and the CPU)."""
+    tagger = T.precision() if T.probs(parsed.doc) is not None else None
+    second = S.mode()
+    if second != "off" and not (S.available() and S.choice_model()):
+        second = "off"
+    if second == "disputed" and tagger is None:
+        second = "off"  # without the tagger's probabilities nothing is disputed, so nothing was read
+    return Reading(tagger=tagger, second_reading=second)
 
 
 def _label(report: Report, a: Attribution) -> str:

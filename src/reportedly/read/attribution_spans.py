@@ -10,9 +10,10 @@ wordpiece O/B/I for the cue's source and for its content. Trained on PolNeAR tra
 head, about 800 kB). Without torch, the wheel or the model, ``readings`` returns None and the rules and
 boundary choosers decide alone.
 
-The second reading runs after the rules, when switched on (``REPORTEDLY_SECOND_READING=1``, ``reportedly
-analyze --second-reading``); it is off by default, for speed (the note on ``_MODES``). Switched on, it
-reads again only the attributions whose content the document tagger disputes (``disputed``: the
+The second reading runs after the rules. By default it runs where it is cheap, on a CPU with native bf16,
+and not elsewhere, for speed (the note on ``_MODES``); ``REPORTEDLY_SECOND_READING=1`` (``reportedly analyze
+--second-reading``) switches it on anywhere, ``=0`` (``--no-second-reading``) off. Switched on, it reads
+again only the attributions whose content the document tagger disputes (``disputed``: the
 tagger's content runs over the rules' content are not those pieces), about a third of them; elsewhere
 the tagger, trained on the same spans, already agrees with the rules, and a reading there changed little
 but cost time (PolNeAR dev: content exact F1 0.597 without the reading, 0.624 reading all, 0.623 reading
@@ -88,21 +89,35 @@ def window(doc, text, cue: list[tuple[int, int]], size: int = WINDOW):
 SWITCH = "REPORTEDLY_SECOND_READING"
 
 
-# Off by default: on a CPU without native bf16 the disputed reading takes the whole analysis from 0.56-0.61x
-# to 0.49x the throughput of bare spaCy (PolNeAR dev, 2 cores, fastest of 3 alternating runs), under the
-# 0.5x that issue 3 asks; it gains 0.026 exact content F1 there (0.597 -> 0.623).
-_MODES = {"1": "disputed", "true": "disputed", "yes": "disputed", "on": "disputed", "auto": "disputed",
-          "disputed": "disputed", "all": "all",
-          "": "off", "0": "off", "false": "off", "no": "off", "off": "off", "none": "off"}
+# By default (unset, or ``auto``) the disputed attributions are read where the encoders multiply in bf16 on a
+# CPU with native bf16 instructions, and none elsewhere. PolNeAR dev, 2 cores, fastest of 3 alternating
+# runs: on an AMD EPYC with AVX512-BF16 the reading took the analysis from 0.66x to 0.64x bare spaCy's
+# throughput (the tagging worker had room for it); in float32 (the same machine forced, or a Xeon without
+# bf16) from 0.59x to 0.49x, under the 0.5x issue 3 asks. It gains 0.026 exact content F1 (0.597 -> 0.623).
+# The report says which reading ran (``Report.reading``), and 1 / 0 make it the same on any machine.
+_MODES = {"1": "disputed", "true": "disputed", "yes": "disputed", "on": "disputed",
+          "disputed": "disputed", "all": "all", "": "auto", "auto": "auto",
+          "0": "off", "false": "off", "no": "off", "off": "off", "none": "off"}
+
+
+def cheap_here() -> bool:
+    """Whether reading the disputed attributions costs little here: the encoders multiply in bf16 on a CPU
+    with native bf16 instructions (the tagging worker then waits on the parse, and has room)."""
+    return T.native_bf16() and T.precision() == "bf16"
 
 
 def mode() -> str:
-    """Which attributions the second reading reads: none (``off``, the default), ``disputed`` (those whose
-    content the tagger disputes: switched on) or ``all``."""
+    """Which attributions the second reading reads: ``disputed`` (those whose content the tagger disputes),
+    ``all`` or none (``off``). Unset or ``auto``: the disputed ones where that is cheap (``cheap_here``),
+    none elsewhere."""
     want = os.environ.get(SWITCH, "").strip().lower()
     if want not in _MODES:
-        raise ValueError(f"{SWITCH}={want!r}: use 1 (the disputed attributions), all (every one) or 0 (none)")
-    return _MODES[want]
+        raise ValueError(f"{SWITCH}={want!r}: use 1 (the disputed attributions), all (every one), 0 (none) "
+                         "or auto (the disputed ones where the CPU has native bf16)")
+    got = _MODES[want]
+    if got == "auto":
+        got = "disputed" if cheap_here() else "off"
+    return got
 
 
 def enabled() -> bool:

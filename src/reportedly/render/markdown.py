@@ -48,6 +48,10 @@ def render_markdown(report: Report) -> str:
     lines += [f"- **{k}**: {v}" for k, v in facts if v]
     for w in report.warnings:
         lines.append(f"- **Warning**: {w}")
+    if report.reading is not None:
+        rd = report.reading
+        lines.append("- **Read with**: " + (f"the contextual tagger ({rd.tagger})" if rd.tagger else "the rules alone (no tagger)")
+                     + ("" if rd.second_reading == "off" else f", a second reading ({rd.second_reading})"))
     if report.removed:
         kinds: dict[str, int] = {}
         for r in report.removed:
