@@ -207,19 +207,31 @@ def main(argv=None) -> int:
             t_inline = time.perf_counter() - t0
         finally:
             pipeline._tagging_worker = worker
-    t_fp32, t_fp32_runs = None, []
+    t_fp32, t_fp32_runs, t_fp32_read, t_fp32_read_runs = None, [], None, []
     if tagged and T.precision() == "bf16":
         # the same analysis where the CPU has no bf16: float32 throughout, and so (by default) no second
-        # reading; the fastest of --repeats runs, as the default's: it is the default's figure elsewhere
+        # reading, and with --second-reading (the reader's feed-forward maps in int8); each the fastest of
+        # --repeats runs, taking turns, as the default's: they are the figures elsewhere
+        from reportedly.read import attribution_spans as S
+
         os.environ[T.PRECISION] = "fp32"
         try:
             for _ in range(max(1, args.repeats)):
                 t0 = time.perf_counter()
                 list(analyze_documents(_docs(golds), batch_size=8))
                 t_fp32_runs.append(time.perf_counter() - t0)
+                if S.available():
+                    os.environ[S.SWITCH] = "1"
+                    try:
+                        t0 = time.perf_counter()
+                        list(analyze_documents(_docs(golds), batch_size=8))
+                        t_fp32_read_runs.append(time.perf_counter() - t0)
+                    finally:
+                        del os.environ[S.SWITCH]
         finally:
             del os.environ[T.PRECISION]
         t_fp32 = min(t_fp32_runs)
+        t_fp32_read = min(t_fp32_read_runs) if t_fp32_read_runs else None
     t_eager = None
     if tagged:  # float32 with the encoders run module by module, untraced: what the traced graphs save
         os.environ.update({T.PRECISION: "fp32", T.EAGER: "1"})
@@ -335,6 +347,9 @@ def main(argv=None) -> int:
         [f"| `analyze_documents` in float32 (`REPORTEDLY_TORCH_PRECISION=fp32`; fastest of "
          f"{', '.join(f'{t:.2f}' for t in t_fp32_runs)} s) | {t_fp32:.2f} | {nchars / t_fp32:,.0f} |"]
         if t_fp32 else []) + (
+        [f"| `analyze_documents` in float32 with `--second-reading` (the reader's feed-forward maps in int8; fastest of "
+         f"{', '.join(f'{t:.2f}' for t in t_fp32_read_runs)} s) | {t_fp32_read:.2f} | {nchars / t_fp32_read:,.0f} |"]
+        if t_fp32_read else []) + (
         [f"| `analyze_documents` in float32, encoders untraced (`REPORTEDLY_TORCH_EAGER=1`) | {t_eager:.2f} | "
          f"{nchars / t_eager:,.0f} |"] if t_eager else []) + (
         [f"| `analyze_documents` without the tagger | {t_plain:.2f} | {nchars / t_plain:,.0f} |"] if t_plain else []) + (
@@ -351,7 +366,8 @@ def main(argv=None) -> int:
     ] + ([f"The encoders multiplied in {T.precision()} (`REPORTEDLY_TORCH_PRECISION=auto`: bf16 where the CPU has "
           "native bf16 instructions, as this one " + ("does" if T.native_bf16() else "does not") + ")" +
           (f"; in float32 throughout, as on a CPU without them (and so, by default, without the second reading): "
-           f"{t_bare / t_fp32:.2f}x." if t_fp32 else ".") +
+           f"{t_bare / t_fp32:.2f}x" + (f", and with `--second-reading` (the reader in int8) {t_bare / t_fp32_read:.2f}x"
+                                        if t_fp32_read else "") + "." if t_fp32 else ".") +
           (f" The encoders run as traced TorchScript graphs; in float32 run module by module instead, "
            f"{t_bare / t_eager:.2f}x." if t_eager else "")]
          if tagged else []) + ([f"The tagger runs in a worker thread beside the parse (`pipeline.analyze_documents`); inline, as on one "

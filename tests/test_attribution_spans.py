@@ -164,6 +164,37 @@ def test_the_reading_is_cheap_only_in_native_bf16(native, forced, cheap, monkeyp
     assert S.cheap_here() is cheap
 
 
+@pytest.mark.parametrize("value,precision,kind", [(None, "fp32", "int8"), (None, "bf16", "float"), ("auto", "fp32", "int8"),
+                                                  ("1", "bf16", "int8"), ("0", "fp32", "float")])
+def test_the_reader_runs_in_int8_where_the_tagger_runs_in_float32(value, precision, kind, monkeypatch):
+    from reportedly.read import attribution_tagger as T
+
+    monkeypatch.setenv(T.PRECISION, precision)
+    if value is None:
+        monkeypatch.delenv(S.INT8, raising=False)
+    else:
+        monkeypatch.setenv(S.INT8, value)
+    assert S.reader_kind() == kind
+    monkeypatch.setenv(S.INT8, "maybe")
+    with pytest.raises(ValueError, match=S.INT8):
+        S.reader_kind()
+
+
+@needs_reader
+def test_the_int8_reader_reads_as_the_float_one(doc, monkeypatch):
+    """The quantized encoder is a different module and gives nearly the same probabilities: the same pieces
+    for the fixture's cues."""
+    ix, raws = _raws(doc)
+    monkeypatch.setenv(S.INT8, "0")
+    assert not S.load()[0].__dict__.get("_reportedly_int8")
+    floating = S.readings(ix, raws)
+    monkeypatch.setenv(S.INT8, "1")
+    assert S.load()[0].__dict__.get("_reportedly_int8")
+    quantized = S.readings(ix, raws)
+    assert [[(s, e) for s, e, _ in con] for _, con, _ in quantized] == [[(s, e) for s, e, _ in con] for _, con, _ in floating]
+    assert [[(s, e) for s, e, _ in src] for src, _, _ in quantized] == [[(s, e) for s, e, _ in src] for src, _, _ in floating]
+
+
 def test_a_switch_it_does_not_know_is_an_error(monkeypatch):
     monkeypatch.setenv(S.SWITCH, "maybe")
     with pytest.raises(ValueError, match="REPORTEDLY_SECOND_READING"):
@@ -331,6 +362,8 @@ def test_the_report_says_how_its_attributions_were_read(switch, cheap, expected,
         assert report.reading.tagger is None
     ran = S.available() and S.choice_model() is not None
     assert report.reading.second_reading == (expected if ran else "off")
+    assert report.reading.reader == (None if report.reading.second_reading == "off" else
+                                     "int8" if S.reader_kind() == "int8" else T.precision())
     assert json.loads(report.to_json())["reading"]["second_reading"] == report.reading.second_reading
 
 

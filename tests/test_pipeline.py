@@ -240,18 +240,19 @@ def test_the_collector_runs_less_often_while_reading_and_is_restored_after():
         gc.set_threshold(*before)
 
 
-@pytest.mark.parametrize("tagger,second,expected", [
-    ("bf16", "disputed", "the contextual tagger (bf16), a second reading (disputed)"),
-    ("fp32", "off", "the contextual tagger (fp32)"),
-    (None, "all", "the rules alone"),
+@pytest.mark.parametrize("tagger,second,reader,expected", [
+    ("bf16", "disputed", "bf16", "the contextual tagger (bf16), a second reading (disputed, bf16)"),
+    ("fp32", "disputed", "int8", "the contextual tagger (fp32), a second reading (disputed, int8)"),
+    ("fp32", "off", None, "the contextual tagger (fp32)"),
+    (None, "all", "int8", "the rules alone"),
 ])
-def test_markdown_and_html_say_how_the_attributions_were_read(tagger, second, expected):
+def test_markdown_and_html_say_how_the_attributions_were_read(tagger, second, reader, expected):
     from reportedly.model import Reading
     from reportedly.render.html import render_html
     from reportedly.render.markdown import render_markdown
 
     rep = analyze_document(Document(text="The mayor said the bridge would reopen.", format="text"))
-    rep = rep.model_copy(update={"reading": Reading(tagger=tagger, second_reading=second)})
+    rep = rep.model_copy(update={"reading": Reading(tagger=tagger, second_reading=second, reader=reader)})
     line = next(x for x in render_markdown(rep).splitlines() if x.startswith("- **Read with**"))
     assert line.startswith("- **Read with**: " + expected)
     assert ("second reading" in line) == (second != "off")

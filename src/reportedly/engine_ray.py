@@ -10,7 +10,8 @@ import os
 from typing import Iterable, Iterator
 
 # reading switches set on the driver travel with each task (a cluster's workers have their own environment)
-SWITCHES = ("REPORTEDLY_SECOND_READING", "REPORTEDLY_NO_TAGGER", "REPORTEDLY_TORCH_PRECISION", "REPORTEDLY_TORCH_EAGER")
+SWITCHES = ("REPORTEDLY_SECOND_READING", "REPORTEDLY_NO_TAGGER", "REPORTEDLY_TORCH_PRECISION", "REPORTEDLY_TORCH_EAGER",
+            "REPORTEDLY_READER_INT8")
 
 
 def run_on_ray(specs: Iterable[str], args: tuple, address: str | None = None, parallelism: int | None = None) -> Iterator[dict]:

@@ -125,6 +125,8 @@ class Reading(BaseModel):
         None, description="how the contextual tagger multiplied; null: it did not run (no torch, or REPORTEDLY_NO_TAGGER)")
     second_reading: Literal["off", "disputed", "all"] = Field(
         "off", description="which attributions the span reader read again (REPORTEDLY_SECOND_READING, --second-reading)")
+    reader: Optional[Literal["int8", "bf16", "fp32"]] = Field(
+        None, description="how the span reader multiplied (REPORTEDLY_READER_INT8); null: it did not read")
 
 
 class Report(BaseModel):

@@ -12,8 +12,8 @@ boundary choosers decide alone.
 
 The second reading runs after the rules. By default it runs where it is cheap, on a CPU with native bf16,
 and not elsewhere, for speed (the note on ``_MODES``); ``REPORTEDLY_SECOND_READING=1`` (``reportedly analyze
---second-reading``) switches it on anywhere, ``=0`` (``--no-second-reading``) off. Switched on, it reads
-again only the attributions whose content the document tagger disputes (``disputed``: the
+--second-reading``) switches it on anywhere, ``=0`` (``--no-second-reading``) off; in float32 the reader's
+feed-forward maps run in int8 (``reader_kind``). Switched on, it reads again only the attributions whose content the document tagger disputes (``disputed``: the
 tagger's content runs over the rules' content are not those pieces), about a third of them; elsewhere
 the tagger, trained on the same spans, already agrees with the rules, and a reading there changed little
 but cost time (PolNeAR dev: content exact F1 0.597 without the reading, 0.624 reading all, 0.623 reading
@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import functools
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -91,10 +92,13 @@ SWITCH = "REPORTEDLY_SECOND_READING"
 
 # By default (unset, or ``auto``) the disputed attributions are read where the encoders multiply in bf16 on a
 # CPU with native bf16 instructions, and none elsewhere. PolNeAR dev, 2 cores, fastest of 3 alternating
-# runs: on an AMD EPYC with AVX512-BF16 the reading took the analysis from 0.66x to 0.64x bare spaCy's
-# throughput (the tagging worker had room for it); in float32 (the same machine forced, or a Xeon without
-# bf16) from 0.59x to 0.49x, under the 0.5x issue 3 asks. It gains 0.026 exact content F1 (0.597 -> 0.623).
-# The report says which reading ran (``Report.reading``), and 1 / 0 make it the same on any machine.
+# runs against bare spaCy's throughput: on an AMD EPYC with AVX512-BF16 the reading took the analysis from
+# 0.65-0.67x to 0.64-0.68x (the tagging worker has room for it there); in float32 (the same machine forced)
+# from 0.61x to 0.56x with the reader's feed-forward maps in int8 (``reader_kind``; 0.49x in float32), and
+# on a Xeon without bf16, where the float32 default ran at 0.56x and the float32 reading at 0.45-0.49x, the
+# int8 reading would leave about 0.51x: too near the 0.5x issue 3 asks to be a default. It gains 0.026
+# exact content F1 (0.597 -> 0.623). The report says which reading ran (``Report.reading``); 1 / 0 / all
+# make it the same on any machine.
 _MODES = {"1": "disputed", "true": "disputed", "yes": "disputed", "on": "disputed",
           "disputed": "disputed", "all": "all", "": "auto", "auto": "auto",
           "0": "off", "false": "off", "no": "off", "off": "off", "none": "off"}
@@ -125,10 +129,60 @@ def enabled() -> bool:
     return mode() != "off"
 
 
-@functools.lru_cache(maxsize=1)
+INT8 = "REPORTEDLY_READER_INT8"  # auto (the default), 1 or 0
+
+
+def reader_kind() -> str:
+    """How the reader's encoder multiplies: ``int8`` (its linear maps quantized, the rest in float32) or
+    ``float`` (the tagger's precision). ``REPORTEDLY_READER_INT8`` unset or ``auto``: int8 where the tagger
+    runs in float32 (a CPU without native bf16), float where it runs in bf16; 1 or 0 force one.
+    Why: on one core a batch of 32 windows took 396 ms in float32, 149 ms in bf16 and 125 ms in int8. In
+    int8, PolNeAR dev content exact F1 fell by 0.002 (0.623 -> 0.621), 150 train articles by 0.009;
+    where bf16 is native it costs about as little and loses nothing, so int8 stands in for float32 only."""
+    want = os.environ.get(INT8, "").strip().lower() or "auto"
+    if want in ("1", "true", "yes", "on", "int8"):
+        return "int8"
+    if want in ("0", "false", "no", "off", "float"):
+        return "float"
+    if want != "auto":
+        raise ValueError(f"{INT8}={want!r}: use auto, 1 (int8) or 0 (the tagger's precision)")
+    return "int8" if T.precision() == "fp32" else "float"
+
+
+_QUANTIZED = ("intermediate.dense", "output.dense")  # a layer's feed-forward maps (two thirds of its multiplications)
+
+
+@functools.lru_cache(maxsize=2)
+def _load(kind: str):
+    enc, hw, hb = T.load_model(MODEL)
+    if kind == "int8":
+        import torch
+
+        from torch.ao.quantization import per_channel_dynamic_qconfig
+
+        # the feed-forward maps only, each output channel with its own scale: quantizing the attention's
+        # maps too, or one scale a matrix, moved the fixture's "said" content past its clause
+        spec = {f"encoder.layer.{i}.{name}": per_channel_dynamic_qconfig
+                for i in range(len(enc.encoder.layer)) for name in _QUANTIZED}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's notes that its quantization is to move to torchao
+            enc = torch.ao.quantization.quantize_dynamic(enc, spec)
+        enc.__dict__["_reportedly_int8"] = True
+    return enc, hw, hb
+
+
 def load():
-    """(encoder with adapters folded in and the cue's type embedding set, head weight, head bias), or None."""
-    return T.load_model(MODEL) if T.runnable(MODEL) else None
+    """(encoder with adapters folded in and the cue's type embedding set, head weight, head bias), or None;
+    the encoder as ``reader_kind`` says (dynamic int8: weights int8, activations quantized per batch)."""
+    return _load(reader_kind()) if T.runnable(MODEL) else None
+
+
+load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
+
+
+def _precision(enc) -> str:
+    """How the reader's encoder runs: int8 linear maps with the rest in float32, or the tagger's precision."""
+    return "fp32" if enc.__dict__.get("_reportedly_int8") else T.precision()
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,7 +213,7 @@ def probs(windows: list[tuple[list[int], list, list[int]]], batch_size: int = 32
             types = torch.zeros_like(ids)
             for j, i in enumerate(group):
                 types[j, :len(windows[i][2])] = torch.tensor(windows[i][2])
-            h = T.hidden_states(enc, input_ids=ids, attention_mask=mask, token_type_ids=types)
+            h = T.hidden_states(enc, _precision(enc), input_ids=ids, attention_mask=mask, token_type_ids=types)
             p = (h @ hw.T + hb).view(len(group), ids.shape[1], 2, 3).softmax(-1).numpy()
             for j, i in enumerate(group):
                 out[i] = p[j, :len(windows[i][0])]

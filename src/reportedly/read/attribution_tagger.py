@@ -267,10 +267,10 @@ def _trace(enc, names: tuple[str, ...], prec: str):
         return None
 
 
-def hidden_states(enc, **inputs):
-    """The encoder's last hidden states, computed at ``precision()`` (autocast to bfloat16, or not) and
-    returned as float32 for the heads."""
-    prec = precision()
+def hidden_states(enc, prec: str | None = None, **inputs):
+    """The encoder's last hidden states, computed at ``prec`` (``precision()`` unless given: autocast to
+    bfloat16, or not) and returned as float32 for the heads."""
+    prec = prec or precision()
     names = tuple(sorted(inputs))
     graph = _graph(enc, names, prec)
     with _autocast(prec):

@@ -51,7 +51,7 @@ def render_markdown(report: Report) -> str:
     if report.reading is not None:
         rd = report.reading
         lines.append("- **Read with**: " + (f"the contextual tagger ({rd.tagger})" if rd.tagger else "the rules alone (no tagger)")
-                     + ("" if rd.second_reading == "off" else f", a second reading ({rd.second_reading})"))
+                     + ("" if rd.second_reading == "off" else f", a second reading ({rd.second_reading}, {rd.reader})"))
     if report.removed:
         kinds: dict[str, int] = {}
         for r in report.removed:
