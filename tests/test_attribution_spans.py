@@ -135,16 +135,21 @@ def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     assert [(r.source, r.content) for r in alone] == [(r.source, r.content) for r in raws]
 
 
+def _set_env(monkeypatch, name: str, value: str | None) -> None:
+    """Set an environment variable for the test, or (None) make sure it is unset."""
+    if value is None:
+        monkeypatch.delenv(name, raising=False)
+    else:
+        monkeypatch.setenv(name, value)
+
+
 @pytest.mark.parametrize("cheap", [True, False])
 @pytest.mark.parametrize("value,expected", [(None, "auto"), ("", "auto"), ("auto", "auto"), ("1", "disputed"),
                                             ("yes", "disputed"), ("all", "all"), ("0", "off"), ("off", "off")])
 def test_the_switch_says_which_attributions_are_read(value, expected, cheap, monkeypatch):
     """Unset or auto: the disputed ones where the reading is cheap, none elsewhere; 1, all and 0 hold anywhere."""
     monkeypatch.setattr(S, "cheap_here", lambda: cheap)
-    if value is None:
-        monkeypatch.delenv(S.SWITCH, raising=False)
-    else:
-        monkeypatch.setenv(S.SWITCH, value)
+    _set_env(monkeypatch, S.SWITCH, value)
     if expected == "auto":
         expected = "disputed" if cheap else "off"
     assert S.mode() == expected and S.enabled() == (expected != "off")
@@ -157,10 +162,7 @@ def test_the_reading_is_cheap_only_in_native_bf16(native, forced, cheap, monkeyp
     from reportedly.read import attribution_tagger as T
 
     monkeypatch.setattr(T, "native_bf16", lambda: native)
-    if forced is None:
-        monkeypatch.delenv(T.PRECISION, raising=False)
-    else:
-        monkeypatch.setenv(T.PRECISION, forced)
+    _set_env(monkeypatch, T.PRECISION, forced)
     assert S.cheap_here() is cheap
 
 
@@ -170,10 +172,7 @@ def test_the_reader_runs_in_int8_where_the_tagger_runs_in_float32(value, precisi
     from reportedly.read import attribution_tagger as T
 
     monkeypatch.setenv(T.PRECISION, precision)
-    if value is None:
-        monkeypatch.delenv(S.INT8, raising=False)
-    else:
-        monkeypatch.setenv(S.INT8, value)
+    _set_env(monkeypatch, S.INT8, value)
     assert S.reader_kind() == kind
     monkeypatch.setenv(S.INT8, "maybe")
     with pytest.raises(ValueError, match=S.INT8):
@@ -350,10 +349,7 @@ def test_the_report_says_how_its_attributions_were_read(switch, cheap, expected,
     from reportedly.read import attribution_tagger as T
 
     monkeypatch.setattr(S, "cheap_here", lambda: cheap)
-    if switch is None:
-        monkeypatch.delenv(S.SWITCH, raising=False)
-    else:
-        monkeypatch.setenv(S.SWITCH, switch)
+    _set_env(monkeypatch, S.SWITCH, switch)
     report = reportedly.analyze(TEXT.encode(), published="2024-05-06")
     assert report.attributions
     if T.available():
