@@ -13,8 +13,9 @@ boundary choosers decide alone.
 The second reading runs after the rules. By default it runs where it is cheap, on a CPU with native bf16,
 and not elsewhere, for speed (the note on ``_MODES``); ``REPORTEDLY_SECOND_READING=1`` (``reportedly analyze
 --second-reading``) switches it on anywhere, ``=0`` (``--no-second-reading``) off; in float32 the reader's
-feed-forward maps run in int8 (``reader_kind``). Switched on, it reads again only the attributions whose content the document tagger disputes (``disputed``: the
-tagger's content runs over the rules' content are not those pieces), about a third of them; elsewhere
+feed-forward maps run in int8 (``reader_kind``). Switched on, it reads again only the attributions whose
+content the document tagger disputes (``disputed``: the tagger's content runs over the rules' content are
+not those pieces), about a third of them; elsewhere
 the tagger, trained on the same spans, already agrees with the rules, and a reading there changed little
 but cost time (PolNeAR dev: content exact F1 0.597 without the reading, 0.624 reading all, 0.623 reading
 the disputed third). ``=all`` reads every one. Without the tagger's probabilities nothing is disputed,
@@ -94,11 +95,11 @@ SWITCH = "REPORTEDLY_SECOND_READING"
 # CPU with native bf16 instructions, and none elsewhere. PolNeAR dev, 2 cores, fastest of 3 alternating
 # runs against bare spaCy's throughput: on an AMD EPYC with AVX512-BF16 the reading took the analysis from
 # 0.65-0.67x to 0.64-0.68x (the tagging worker has room for it there); in float32 (the same machine forced)
-# from 0.61-0.62x to 0.53-0.56x with the reader's feed-forward maps in int8 (``reader_kind``; 0.49x in float32),
-# and on a Xeon without bf16, where the float32 default ran at 0.56x and the float32 reading at 0.45-0.49x,
-# the int8 reading would leave about 0.48-0.51x: at or under the 0.5x issue 3 asks, so not a default. It gains 0.026
-# exact content F1 (0.597 -> 0.623). The report says which reading ran (``Report.reading``); 1 / 0 / all
-# make it the same on any machine.
+# from 0.61-0.62x to 0.53-0.56x with the reader's feed-forward maps in int8 (``reader_kind``; 0.49x with
+# the float32 reader), and on a Xeon without bf16, where the float32 default ran at 0.56x and the float32
+# reading at 0.45-0.49x, the int8 reading would leave about 0.48-0.51x: at or under the 0.5x issue 3 asks,
+# so not a default. It gains 0.026 exact content F1 (0.597 -> 0.623). The report says which reading ran
+# (``Report.reading``); 1 / 0 / all make it the same on any machine.
 _MODES = {"1": "disputed", "true": "disputed", "yes": "disputed", "on": "disputed",
           "disputed": "disputed", "all": "all", "": "auto", "auto": "auto",
           "0": "off", "false": "off", "no": "off", "off": "off", "none": "off"}
@@ -133,12 +134,12 @@ INT8 = "REPORTEDLY_READER_INT8"  # auto (the default), 1 or 0
 
 
 def reader_kind() -> str:
-    """How the reader's encoder multiplies: ``int8`` (its linear maps quantized, the rest in float32) or
-    ``float`` (the tagger's precision). ``REPORTEDLY_READER_INT8`` unset or ``auto``: int8 where the tagger
-    runs in float32 (a CPU without native bf16), float where it runs in bf16; 1 or 0 force one.
-    Why: on one core a batch of 32 windows took 396 ms in float32, 149 ms in bf16 and 125 ms in int8. In
-    int8, PolNeAR dev content exact F1 fell by 0.002 (0.623 -> 0.621), 150 train articles by 0.009;
-    where bf16 is native it costs about as little and loses nothing, so int8 stands in for float32 only."""
+    """How the reader's encoder multiplies: ``int8`` (its feed-forward maps quantized, the rest in float32)
+    or ``float`` (the tagger's precision). ``REPORTEDLY_READER_INT8`` unset or ``auto``: int8 where the
+    tagger runs in float32 (a CPU without native bf16), float where it runs in bf16; 1 or 0 force one.
+    Why: on one core a batch of 32 windows took 396 ms in float32, 204 ms in int8 and 149 ms in bf16; in
+    int8 PolNeAR dev content exact F1 stayed 0.623, 150 train articles went 0.701 -> 0.697. Where bf16 is
+    native it is faster still and loses nothing, so int8 stands in for float32 only."""
     want = os.environ.get(INT8, "").strip().lower() or "auto"
     if want in ("1", "true", "yes", "on", "int8"):
         return "int8"
