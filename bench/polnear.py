@@ -153,6 +153,42 @@ def _contract_lines(reports) -> list[str]:
     return [f"Contract check of these reports (`../shared/tools/check-report`): {check(reports)}.", ""]
 
 
+def _reader_batch_ms() -> dict:
+    """The span reader's encoder on one batch of 32 windows of 64 wordpieces, one torch thread, median of 10
+    calls after two: float32, int8 (its feed-forward maps) and, where the CPU has it natively, bf16."""
+    import statistics
+
+    import torch
+
+    from reportedly.read import attribution_spans as S
+    from reportedly.read import attribution_tagger as T
+
+    g = torch.Generator().manual_seed(0)
+    ids = torch.randint(1000, 20000, (32, 64), generator=g)
+    inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids), "token_type_ids": torch.zeros_like(ids)}
+    kinds = [("float32", "0", "fp32"), ("int8", "1", "fp32")] + ([("bf16", "0", "bf16")] if T.native_bf16() else [])
+    threads, out = torch.get_num_threads(), {}
+    torch.set_num_threads(1)
+    try:
+        for name, int8, prec in kinds:
+            os.environ.update({S.INT8: int8, T.PRECISION: prec})
+            try:
+                enc = S.load()[0]
+                with torch.inference_mode():
+                    took = []
+                    for k in range(12):
+                        t0 = time.perf_counter()
+                        T.hidden_states(enc, S._precision(enc), **inputs)
+                        if k >= 2:
+                            took.append(time.perf_counter() - t0)
+                out[name] = 1000 * statistics.median(took)
+            finally:
+                del os.environ[S.INT8], os.environ[T.PRECISION]
+    finally:
+        torch.set_num_threads(threads)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev")
@@ -207,7 +243,7 @@ def main(argv=None) -> int:
             t_inline = time.perf_counter() - t0
         finally:
             pipeline._tagging_worker = worker
-    t_fp32, t_fp32_runs, t_fp32_read, t_fp32_read_runs = None, [], None, []
+    t_fp32, t_fp32_runs, t_fp32_read, t_fp32_read_runs, fp32_read = None, [], None, [], None
     if tagged and T.precision() == "bf16":
         # the same analysis where the CPU has no bf16: float32 throughout, and so (by default) no second
         # reading, and with --second-reading (the reader's feed-forward maps in int8); each the fastest of
@@ -224,7 +260,7 @@ def main(argv=None) -> int:
                     os.environ[S.SWITCH] = "1"
                     try:
                         t0 = time.perf_counter()
-                        list(analyze_documents(_docs(golds), batch_size=8))
+                        fp32_read = _pred_sets(list(analyze_documents(_docs(golds), batch_size=8)))
                         t_fp32_read_runs.append(time.perf_counter() - t0)
                     finally:
                         del os.environ[S.SWITCH]
@@ -276,6 +312,8 @@ def main(argv=None) -> int:
                 every, t_every = sets, took
         t_second, t_unread = min(t_second_runs), min(t_unread_runs)
 
+    reader_ms = _reader_batch_ms() if S.available() else {}
+
     G = {r: [gold_sets(g, r) for g in golds] for r in ROLES}
     ours = _pred_sets(reports)
     nchars = sum(len(t) for t in texts)
@@ -300,6 +338,8 @@ def main(argv=None) -> int:
     ]
     runs = [("reportedly", ours)] + ([("reportedly --second-reading", second)] if second else []) + (
         [("reportedly --no-second-reading", unread)] if unread else []) + (
+        [("reportedly --second-reading in float32 (the reader's feed-forward maps in int8)", fp32_read)]
+        if fp32_read else []) + (
         [("reportedly, every attribution read again", every)] if every else []) + (
         [("reportedly without the tagger", plain)] if plain else []) + [
         ("textacy direct_quotations", peer)]
@@ -375,7 +415,9 @@ def main(argv=None) -> int:
         [f"Without the tagger (`REPORTEDLY_NO_TAGGER=1`, or no torch): {t_bare / t_plain:.2f}x."] if t_plain else []) + (
         [f"Reading the disputed attributions again (`--second-reading`): {t_bare / t_second:.2f}x."] if t_second else []) + (
         [f"Reading none again (`--no-second-reading`): {t_bare / t_unread:.2f}x."] if t_unread else []) + (
-        [f"Reading every attribution again (`REPORTEDLY_SECOND_READING=all`): {t_bare / t_every:.2f}x."] if t_every else []) + [
+        [f"Reading every attribution again (`REPORTEDLY_SECOND_READING=all`): {t_bare / t_every:.2f}x."] if t_every else []) + (
+        ["The span reader's encoder alone, one batch of 32 windows of 64 wordpieces on one thread (median of 10): "
+         + ", ".join(f"{k} {v:.0f} ms" for k, v in reader_ms.items()) + "."] if reader_ms else []) + [
         "",
     ]
     md = "\n".join(lines)

@@ -429,10 +429,7 @@ def reading(parsed: Parsed) -> Reading:
         second = "off"
     if second == "disputed" and tagger is None:
         second = "off"  # without the tagger's probabilities nothing is disputed, so nothing was read
-    reader = None
-    if second != "off":
-        reader = "int8" if S.reader_kind() == "int8" else T.precision()
-    return Reading(tagger=tagger, second_reading=second, reader=reader)
+    return Reading(tagger=tagger, second_reading=second, reader=None if second == "off" else S.reader_precision())
 
 
 def _label(report: Report, a: Attribution) -> str:

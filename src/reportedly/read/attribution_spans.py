@@ -95,7 +95,7 @@ SWITCH = "REPORTEDLY_SECOND_READING"
 # CPU with native bf16 instructions, and none elsewhere. PolNeAR dev, 2 cores, fastest of 3 alternating
 # runs against bare spaCy's throughput: on an AMD EPYC with AVX512-BF16 the reading took the analysis from
 # 0.65-0.67x to 0.64-0.68x (the tagging worker has room for it there); in float32 (the same machine forced)
-# from 0.61-0.62x to 0.53-0.56x with the reader's feed-forward maps in int8 (``reader_kind``; 0.49x with
+# from 0.62-0.63x to 0.53-0.56x with the reader's feed-forward maps in int8 (``reader_kind``; 0.49x with
 # the float32 reader), and on a Xeon without bf16, where the float32 default ran at 0.56x and the float32
 # reading at 0.45-0.49x, the int8 reading would leave about 0.48-0.51x: at or under the 0.5x issue 3 asks,
 # so not a default. It gains 0.026 exact content F1 (0.597 -> 0.623). The report says which reading ran
@@ -137,9 +137,9 @@ def reader_kind() -> str:
     """How the reader's encoder multiplies: ``int8`` (its feed-forward maps quantized, the rest in float32)
     or ``float`` (the tagger's precision). ``REPORTEDLY_READER_INT8`` unset or ``auto``: int8 where the
     tagger runs in float32 (a CPU without native bf16), float where it runs in bf16; 1 or 0 force one.
-    Why: on one core a batch of 32 windows took 396 ms in float32, 204 ms in int8 and 149 ms in bf16; in
-    int8 PolNeAR dev content exact F1 stayed 0.623, 150 train articles went 0.701 -> 0.697. Where bf16 is
-    native it is faster still and loses nothing, so int8 stands in for float32 only."""
+    Why: on one thread a batch of 32 windows took 294 ms in float32, 146 ms in int8 and 97 ms in bf16, and
+    in int8 PolNeAR dev content exact F1 stayed 0.623 (``bench/polnear.py``). Where bf16 is native it is
+    faster still and loses nothing, so int8 stands in for float32 only."""
     want = os.environ.get(INT8, "").strip().lower() or "auto"
     if want in ("1", "true", "yes", "on", "int8"):
         return "int8"
@@ -181,8 +181,13 @@ def load():
 load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
 
 
+def reader_precision() -> str:
+    """How the reader multiplies, as the report says it: ``int8``, or the tagger's ``bf16`` / ``fp32``."""
+    return "int8" if reader_kind() == "int8" else T.precision()
+
+
 def _precision(enc) -> str:
-    """How the reader's encoder runs: int8 linear maps with the rest in float32, or the tagger's precision."""
+    """The autocast a loaded encoder runs under: none for the int8 one (the rest of it is float32)."""
     return "fp32" if enc.__dict__.get("_reportedly_int8") else T.precision()
 
 
