@@ -19,6 +19,9 @@ the same spaCy model and data give the same file.
     .venv/bin/python scripts/train_attribution.py            # parses train (cached in /tmp)
     .venv/bin/python scripts/train_attribution.py --refine-only   # only models/attribution_refine.json
     .venv/bin/python scripts/train_attribution.py --tagger-sources  # the grid source_from_tagger's thresholds come from
+    .venv/bin/python scripts/train_attribution.py --tagged --split-only  # only the cue-content split, added
+    .venv/bin/python scripts/train_attribution.py --tagged --restack  # content end, start and split refitted
+                                                   # over out-of-fold refinements where that does better
 
 Then the refinements (``reportedly.read.attribution_refine``, ``models/attribution_refine.json``): which
 small extensions of a rule cue PolNeAR marks ("referring to", "called on", "later said"), and a logistic
@@ -414,6 +417,240 @@ def train_end(pairs, raws, cut, side="end") -> dict:
     return m
 
 
+def _split_groups(pairs, raws):
+    """[(candidate features, 0/1 labels)] per attribution whose cue starts where a gold cue of one piece does,
+    with that gold cue's end and its content's start among the candidate splits."""
+    from reportedly.read import attribution_refine as F
+
+    out = []
+    for (g, doc), rs in zip(pairs, raws):
+        ix = R.Index(doc, g.text)
+        gm = {a.cue[0][0]: a for a in g.attrs if len(a.cue) == 1 and a.content}
+        for r in rs:
+            a = gm.get(r.cue[0])
+            if a is None:
+                continue
+            c = F.split_candidates(ix, r)
+            want = (a.cue[0][1], a.content[0][0])
+            if any(b == want for b, _ in c):
+                out.append(([f for _, f in c], [int(b == want) for b, _ in c]))
+    return out
+
+
+SPLIT_FOLDS = 4
+
+
+def out_of_fold_raws(pairs, folds: int = SPLIT_FOLDS) -> list:
+    """Every article's raws refined by refinements fitted without it (article i in fold i % folds). The
+    refinements the later stages are fitted over have seen every train article, so there the rules' cue
+    and content bounds are right more often than on unseen articles, and a choice fitted or tuned over
+    them learns to change nothing."""
+    import contextlib
+    import io
+    import tempfile
+
+    from reportedly.read import attribution_refine as F
+
+    out = [None] * len(pairs)
+    saved = F.CRF, F.CRF_TAGGED
+    for k in range(folds):
+        rest = [p for i, p in enumerate(pairs) if i % folds != k]
+        with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
+            F.CRF = F.CRF_TAGGED = Path(tmp) / "cue.crf"  # that chain's CRF, never the shipped one
+            try:
+                part = train_refine(rest, split=False)
+                for i in range(k, len(pairs), folds):
+                    g, doc = pairs[i]
+                    out[i] = F.refine(R.Index(doc, g.text), R.find(doc, g.text), part)
+            finally:
+                F.CRF, F.CRF_TAGGED = saved
+        print(f"  split: refinements without fold {k} fitted", flush=True)
+    return out
+
+
+def train_split(pairs, raws=None) -> dict:
+    """The cue-content split scorer (``attribution_refine.split_candidates``), stacked properly: fitted over
+    out-of-fold refinements (``out_of_fold_raws``), its form, C and the margin a new split must beat the
+    current one by chosen by cross-validation over all of train (document-level exact F1, mean over
+    roles, each fold scored by a scorer fitted on the others), then refitted on all of train; nothing
+    when no setting raises that F1."""
+    from polnear_gold import gold_sets, score_sets
+    from reportedly.read import attribution_refine as F
+
+    folds = SPLIT_FOLDS
+    raws = out_of_fold_raws(pairs, folds) if raws is None else raws
+    golds = {r: [gold_sets(g, r) for g, _ in pairs] for r in ("source", "cue", "content")}
+    cands = []  # per article, per raw: its candidate splits (they do not depend on the scorer)
+    for (g, doc), rs in zip(pairs, raws):
+        ix = R.Index(doc, g.text)
+        cands.append([F.split_candidates(ix, r) for r in rs])
+    groups = [_split_groups([p], [rs]) for p, rs in zip(pairs, raws)]
+
+    def predicted(i, m):
+        cue, content = set(), set()
+        for r, c in zip(raws[i], cands[i]):
+            now = (r.cue[1], r.content[0][0]) if r.content else (0, 0)
+            got = F.choose_bound(c, now, m) if m else None
+            pieces = list(r.content)
+            cue_span = r.cue
+            if got is not None:
+                cue_span = (r.cue[0], got[0])
+                pieces[0] = (got[1], pieces[0][1])
+            cue.add((cue_span,))
+            if pieces:
+                content.add(tuple(pieces))
+        return {"source": {(r.source,) for r in raws[i] if r.source}, "cue": cue, "content": content}
+
+    def score(per_doc):
+        P = {r: [d[r] for d in per_doc] for r in ("source", "cue", "content")}
+        return sum(score_sets(P[r], golds[r])["exact"][2] for r in P) / 3
+
+    base = score([predicted(i, None) for i in range(len(pairs))])
+    print(f"split: out-of-fold mean exact F1 without it {base:.4f}")
+    best = (base, None)
+    for form, C in [("pointwise", C) for C in (0.1, 0.3, 1.0)] + [("listwise", C) for C in (0.1, 0.3, 1.0)]:
+        ms = [_fit_bounds(form, [x for i in range(len(pairs)) if i % folds != k for x in groups[i]], C)
+              for k in range(folds)]
+        for margin in (0.0, 0.05, 0.1, 0.2, 0.3):
+            for m in ms:
+                m["margin"] = margin
+            f = score([predicted(i, ms[i % folds]) for i in range(len(pairs))])
+            print(f"  split {form} C {C} margin {margin}: cross-validated mean exact F1 {f:.4f}", flush=True)
+            if f > best[0]:
+                best = (f, (form, C, margin))
+    if best[1] is None:
+        print("split: no setting raises the cross-validated F1; left out")
+        return {}
+    form, C, margin = best[1]
+    print(f"split: {form} C {C} margin {margin} (cross-validated mean exact F1 {best[0]:.4f}, without {base:.4f})")
+    m = _fit_bounds(form, [x for gs in groups for x in gs], C)
+    m["margin"] = margin
+    m["form"] = form
+    return m
+
+
+class FoldChains:
+    """The refinements fitted without each fold of train (article i in fold i % folds), kept for one run:
+    each fold's model and its CRF file, to refine that fold's articles with any stage replaced."""
+
+    def __init__(self, pairs, folds: int = SPLIT_FOLDS):
+        import contextlib
+        import io
+        import tempfile
+
+        from reportedly.read import attribution_refine as F
+
+        self.pairs, self.folds = pairs, folds
+        self._tmp = tempfile.TemporaryDirectory()
+        self.parts, self.crfs = [], []
+        self.found = [R.find(doc, g.text) for g, doc in pairs]
+        saved = F.CRF, F.CRF_TAGGED
+        for k in range(folds):
+            crf = Path(self._tmp.name) / f"cue{k}.crf"
+            with contextlib.redirect_stdout(io.StringIO()):
+                F.CRF = F.CRF_TAGGED = crf
+                try:
+                    self.parts.append(train_refine([p for i, p in enumerate(pairs) if i % folds != k], split=False))
+                finally:
+                    F.CRF, F.CRF_TAGGED = saved
+            self.crfs.append(crf)
+            print(f"  refinements without fold {k} fitted", flush=True)
+
+    def raws(self, stages: dict, drop=()) -> list:
+        """Every article refined by its fold's chain, with ``stages`` (name -> one model per fold) in place
+        of the chain's own and the ``drop``ped stages left out."""
+        import copy
+
+        from reportedly.read import attribution_refine as F
+
+        out = []
+        saved = F.CRF, F.CRF_TAGGED
+        try:
+            for i, ((g, doc), found) in enumerate(zip(self.pairs, self.found)):
+                k = i % self.folds
+                model = {n: m for n, m in self.parts[k].items() if n not in drop}
+                model.update({n: ms[k] for n, ms in stages.items()})
+                F.CRF = F.CRF_TAGGED = self.crfs[k]
+                out.append(F.refine(R.Index(doc, g.text), copy.deepcopy(found), model))
+        finally:
+            F.CRF, F.CRF_TAGGED = saved
+        return out
+
+
+def _restack_bound(pairs, chains, raws, side: str, shipped: dict):
+    """Cross-validate the content-end (or start) scorer over out-of-fold refinements: the fold chains' own
+    scorer (fitted over in-sample refinements, as the shipped one was) against scorers fitted over the
+    other folds' out-of-fold raws, each form, C and margin. Returns (per-fold models, model for all of
+    train) of the best, or None when the chains' own does as well."""
+    from polnear_gold import gold_sets, score_sets
+    from reportedly.read import attribution_refine as F
+
+    folds = chains.folds
+    golds = {r: [gold_sets(g, r) for g, _ in pairs] for r in ("source", "cue", "content")}
+    options = F.end_options if side == "end" else F.start_candidates
+    cands = [[options(R.Index(doc, g.text), r) for r in rs] for (g, doc), rs in zip(pairs, raws)]
+    groups = [_end_groups([p], [rs], side) for p, rs in zip(pairs, raws)]
+
+    def score(models):
+        P = {"source": [], "cue": [], "content": []}
+        for i, rs in enumerate(raws):
+            m = models[i % folds]
+            content = set()
+            for r, c in zip(rs, cands[i]):
+                pieces = list(r.content)
+                if pieces:
+                    now = pieces[-1][1] if side == "end" else pieces[0][0]
+                    got = F.choose_bound(c, now, m if side == "end" else dict(m, threshold=0.0))
+                    if got is not None:
+                        pieces[-1 if side == "end" else 0] = ((pieces[-1][0], got) if side == "end" else (got, pieces[0][1]))
+                    content.add(tuple(pieces))
+            P["source"].append({(r.source,) for r in rs if r.source})
+            P["cue"].append({(r.cue,) for r in rs})
+            P["content"].append(content)
+        return sum(score_sets(P[r], golds[r])["exact"][2] for r in P) / 3
+
+    own = [chains.parts[k][side] for k in range(folds)]
+    base = score(own)
+    print(f"{side}: cross-validated mean exact F1 with the chains' own scorer {base:.4f}", flush=True)
+    best = (base, None)
+    for form, C in [("pointwise", C) for C in (0.1, 0.3, 1.0)] + [("listwise", C) for C in (0.3, 1.0, 3.0)]:
+        ms = [_fit_bounds(form, [x for i in range(len(pairs)) if i % folds != k for x in groups[i]], C)
+              for k in range(folds)]
+        for margin in (0.0, 0.05, 0.1):
+            for m in ms:
+                m["margin"] = margin
+            f = score(ms)
+            print(f"  {side} {form} C {C} margin {margin}: cross-validated mean exact F1 {f:.4f}", flush=True)
+            if f > best[0]:
+                best = (f, (form, C, margin), [dict(m) for m in ms])
+    if best[1] is None:
+        print(f"{side}: the shipped scorer stays")
+        return None
+    form, C, margin = best[1]
+    print(f"{side}: {form} C {C} margin {margin} over out-of-fold refinements ({best[0]:.4f}, was {base:.4f})")
+    m = _fit_bounds(form, [x for gs in groups for x in gs], C)
+    m.update(margin=margin, form=form)
+    return best[2], m
+
+
+def restack(pairs, ref: dict) -> dict:
+    """Refit the content end, the content start and the split over out-of-fold refinements, in the order
+    ``refine`` runs them, each kept only where cross-validation over all of train says it beats the
+    scorer fitted the old way."""
+    chains = FoldChains(pairs)
+    stages = {}
+    for side in ("end", "start"):
+        drop = ("end", "start", "split") if side == "end" else ("start", "split")
+        got = _restack_bound(pairs, chains, chains.raws(stages, drop), side, ref[side])
+        if got is not None:
+            stages[side], ref[side] = got
+    split = train_split(pairs, chains.raws(stages, ("split",)))
+    ref.pop("split", None)
+    if split:
+        ref["split"] = split
+    return ref
+
+
 def _source_examples(pairs, raws, side):
     from reportedly.read import attribution_refine as F
 
@@ -490,7 +727,7 @@ def held_out_last(pairs: list) -> list:
     return [pairs[i] for i in rest + held]
 
 
-def train_refine(pairs) -> dict:
+def train_refine(pairs, split: bool = True) -> dict:
     """The learned refinements (``reportedly.read.attribution_refine``) over the rule output on train:
     the cue-extension table and the leading/trailing content piece classifier (logistic regression).
     Margin, C and threshold are chosen on the held-out 15% of train (``held_out_last``; document-level
@@ -550,8 +787,13 @@ def train_refine(pairs) -> dict:
     start = train_end(pairs, rraws, cut, side="start")
     base["start"] = start
     rraws = [F.refine(R.Index(doc, g.text), copy.deepcopy(rs), base) for (g, doc), rs in zip(pairs, raws)]
+    split = train_split(pairs) if split else {}
+    if split:
+        base["split"] = split
+        rraws = [F.refine(R.Index(doc, g.text), copy.deepcopy(rs), base) for (g, doc), rs in zip(pairs, raws)]
     src = train_source(pairs, rraws, cut)
     return {"cue_ext": table, "lead": lead, "crf": crf, "end": end, "start": start, **src,
+            **({"split": split} if split else {}),
             "about": "attribution refinements: cue-extension table and leading/trailing content piece "
                      "logistic regression over the rule output, trained on PolNeAR train (no licence stated: "
                      "research use) by scripts/train_attribution.py"}
@@ -630,6 +872,21 @@ def main() -> None:
         MODEL = MODEL.with_name("attribution_cue.tagged.json")
         F.MODEL, F.CRF = F.MODEL_TAGGED, F.CRF_TAGGED
     pairs = held_out_last(pairs)
+    if "--restack" in sys.argv:
+        ref = restack(pairs, json.loads(F.MODEL.read_text(encoding="utf-8")))
+        F.MODEL.write_text(json.dumps(ref, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        print(f"wrote {F.MODEL}")
+        return
+    if "--split-only" in sys.argv:
+        # the cue-content split alone, fitted over out-of-fold refinements and added to their file
+        ref = json.loads(F.MODEL.read_text(encoding="utf-8"))
+        ref.pop("split", None)
+        split = train_split(pairs)
+        if split:
+            ref["split"] = split
+        F.MODEL.write_text(json.dumps(ref, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        print(f"wrote {F.MODEL} (split: {len(split.get('w', {}))} weights)")
+        return
     if "--refine-only" not in sys.argv:
         model = train_cue_model(pairs)
         MODEL.parent.mkdir(parents=True, exist_ok=True)

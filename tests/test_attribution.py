@@ -596,3 +596,71 @@ def test_a_content_ends_before_the_next_report_of_its_source(text, cut):
     F.stop_before_next_report(ix, [r1, r2])
     s, e = r1.content[-1]
     assert text[s:e] == (cut or text[start:len(text) - 1])
+
+
+def _split_fixture(text, cue, content):
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    c0 = text.index(cue)
+    head = next(t for t in doc if t.idx == c0)
+    s0 = text.index(content)
+    r = R.Raw(cue=(c0, c0 + len(cue)), cue_lemma=head.lemma_, cue_head=head.i, source=(0, text.index(" ")),
+              content=[(s0, s0 + len(content))], frame="dobj")
+    return ix, r
+
+
+def test_split_candidates_move_the_cue_end_and_the_content_start_together():
+    from reportedly.read import attribution_refine as F
+
+    text = 'Trump hailed the senator as "a true fighter" on Tuesday.'
+    ix, r = _split_fixture(text, "hailed", 'the senator as "a true fighter" on Tuesday')
+    cands = F.split_candidates(ix, r)
+    splits = [(text[r.cue[0]:e], text[s:r.content[0][1]]) for (e, s), _ in cands]
+    assert ("hailed", 'the senator as "a true fighter" on Tuesday') in splits  # where it stands now
+    assert ("hailed the senator as", '"a true fighter" on Tuesday') in splits
+    for (e, s), feats in cands:
+        assert r.cue[1] - len("hailed") < e <= s < r.content[0][1]
+        assert not text[e:s].strip()  # adjacent here: nothing lies between the cue and the content
+        assert '"' not in text[r.cue[0]:e]  # the cue never runs into the quotation
+        assert feats and all(isinstance(f, str) for f in feats)
+
+
+def test_split_candidates_can_leave_words_between_cue_and_content():
+    from reportedly.read import attribution_refine as F
+
+    text = "The governor said on Sunday that the bridge would reopen."
+    ix, r = _split_fixture(text, "said on Sunday", "that the bridge would reopen")
+    splits = {(text[r.cue[0]:e], text[s:r.content[0][1]]) for (e, s), _ in F.split_candidates(ix, r)}
+    assert ("said", "that the bridge would reopen") in splits  # "on Sunday" left between them
+    assert ("said on Sunday", "that the bridge would reopen") in splits
+    assert ("said", "on Sunday that the bridge would reopen") in splits
+
+
+def test_split_is_left_alone_for_constructs_with_their_own_bounds():
+    from reportedly.read import attribution_refine as F
+
+    text = 'Trump hailed the senator as "a true fighter" on Tuesday.'
+    ix, r = _split_fixture(text, "hailed", "the senator")
+    r.frame = "colon"
+    assert F.split_candidates(ix, r) == []
+    r.frame = "dobj"
+    r.content = [(0, 5)]  # a content before the cue
+    assert F.split_candidates(ix, r) == []
+
+
+def test_refine_split_takes_the_best_scored_split_over_a_margin():
+    from reportedly.read import attribution_refine as F
+
+    text = 'Trump hailed the senator as "a true fighter" on Tuesday.'
+    ix, r = _split_fixture(text, "hailed", 'the senator as "a true fighter" on Tuesday')
+    # a scorer that likes a cue ending in a preposition right before a quotation
+    model = {"bias": 0.0, "w": {"nq=1": 2.0, "kw=as": 2.0}, "margin": 0.0}
+    F.refine_split(ix, r, model)
+    assert text[r.cue[0]:r.cue[1]] == "hailed the senator as"
+    assert text[r.content[0][0]:r.content[0][1]] == '"a true fighter" on Tuesday'
+    ix, r = _split_fixture(text, "hailed", 'the senator as "a true fighter" on Tuesday')
+    F.refine_split(ix, r, dict(model, margin=10.0))  # not sure enough: the rules' split stays
+    assert text[r.cue[0]:r.cue[1]] == "hailed"

@@ -69,3 +69,28 @@ def test_span_reader_examples_from_gold_and_from_the_rules_false_cues(monkeypatc
     assert rows[1][3] == rows[0][3]  # the overlapping cue reads the gold attribution's spans
     assert 1 in rows[0][3][0] and 1 in rows[0][3][1]
     assert all(v in (0, -100) for lab in rows[2][3] for v in lab)  # no report: all O
+
+
+def test_split_examples_label_the_gold_cue_end_and_content_start():
+    pytest.importorskip("scipy")
+    from polnear_gold import GoldAttr, GoldDoc
+    from train_attribution import _split_groups
+
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = 'Trump hailed the senator as "a true fighter" on Tuesday.'
+    doc = load_nlp()(text)
+    c0 = text.index("hailed")
+    q = text.index('"a true')
+    gold = GoldDoc("toy", text, [GoldAttr(source=((0, 5),), cue=((c0, q - 1),), content=((q, len(text) - 1),))])
+    rule = R.Raw(cue=(c0, c0 + len("hailed")), cue_lemma="hail", cue_head=1, source=(0, 5),
+                 content=[(text.index("the senator"), len(text) - 1)], frame="dobj")
+    groups = _split_groups([(gold, doc)], [[rule]])
+    assert len(groups) == 1
+    feats, labels = groups[0]
+    assert sum(labels) == 1 and len(labels) == len(feats) > 2
+    # an attribution whose cue starts where no gold cue does gives no example
+    other = R.Raw(cue=(text.index("senator"), text.index("senator") + 7), cue_lemma="senator", cue_head=3,
+                  content=[(q, len(text) - 1)], frame="dobj")
+    assert _split_groups([(gold, doc)], [[other]]) == []
