@@ -440,37 +440,9 @@ def _split_groups(pairs, raws):
 SPLIT_FOLDS = 4
 
 
-def out_of_fold_raws(pairs, folds: int = SPLIT_FOLDS) -> list:
-    """Every article's raws refined by refinements fitted without it (article i in fold i % folds). The
-    refinements the later stages are fitted over have seen every train article, so there the rules' cue
-    and content bounds are right more often than on unseen articles, and a choice fitted or tuned over
-    them learns to change nothing."""
-    import contextlib
-    import io
-    import tempfile
-
-    from reportedly.read import attribution_refine as F
-
-    out = [None] * len(pairs)
-    saved = F.CRF, F.CRF_TAGGED
-    for k in range(folds):
-        rest = [p for i, p in enumerate(pairs) if i % folds != k]
-        with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
-            F.CRF = F.CRF_TAGGED = Path(tmp) / "cue.crf"  # that chain's CRF, never the shipped one
-            try:
-                part = train_refine(rest, split=False)
-                for i in range(k, len(pairs), folds):
-                    g, doc = pairs[i]
-                    out[i] = F.refine(R.Index(doc, g.text), R.find(doc, g.text), part)
-            finally:
-                F.CRF, F.CRF_TAGGED = saved
-        print(f"  split: refinements without fold {k} fitted", flush=True)
-    return out
-
-
 def train_split(pairs, raws=None) -> dict:
     """The cue-content split scorer (``attribution_refine.split_candidates``), stacked properly: fitted over
-    out-of-fold refinements (``out_of_fold_raws``), its form, C and the margin a new split must beat the
+    out-of-fold refinements (``FoldChains``), its form, C and the margin a new split must beat the
     current one by chosen by cross-validation over all of train (document-level exact F1, mean over
     roles, each fold scored by a scorer fitted on the others), then refitted on all of train; nothing
     when no setting raises that F1."""
@@ -478,7 +450,7 @@ def train_split(pairs, raws=None) -> dict:
     from reportedly.read import attribution_refine as F
 
     folds = SPLIT_FOLDS
-    raws = out_of_fold_raws(pairs, folds) if raws is None else raws
+    raws = FoldChains(pairs, folds).raws({}, ("split",)) if raws is None else raws
     golds = {r: [gold_sets(g, r) for g, _ in pairs] for r in ("source", "cue", "content")}
     cands = []  # per article, per raw: its candidate splits (they do not depend on the scorer)
     for (g, doc), rs in zip(pairs, raws):
@@ -531,7 +503,10 @@ def train_split(pairs, raws=None) -> dict:
 
 class FoldChains:
     """The refinements fitted without each fold of train (article i in fold i % folds), kept for one run:
-    each fold's model and its CRF file, to refine that fold's articles with any stage replaced."""
+    each fold's model and its CRF file, to refine that fold's articles with any stage replaced. The
+    refinements the later stages are otherwise fitted over have seen every train article, so there the
+    rules' cue and content bounds are right more often than on unseen articles, and a choice fitted or
+    tuned over them learns to change nothing."""
 
     def __init__(self, pairs, folds: int = SPLIT_FOLDS):
         import contextlib

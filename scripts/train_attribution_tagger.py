@@ -70,7 +70,7 @@ def rows_of(pairs, doc_ids):
     return rows
 
 
-def train(rows, layers, rank, epochs, alpha=2.0, seed=0, roles=3, typed=False, bf16=False, max_steps=None):
+def train(rows, layers, rank, epochs, alpha=2.0, seed=0, roles=3, typed=False, bf16=False):
     """Adapters and head trained on ``rows`` ((article, ids, offsets, labels per role[, token types])).
     ``typed``: the rows carry token type ids (the span reader's cue mark) and the token type embeddings
     (both rows) are trained too."""
@@ -133,10 +133,8 @@ def train(rows, layers, rank, epochs, alpha=2.0, seed=0, roles=3, typed=False, b
             step += 1
             if step % 200 == 0:
                 print(f"  step {step}/{steps} loss {loss.item():.3f} ({time.time() - t0:.0f} s)", flush=True)
-            if step >= steps or (max_steps and step >= max_steps):
+            if step >= steps:
                 break
-        if max_steps and step >= max_steps:
-            break
     weights = {"layers": np.array(layers), "alpha": np.array(alpha), "rank": np.array(rank),
                "head.w": head.weight.detach().numpy().astype(np.float16),
                "head.b": head.bias.detach().numpy().astype(np.float16)}

@@ -13,8 +13,8 @@ by ``scripts/train_attribution.py`` into ``models/attribution_refine.json`` (wei
 - Where the cue ends and its content begins, as one choice: every token boundary from the cue's head to
   a few words into a content that follows the cue closely is a candidate split (the content starting
   right after the cue's new end, or where it starts now); a scorer reading the tagger's features picks
-  one ("hailed Trump as | “The Comeback Kid”", "refuses | to discuss"). Trained only where it raised
-  exact F1 on held-out train: with the tagger, not without it.
+  one ("hailed Trump as | “The Comeback Kid”", "refuses | to discuss"). Fitted over out-of-fold
+  refinements and kept where cross-validation over train said it helps: with the tagger, not without.
 - The start and the end of a source, the same way (token bounds in its sentence, never across the cue
   or the content).
 - A leading content piece: PolNeAR splits a content around its cue when part of it comes first
@@ -861,7 +861,7 @@ def start_candidates(ix, r):
 def refine_start(ix, r, m: dict) -> None:
     if not r.content:
         return
-    got = choose_bound(start_candidates(ix, r), r.content[0][0], dict(m, threshold=0.0))
+    got = choose_bound(start_candidates(ix, r), r.content[0][0], dict(m, threshold=0.0))  # it never had one
     if got is not None:
         r.content[0] = (got, r.content[0][1])
 
@@ -883,8 +883,8 @@ def _wclass(w) -> str:
 
 def split_candidates(ix, r):
     """[((cue end, content start), features)] for an attribution whose content begins after its cue, at most
-    a few words on and with no punctuation between: every token end from the cue's head to a few words into the content as the cue's end,
-    with the content starting at the next word or where it starts now. PolNeAR draws that line by the
+    a few words on and with no punctuation between: every token end from the cue's head to a few words
+    into the content as the cue's end, with the content starting at the next word or where it starts now. PolNeAR draws that line by the
     verb's habits -- "hailed Trump as | “The Comeback Kid”", "declared war on | the United States",
     "refuses | to discuss", "made | similar comments", "said | that" but "said on Sunday | that" -- so one
     choice moves the cue's end and the content's start together."""
@@ -928,7 +928,7 @@ def split_candidates(ix, r):
             g = _dist(len(gap)).lstrip("+")
             gw = _wclass(gap[0]) if gap else "-"
             f = ["kw=" + kw, "kd=" + w.dep_, "nw=" + cw, "nd=" + c.dep_, "nh=" + ch, "ext=" + ext, "gap=" + g,
-                 "gw=" + gw, "gd=" + (gap[0].dep_ if gap else "-"), "gent=" + (gap[0].ent_type_ or "-" if gap else "-"),
+                 "gw=" + gw, "gd=" + (gap[0].dep_ if gap else "-"), "gent=" + ((gap[0].ent_type_ or "-") if gap else "-"),
                  "fr=" + r.frame, "kw|nw=%s|%s" % (kw, cw), "fr|nw=%s|%s" % (r.frame, cw),
                  "nh|nw=%s|%s" % (ch, cw), "ext|nw=%s|%s" % (ext, cw), "lem|nw=%s|%s" % (lemma, cw),
                  "lem|ext=%s|%s" % (lemma, ext), "lem|kw=%s|%s" % (lemma, kw), "lem|gw=%s|%s" % (lemma, gw),
