@@ -552,7 +552,7 @@ class FoldChains:
         return out
 
 
-def _restack_bound(pairs, chains, raws, side: str, shipped: dict):
+def _restack_bound(pairs, chains, raws, side: str):
     """Cross-validate the content-end (or start) scorer over out-of-fold refinements: the fold chains' own
     scorer (fitted over in-sample refinements, as the shipped one was) against scorers fitted over the
     other folds' out-of-fold raws, each form, C and margin. Returns (per-fold models, model for all of
@@ -575,7 +575,7 @@ def _restack_bound(pairs, chains, raws, side: str, shipped: dict):
                 pieces = list(r.content)
                 if pieces:
                     now = pieces[-1][1] if side == "end" else pieces[0][0]
-                    got = F.choose_bound(c, now, m if side == "end" else dict(m, threshold=0.0))
+                    got = F.choose_bound(c, now, m)
                     if got is not None:
                         pieces[-1 if side == "end" else 0] = ((pieces[-1][0], got) if side == "end" else (got, pieces[0][1]))
                     content.add(tuple(pieces))
@@ -616,7 +616,7 @@ def restack(pairs, ref: dict) -> dict:
     stages = {}
     for side in ("end", "start"):
         drop = ("end", "start", "split") if side == "end" else ("start", "split")
-        got = _restack_bound(pairs, chains, chains.raws(stages, drop), side, ref[side])
+        got = _restack_bound(pairs, chains, chains.raws(stages, drop), side)
         if got is not None:
             stages[side], ref[side] = got
     split = train_split(pairs, chains.raws(stages, ("split",)))

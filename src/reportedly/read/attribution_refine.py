@@ -861,7 +861,7 @@ def start_candidates(ix, r):
 def refine_start(ix, r, m: dict) -> None:
     if not r.content:
         return
-    got = choose_bound(start_candidates(ix, r), r.content[0][0], dict(m, threshold=0.0))  # it never had one
+    got = choose_bound(start_candidates(ix, r), r.content[0][0], m)
     if got is not None:
         r.content[0] = (got, r.content[0][1])
 
