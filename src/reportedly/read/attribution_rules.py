@@ -416,6 +416,11 @@ THRESHOLD = 0.5
 AGENT_OF_PARTICIPLE = True
 
 
+QUOTED_SUBJECT = True
+SANDWICH = True
+RESUME_PAST_CONJ = True
+
+
 def _stolen_subject(tok):
     """The main clause's subject that the parser hung on a parenthetical cue ("Voters, Clinton suggested,
     don't have to ...": "Voters" as a second subject of "suggested"), or None."""
@@ -429,8 +434,21 @@ def _stolen_subject(tok):
     return first if any(w.text == "," for w in between) else None
 
 
+def _quoted_subject(tok):
+    """A subject the parser took from inside the quotation that closes right before the cue, when the cue
+    has its own subject after it ('"..., it will at some point," said James Acton': "it" is the
+    quotation's, Acton the speaker), or None."""
+    subs = [c for c in tok.children if c.dep_ == "nsubj"]
+    if len(subs) < 2 or subs[0].i > tok.i or subs[-1].i < tok.i:
+        return None
+    between = tok.doc[subs[0].i + 1:tok.i]
+    return subs[0] if any(w.text in _CLOSERS or w.text == "''" for w in between) else None
+
+
 def _subject(tok, depth: int = 0):
     stolen = _stolen_subject(tok) if depth == 0 else None
+    if stolen is None and depth == 0 and QUOTED_SUBJECT:
+        stolen = _quoted_subject(tok)
     for c in tok.children:
         if stolen is not None and c.i == stolen.i:
             continue
@@ -522,10 +540,12 @@ def _in_quote_frac(ix: Index, span) -> float:
     return 0.0
 
 
-def _adjacent_quote(ix: Index, tok, sent):
+def _adjacent_quote(ix: Index, tok, sent, before_only: bool = False):
     """A quote region right after the cue (``said: "..."``, ``said, "..."``) or ending right before
     the cue's clause (``"...," he said``) inside the same sentence neighbourhood."""
     t = ix.text
+    if before_only:
+        return _quote_before(ix, tok)
     # after: skip , : and spaces
     j = tok.idx + len(tok.text)
     obj_start = None
@@ -553,6 +573,12 @@ def _adjacent_quote(ix: Index, tok, sent):
     q = ix.quote_at(k) if k < len(t) else None
     if q and q[0] == k:
         return q, "after"
+    return _quote_before(ix, tok)
+
+
+def _quote_before(ix: Index, tok):
+    """A quote ending right before the cue's clause (``"...," he said``), or (None, None)."""
+    t = ix.text
     # before: the clause start (subject) preceded by a quote ending in , or , ”
     subj = _subject(tok)
     first = min([tok.idx] + ([w.idx for w in subj.subtree] if subj is not None else []))
@@ -885,12 +911,13 @@ def cue_span(ix: Index, tok, frame: str = "", chead=None) -> tuple[int, int]:
                 e = kids[j].idx + len(kids[j].text)
                 j += 1
     # "continued: ..." keeps its colon when a quotation follows
-    if CUE_COLON and j < len(doc) and doc[j].text == ":" and doc[j].idx == e and frame == "quote":
+    if CUE_COLON and j < len(doc) and doc[j].text == ":" and doc[j].idx == e and (frame == "quote" or not COLON_QUOTE_ONLY):
         e += 1
     return s, e
 
 
 CUE_COLON = True
+COLON_QUOTE_ONLY = False
 XCOMP_CHAIN = False
 USE_MEDIUM = False  # PolNeAR marks "said in a statement" both ways; the bare verb scores a little better
 MEDIUM_NOUNS = {"statement", "interview", "part", "letter", "email", "e-mail", "tweet", "post", "op-ed",
@@ -995,6 +1022,12 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
                 spoken_by = _speaker_after_quote(ix, tok, content[0])
                 if spoken_by is not None:
                     content, frame = [spoken_by[0]], "quote"
+        if SANDWICH and frame == "quote" and len(content) == 1 and content[0][0] > tok.idx:
+            # '"Every time you say that," Tester said, referring to ..., "you give ammunition ..."': the parser
+            # took the quotation after the cue for its clause; the one closed before it is said too
+            q, where = _adjacent_quote(ix, tok, tok.sent, before_only=True)
+            if q and where == "before" and _between_is_cue_clause(ix, tok, q[1], content[0][0]):
+                content = [q] + content
         if (frame == "quote" or frame == "inverted" and INVERTED_CONTINUES) and content and content[-1][1] <= tok.idx:
             more = _continuation(ix, tok, content[-1])
             if more:
@@ -1352,6 +1385,16 @@ def _floating_quotes(ix: Index, raws: list[Raw]) -> None:
         last_quoting = None
 
 
+def _between_is_cue_clause(ix: Index, tok, a: int, b: int) -> bool:
+    """Whether the words from ``a`` to ``b`` (between two quotations) are the cue's clause alone: no full
+    stop, no other quotation, every word in the cue's subtree (its speaker, addressee, time, a gerund)."""
+    t = ix.text
+    if any(ch in t[a:b] for ch in ".!?;") or any(ch in _CLOSERS for ch in t[a:b]):
+        return False
+    sub = {w.i for w in tok.subtree}
+    return all(w.i in sub for w in tok.doc if a <= w.idx < b and not w.is_space and not w.is_punct)
+
+
 def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
     """``"First part," he said. "Second part."``: the quote that resumes right after the cue's
     sentence (or clause), in the same paragraph."""
@@ -1359,7 +1402,16 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
     end = tok.sent.end_char
     # the cue clause may end with a comma instead of a full stop: "..., he said, "...""
     last = max(w.idx + len(w.text) for w in tok.subtree if not w.is_space and not w.is_punct)
-    for k0 in (last, end):
+    starts = [last, end]
+    if RESUME_PAST_CONJ:
+        # '"...," Schiff told Capital Download on Wednesday, "but the attempt ..."': the parser hung the
+        # resumed quotation on the cue, so the cue's subtree runs into it; the cue clause ends before it
+        nxt = next((w for w in tok.doc[tok.i + 1:tok.sent.end + 1] if w.i < len(tok.doc)
+                    and (ix.quote_at(w.idx) or (None,))[0] == w.idx), None)
+        if nxt is not None and _between_is_cue_clause(ix, tok, tok.idx + len(tok.text), nxt.idx) and not any(
+                w.pos_ in ("VERB", "AUX") for w in tok.doc[tok.i + 1:nxt.i]) and ix.text[:nxt.idx].rstrip().endswith(","):
+            starts.insert(0, nxt.idx)
+    for k0 in starts:
         k = k0
         while k < len(t) and t[k] in " .,:;\u00a0":
             k += 1
