@@ -15,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import repeat
+from itertools import repeat, takewhile
 
 from .attribution_tagger import features as tagger_features
 from .attribution_tagger import variant as tagger_variant
@@ -419,6 +419,7 @@ AGENT_OF_PARTICIPLE = True
 QUOTED_SUBJECT = True
 SANDWICH = True
 RESUME_PAST_CONJ = True
+CONT_OWN_CUE = True
 
 
 def _stolen_subject(tok):
@@ -1395,6 +1396,23 @@ def _between_is_cue_clause(ix: Index, tok, a: int, b: int) -> bool:
     return all(w.i in sub for w in tok.doc if a <= w.idx < b and not w.is_space and not w.is_punct)
 
 
+def _is_clause(ix: Index, opener) -> bool:
+    """Whether the quotation opened by token ``opener`` holds a verb (words said, not a title: "in his
+    2012 book, ''An American Son.''")."""
+    q = ix.quote_at(opener.idx)
+    return bool(q) and any(w.pos_ in ("VERB", "AUX") for w in takewhile(lambda w: w.idx < q[1], opener.doc[opener.i:]))
+
+
+def _resumes_lower(ix: Index, start: int) -> bool:
+    """Whether the quotation opening at ``start`` goes on in lower case ('"is that we're ..."', '"but most
+    ..."'): the sentence broken off before the cue resumes, whatever the cue's clause holds between."""
+    t = ix.text
+    k = start
+    while k < len(t) and (t[k] in _CLOSERS or t[k] in "“‘«`"):
+        k += 1
+    return k < len(t) and t[k].islower()
+
+
 def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
     """``"First part," he said. "Second part."``: the quote that resumes right after the cue's
     sentence (or clause), in the same paragraph."""
@@ -1408,8 +1426,11 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
         # resumed quotation on the cue, so the cue's subtree runs into it; the cue clause ends before it
         nxt = next((w for w in tok.doc[tok.i + 1:tok.sent.end + 1] if w.i < len(tok.doc)
                     and (ix.quote_at(w.idx) or (None,))[0] == w.idx), None)
-        if nxt is not None and _between_is_cue_clause(ix, tok, tok.idx + len(tok.text), nxt.idx) and not any(
-                w.pos_ in ("VERB", "AUX") for w in tok.doc[tok.i + 1:nxt.i]) and ix.text[:nxt.idx].rstrip().endswith(","):
+        between = tok.doc[tok.i + 1:nxt.i] if nxt is not None else []
+        if nxt is not None and _between_is_cue_clause(ix, tok, tok.idx + len(tok.text), nxt.idx) and (
+                _resumes_lower(ix, nxt.idx) or not any(w.pos_ in ("VERB", "AUX") for w in between)
+        ) and not any(w.dep_ == "mark" or w.lower_ == "that" for w in between) and _is_clause(ix, nxt) \
+                and ix.text[:nxt.idx].rstrip().endswith(","):
             starts.insert(0, nxt.idx)
     for k0 in starts:
         k = k0
@@ -1417,8 +1438,38 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
             k += 1
         nq = ix.quote_at(k) if k < len(t) else None
         if nq and nq[0] == k and ix.line_of(k) == ix.line_of(tok.idx) and nq != q:
+            if CONT_OWN_CUE and _quote_has_own_cue(ix, tok.doc, nq):
+                return None
             return nq
     return None
+
+
+def _ends_with_comma(t: str, close: int) -> bool:
+    """Whether the quotation closing at ``close`` (its end offset) ends on a comma inside or outside the
+    marks ('"...,"' or '"...",'): its sentence goes on after it."""
+    k = close
+    if k < len(t) and t[k] == ",":
+        return True
+    while k > 0 and t[k - 1] in _CLOSERS:
+        k -= 1
+    return k > 0 and t[k - 1] == ","
+
+
+def _quote_has_own_cue(ix: Index, doc, q) -> bool:
+    """Whether a quotation is followed by a speaking verb of its own ('"...," added Rep. Smith', '"...," he
+    said'): then it is that verb's, not the previous cue's resumption."""
+    t = ix.text
+    if not _ends_with_comma(t, q[1]):
+        return False  # '"... on it." He said ...': a new sentence, whatever its verb
+    cues = learned_cues()
+    after = [w for w in doc[bisect.bisect_left(ix.tok_starts, q[1]):][:5]]
+    for w in after:
+        if "\n" in w.text:
+            break
+        if w.pos_ in ("VERB", "AUX") and max(cues.get((w.lemma_.lower(), "quote"), 0.0),
+                                           cues.get((w.lemma_.lower(), "inverted"), 0.0)) >= 0.5:
+            return True
+    return False
 
 
 _PHRASE_STOP = {"punct", "cc", "conj", "advcl", "parataxis", "mark", "nsubj", "nsubjpass", "aux", "auxpass", "neg"}
