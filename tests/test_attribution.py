@@ -137,6 +137,9 @@ def test_constructs(fx):
         if "parent_cue" in exp:
             parent = next(x for x in report.attributions if x.id == a.parent) if a.parent else None
             assert parent is not None and parent.cue.text == exp["parent_cue"], a
+    for cue, content in fx.get("absent_contents", {}).items():
+        assert not [a for a in report.attributions if a.cue.text == cue and content in [c.text for c in a.content]], \
+            f"cue {cue!r} should not report {content!r}"
     for cue in fx.get("absent_cues", []):
         assert not [a for a in report.attributions if a.cue.text == cue], f"cue {cue!r} should not be read"
 

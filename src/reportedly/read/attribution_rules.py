@@ -420,6 +420,7 @@ QUOTED_SUBJECT = True
 SANDWICH = True
 RESUME_PAST_CONJ = True
 CONT_OWN_CUE = True
+OWN_OBJECT_NOT_QUOTE = True
 
 
 def _stolen_subject(tok):
@@ -582,6 +583,11 @@ def _quote_before(ix: Index, tok):
     t = ix.text
     # before: the clause start (subject) preceded by a quote ending in , or , ”
     subj = _subject(tok)
+    if OWN_OBJECT_NOT_QUOTE and subj is not None and subj.head.i != tok.i and tok.tag_ == "VBG" \
+            and _gerund_object(tok) is not None:
+        # '"...," he said, referring to faith-driven voters': the gerund reports its own object, and the
+        # quotation before is the main verb's
+        return None, None
     first = min([tok.idx] + ([w.idx for w in subj.subtree] if subj is not None else []))
     k = first - 1
     while k >= 0 and t[k] in " \u00a0":
@@ -594,6 +600,17 @@ def _quote_before(ix: Index, tok):
         if q and q[1] == k + 1:
             return q, "before"
     return None, None
+
+
+def _gerund_object(tok):
+    """A gerund's own object after it: a direct object or the object of its preposition ("referring to
+    faith-driven voters", "calling on Congress to act"), or None."""
+    for c in tok.children:
+        if c.i > tok.i and c.dep_ in ("dobj", "ccomp", "xcomp"):
+            return c
+        if c.i > tok.i and c.dep_ == "prep" and _child(c, ("pobj", "pcomp")) is not None:
+            return c
+    return None
 
 
 def _ends_sentence(t: str, close: int) -> bool:
