@@ -542,12 +542,10 @@ def _in_quote_frac(ix: Index, span) -> float:
     return 0.0
 
 
-def _adjacent_quote(ix: Index, tok, sent, before_only: bool = False):
+def _adjacent_quote(ix: Index, tok, sent):
     """A quote region right after the cue (``said: "..."``, ``said, "..."``) or ending right before
     the cue's clause (``"...," he said``) inside the same sentence neighbourhood."""
     t = ix.text
-    if before_only:
-        return _quote_before(ix, tok)
     # after: skip , : and spaces
     j = tok.idx + len(tok.text)
     obj_start = None
@@ -1043,7 +1041,7 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         if SANDWICH and frame == "quote" and len(content) == 1 and content[0][0] > tok.idx:
             # '"Every time you say that," Tester said, referring to ..., "you give ammunition ..."': the parser
             # took the quotation after the cue for its clause; the one closed before it is said too
-            q, where = _adjacent_quote(ix, tok, tok.sent, before_only=True)
+            q, where = _quote_before(ix, tok)
             if q and where == "before" and _between_is_cue_clause(ix, tok, q[1], content[0][0]):
                 content = [q] + content
         if (frame == "quote" or frame == "inverted" and INVERTED_CONTINUES) and content and content[-1][1] <= tok.idx:
@@ -1410,7 +1408,8 @@ def _between_is_cue_clause(ix: Index, tok, a: int, b: int) -> bool:
     if any(ch in t[a:b] for ch in ".!?;") or any(ch in _CLOSERS for ch in t[a:b]):
         return False
     sub = {w.i for w in tok.subtree}
-    return all(w.i in sub for w in tok.doc if a <= w.idx < b and not w.is_space and not w.is_punct)
+    between = tok.doc[bisect.bisect_left(ix.tok_starts, a):bisect.bisect_left(ix.tok_starts, b)]
+    return all(w.i in sub for w in between if not w.is_space and not w.is_punct)
 
 
 def _is_clause(ix: Index, opener) -> bool:
@@ -1441,8 +1440,7 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
     if RESUME_PAST_CONJ:
         # '"...," Schiff told Capital Download on Wednesday, "but the attempt ..."': the parser hung the
         # resumed quotation on the cue, so the cue's subtree runs into it; the cue clause ends before it
-        nxt = next((w for w in tok.doc[tok.i + 1:tok.sent.end + 1] if w.i < len(tok.doc)
-                    and (ix.quote_at(w.idx) or (None,))[0] == w.idx), None)
+        nxt = next((w for w in tok.doc[tok.i + 1:tok.sent.end + 1] if (ix.quote_at(w.idx) or (None,))[0] == w.idx), None)
         between = tok.doc[tok.i + 1:nxt.i] if nxt is not None else []
         if nxt is not None and _between_is_cue_clause(ix, tok, tok.idx + len(tok.text), nxt.idx) and (
                 _resumes_lower(ix, nxt.idx) or not any(w.pos_ in ("VERB", "AUX") for w in between)
@@ -1479,8 +1477,8 @@ def _quote_has_own_cue(ix: Index, doc, q) -> bool:
     if not _ends_with_comma(t, q[1]):
         return False  # '"... on it." He said ...': a new sentence, whatever its verb
     cues = learned_cues()
-    after = [w for w in doc[bisect.bisect_left(ix.tok_starts, q[1]):][:5]]
-    for w in after:
+    i = bisect.bisect_left(ix.tok_starts, q[1])
+    for w in doc[i:i + 5]:
         if "\n" in w.text:
             break
         if w.pos_ in ("VERB", "AUX") and max(cues.get((w.lemma_.lower(), "quote"), 0.0),
