@@ -94,3 +94,25 @@ def test_split_examples_label_the_gold_cue_end_and_content_start():
     other = R.Raw(cue=(text.index("senator"), text.index("senator") + 7), cue_lemma="senator", cue_head=3,
                   content=[(q, len(text) - 1)], frame="dobj")
     assert _split_groups([(gold, doc)], [[other]]) == []
+
+
+def test_rule_ablation_counts_what_a_switch_gains():
+    from ablate_attribution_rules import exact_contents
+    from polnear_gold import GoldAttr, GoldDoc
+
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = "Jobs Report\n\n\"Every time you cut that budget,\" Mayor Ellis said on Monday, \"you hurt the families.\"\n"
+    first, second = text.index("\"Every"), text.index("\"you hurt")
+    gold = GoldAttr(source=((text.index("Mayor"), text.index(" said")),),
+                    cue=((text.index("said"), text.index("said") + 4),),
+                    content=((first, text.index(" Mayor")), (second, len(text) - 1)))
+    pairs = [(GoldDoc(name="toy", text=text, attrs=[gold]), load_nlp()(text))]
+    was = R.SANDWICH
+    try:
+        off, n_off = exact_contents(pairs, ["SANDWICH"], False)
+        on, n_on = exact_contents(pairs, ["SANDWICH"], True)
+    finally:
+        R.SANDWICH = was
+    assert (len(off), len(on), n_off, n_on) == (0, 1, 1, 1)

@@ -616,10 +616,15 @@ def _ends_sentence(t: str, close: int) -> bool:
     ('... the answer." Birchers viewed communists as ...'): then the clause after is a new sentence, not its
     '"...," he said' (PolNeAR train: such a quotation is the content of the verb after it once in 95). A
     clause after it that starts in lower case ('..." he said') goes on with it all the same."""
-    k = close
+    return _last_mark(t, close + 1) == "."
+
+
+def _last_mark(t: str, end: int) -> str:
+    """The character before the closing quotation marks that end at ``end`` ("" at the text's start)."""
+    k = end
     while k > 0 and t[k - 1] in _CLOSERS:
         k -= 1
-    return k > 0 and t[k - 1] == "."
+    return t[k - 1] if k > 0 else ""
 
 
 def _content_of_quote(ix: Index, q):
@@ -926,7 +931,7 @@ def cue_span(ix: Index, tok, frame: str = "", chead=None) -> tuple[int, int]:
             if j < len(doc) and j in kids and kids[j].dep_ == "npadvmod":
                 e = kids[j].idx + len(kids[j].text)
                 j += 1
-    # "continued: ..." keeps its colon when a quotation follows
+    # "continued: ..." and a line's "added:" keep their colon (PolNeAR train: 367 times in 385)
     if CUE_COLON and j < len(doc) and doc[j].text == ":" and doc[j].idx == e and (frame == "quote" or not COLON_QUOTE_ONLY):
         e += 1
     return s, e
@@ -1437,16 +1442,9 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
     # the cue clause may end with a comma instead of a full stop: "..., he said, "...""
     last = max(w.idx + len(w.text) for w in tok.subtree if not w.is_space and not w.is_punct)
     starts = [last, end]
-    if RESUME_PAST_CONJ:
-        # '"...," Schiff told Capital Download on Wednesday, "but the attempt ..."': the parser hung the
-        # resumed quotation on the cue, so the cue's subtree runs into it; the cue clause ends before it
-        nxt = next((w for w in tok.doc[tok.i + 1:tok.sent.end + 1] if (ix.quote_at(w.idx) or (None,))[0] == w.idx), None)
-        between = tok.doc[tok.i + 1:nxt.i] if nxt is not None else []
-        if nxt is not None and _between_is_cue_clause(ix, tok, tok.idx + len(tok.text), nxt.idx) and (
-                _resumes_lower(ix, nxt.idx) or not any(w.pos_ in ("VERB", "AUX") for w in between)
-        ) and not any(w.dep_ == "mark" or w.lower_ == "that" for w in between) and _is_clause(ix, nxt) \
-                and ix.text[:nxt.idx].rstrip().endswith(","):
-            starts.insert(0, nxt.idx)
+    resumed = _resumed_after_cue_clause(ix, tok) if RESUME_PAST_CONJ else None
+    if resumed is not None:
+        starts.insert(0, resumed)
     for k0 in starts:
         k = k0
         while k < len(t) and t[k] in " .,:;\u00a0":
@@ -1459,15 +1457,30 @@ def _continuation(ix: Index, tok, q) -> tuple[int, int] | None:
     return None
 
 
+def _resumed_after_cue_clause(ix: Index, tok) -> int | None:
+    """Where a quotation resumes after the cue's clause and a comma, when the parser hung it on the cue so
+    that the cue's subtree runs into it ('"...," Schiff told Capital Download on Wednesday, "but the
+    attempt ..."'), else None. Verbs between (the speaker's apposition, a gerund) are allowed only when the
+    quotation goes on in lower case; a that-clause between is the gerund's own."""
+    t = ix.text
+    nxt = next((w for w in tok.doc[tok.i + 1:tok.sent.end + 1] if (ix.quote_at(w.idx) or (None,))[0] == w.idx), None)
+    if nxt is None or not _between_is_cue_clause(ix, tok, tok.idx + len(tok.text), nxt.idx):
+        return None
+    k = nxt.idx
+    while k > 0 and t[k - 1] in " \u00a0":
+        k -= 1
+    between = tok.doc[tok.i + 1:nxt.i]
+    if k == 0 or t[k - 1] != "," or any(w.dep_ == "mark" or w.lower_ == "that" for w in between):
+        return None
+    if not _resumes_lower(ix, nxt.idx) and any(w.pos_ in ("VERB", "AUX") for w in between):
+        return None
+    return nxt.idx if _is_clause(ix, nxt) else None
+
+
 def _ends_with_comma(t: str, close: int) -> bool:
     """Whether the quotation closing at ``close`` (its end offset) ends on a comma inside or outside the
     marks ('"...,"' or '"...",'): its sentence goes on after it."""
-    k = close
-    if k < len(t) and t[k] == ",":
-        return True
-    while k > 0 and t[k - 1] in _CLOSERS:
-        k -= 1
-    return k > 0 and t[k - 1] == ","
+    return close < len(t) and t[close] == "," or _last_mark(t, close) == ","
 
 
 def _quote_has_own_cue(ix: Index, doc, q) -> bool:
