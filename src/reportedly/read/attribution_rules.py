@@ -1179,6 +1179,8 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
         raws.extend(_dash_credits(ix, raws))
     if FLOATING:
         _floating_quotes(ix, raws)
+    if REL_PIECE:
+        _relative_pieces(ix, raws)
     for r in raws:
         r.content = sorted(set(s for s in r.content if s[0] < s[1]))
     # a span the constructions above got backwards or empty would break every later step: never kept
@@ -1186,6 +1188,37 @@ def find(doc, text: str, lexicon: dict | None = None, threshold: float = THRESHO
 
 
 QUOTE_THEN_SPEAKER = True
+
+
+REL_PIECE = True
+REL_WORDS = {"which", "who", "whom", "what"}  # not "that": mostly a conjunction the tagger calls WDT
+
+
+def _relative_pieces(ix: Index, raws: list[Raw]) -> None:
+    """"who many feel need a strong showing", "which she has repeatedly said was a mistake": the relative
+    word that opens the cue's clause stands for part of what is reported, and PolNeAR marks it as the
+    content's first piece. Not when it is the cue's own subject ("officials who said ...": the source)."""
+    doc = ix.doc
+    for r in raws:
+        if r.cue_head < 0 or not r.content or min(s for s, _ in r.content) < r.cue[1]:
+            continue
+        tok = doc[r.cue_head]
+        chain = [tok]
+        while chain[-1].dep_ == "xcomp" and chain[-1].head.i < chain[-1].i:
+            chain.append(chain[-1].head)
+        clause = chain[-1]
+        if clause.dep_ not in ("relcl", "ccomp", "pcomp", "advcl", "acl"):
+            continue
+        first = min(clause.subtree, key=lambda w: w.i)
+        if first.lower_ not in REL_WORDS or first.i >= tok.i or first.tag_ not in ("WDT", "WP"):
+            continue
+        if first.dep_ == "nsubj" and any(first.head.i == w.i for w in chain):
+            continue
+        if r.source is not None and r.source[0] <= first.idx < r.source[1]:
+            continue
+        if ix.text[min(s for s, _ in r.content):].lower().startswith("that "):
+            continue  # "which she thought that only she would have access to": the word lies inside the clause
+        r.content = [(first.idx, first.idx + len(first.text))] + list(r.content)
 
 
 def _speaker_after_quote(ix, tok, span):
