@@ -1,7 +1,7 @@
 """Train the cue-conditioned span reader (``reportedly.read.attribution_spans``) on PolNeAR train.
 
-    .venv/bin/python scripts/train_attribution_spans.py                       # the shipped reader (about 33 min)
-    .venv/bin/python scripts/train_attribution_spans.py --held-out --choice   # the choice between it and the rules
+    .venv/bin/python scripts/train_attribution_spans.py --bf16                # the shipped reader (about 20 min)
+    .venv/bin/python scripts/train_attribution_spans.py --held-out --bf16 --choice   # the choice between it and the rules
 
 Examples: one per gold attribution of the first annotator's .ann of each article (the window around its
 cue, ``attribution_spans.window``, the cue's wordpieces as token type 1, labelled O/B/I for that
