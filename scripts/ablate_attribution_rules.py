@@ -3,8 +3,8 @@
     .venv/bin/python scripts/ablate_attribution_rules.py [--split train] FLAG [FLAG ...]
 
 For every gold attribution whose cue the rules find (same first character), whether the rules' content
-is exactly the gold content (all pieces), with the named module switches off and then on; prints the
-counts gained and lost. The rules alone, before any model: a construct's effect before the models that
+is exactly the gold content (all pieces), and for every gold cue whether the rules find exactly it, with
+the named module switches off and then on; prints the counts gained and lost. The rules alone, before any model: a construct's effect before the models that
 follow are refitted to it (scripts/train_attribution.py). Data: ../shared/data/polnear (research use).
 """
 from __future__ import annotations
@@ -39,6 +39,18 @@ def exact_contents(pairs, flags: list[str], on: bool) -> tuple[set, int]:
     return exact, found
 
 
+def exact_cues(pairs, flags: list[str], on: bool) -> set:
+    """The (article, attribution) pairs whose gold cue the rules find exactly (a switch that moves a cue's
+    start, which ``exact_contents`` keys on, shows here)."""
+    for f in flags:
+        setattr(R, f, on)
+    exact = set()
+    for di, (g, doc) in enumerate(pairs):
+        found = {r.cue for r in R.find(doc, g.text)}
+        exact.update((di, k) for k, a in enumerate(g.attrs) if len(a.cue) == 1 and tuple(a.cue[0]) in found)
+    return exact
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="train")
@@ -52,6 +64,9 @@ def main() -> None:
     on, n_on = exact_contents(pairs, args.flags, True)
     print(f"{args.split}, {' '.join(args.flags)}: exact contents {len(off)} off, {len(on)} on "
           f"(gained {len(on - off)}, lost {len(off - on)}); gold cues found {n_off} off, {n_on} on")
+    cues_off, cues_on = exact_cues(pairs, args.flags, False), exact_cues(pairs, args.flags, True)
+    print(f"{args.split}, {' '.join(args.flags)}: exact cues {len(cues_off)} off, {len(cues_on)} on "
+          f"(gained {len(cues_on - cues_off)}, lost {len(cues_off - cues_on)})")
 
 
 if __name__ == "__main__":

@@ -678,3 +678,17 @@ def test_refine_split_takes_the_best_scored_split_over_a_margin():
     ix, r = _split_fixture(text, "hailed", 'the senator as "a true fighter" on Tuesday')
     F.refine_split(ix, r, dict(model, margin=10.0))  # not sure enough: the rules' split stays
     assert text[r.cue[0]:r.cue[1]] == "hailed"
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("Critics have not even suggested that the bridge is unsafe.", "have not even suggested"),
+    ("The mayor later said the bridge was safe.", "later said"),
+    ("He just said the bridge was safe.", "just said"),
+])
+def test_adverbs_polnear_keeps_in_the_cue(text, cue):
+    # the rules' cue, before the learned extensions: PolNeAR train keeps these adverbs 125 times in 136
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    doc = load_nlp()(text)
+    assert [text[s:e] for s, e in (r.cue for r in R.find(doc, text))] == [cue]

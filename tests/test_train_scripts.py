@@ -116,3 +116,23 @@ def test_rule_ablation_counts_what_a_switch_gains():
     finally:
         R.SANDWICH = was
     assert (len(off), len(on), n_off, n_on) == (0, 1, 1, 1)
+
+
+def test_rule_ablation_counts_exact_cues_a_switch_moves():
+    from ablate_attribution_rules import exact_cues
+    from polnear_gold import GoldAttr, GoldDoc
+
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = "Harbor Vote\n\nThe harbor council issued a statement calling the vote on the new pier a mistake.\n"
+    cue = (text.index("issued"), text.index("calling") + len("calling"))
+    gold = GoldAttr(source=((text.index("The harbor"), text.index(" issued")),), cue=(cue,),
+                    content=((text.index("the vote"), len(text) - 2),))
+    pairs = [(GoldDoc(name="toy", text=text, attrs=[gold]), load_nlp()(text))]
+    was = R.ARTEFACT_CUE
+    try:
+        off, on = exact_cues(pairs, ["ARTEFACT_CUE"], False), exact_cues(pairs, ["ARTEFACT_CUE"], True)
+    finally:
+        R.ARTEFACT_CUE = was
+    assert (len(off), len(on)) == (0, 1)

@@ -956,6 +956,7 @@ ARTEFACT_NOUNS = {"statement", "ad", "advertisement", "commercial", "paper", "re
                   "message", "memo", "note", "tweet", "post", "email", "e-mail", "video", "release", "petition",
                   "motion", "brief", "complaint", "order", "proposal", "amendment", "study", "survey", "poll",
                   "remark", "comment", "column", "editorial", "op-ed", "essay", "announcement"}
+ARTEFACT_GROUPS = {"series", "string", "barrage", "flurry", "pair"}  # "a series of tweets"
 
 
 def _artefact_of(noun) -> bool:
@@ -967,8 +968,7 @@ def _artefact_of(noun) -> bool:
         return True
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     obj = _child(of, ("pobj",)) if of is not None else None
-    return noun.lower_ in ("series", "string", "barrage", "flurry", "pair") and obj is not None \
-        and obj.lemma_.lower() in ARTEFACT_NOUNS
+    return noun.lower_ in ARTEFACT_GROUPS and obj is not None and obj.lemma_.lower() in ARTEFACT_NOUNS
 
 
 SOURCE_TRIM = True
@@ -1200,7 +1200,8 @@ def _relative_pieces(ix: Index, raws: list[Raw]) -> None:
     content's first piece. Not when it is the cue's own subject ("officials who said ...": the source)."""
     doc = ix.doc
     for r in raws:
-        if r.cue_head < 0 or not r.content or min(s for s, _ in r.content) < r.cue[1]:
+        start = min((s for s, _ in r.content), default=-1)
+        if r.cue_head < 0 or start < r.cue[1]:
             continue
         tok = doc[r.cue_head]
         chain = [tok]
@@ -1216,7 +1217,7 @@ def _relative_pieces(ix: Index, raws: list[Raw]) -> None:
             continue
         if r.source is not None and r.source[0] <= first.idx < r.source[1]:
             continue
-        if ix.text[min(s for s, _ in r.content):].lower().startswith("that "):
+        if ix.text[start:].lower().startswith("that "):
             continue  # "which she thought that only she would have access to": the word lies inside the clause
         r.content = [(first.idx, first.idx + len(first.text))] + list(r.content)
 
