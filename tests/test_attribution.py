@@ -612,6 +612,34 @@ def test_a_content_ends_before_the_next_report_of_its_source(text, cut):
     assert text[s:e] == (cut or text[start:len(text) - 1])
 
 
+def test_the_next_report_is_compared_once_the_sources_are_settled(monkeypatch):
+    # "He said A and said B": the parse hangs the second "said" inside A and gives it A's subject; the source
+    # steps put it right, and only then can the first content be seen to run over the next report of its source
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import parse
+
+    text = "He said his attacks on Trump have given his campaign momentum and said that Trump was wrong."
+    p = parse(text, [], None)
+    ix = R.Index(p.doc, p.masked)
+    one, two = [t for t in p.doc if t.lower_ == "said"]
+    inner = (text.index("his attacks"), text.index(" have given"))
+    r1 = R.Raw(cue=(one.idx, one.idx + 4), cue_lemma="say", cue_head=one.i, source=(0, 2),
+               content=[(inner[0], len(text) - 1)], frame="ccomp")
+    r2 = R.Raw(cue=(two.idx, two.idx + 4), cue_lemma="say", cue_head=two.i, source=inner,
+               content=[(two.idx + 5, len(text) - 1)], frame="ccomp")
+
+    def settle(ix, r, raws=()):
+        if r is r2:
+            r.source = (0, 2)
+
+    monkeypatch.setattr(F, "source_from_tagger", settle)
+    monkeypatch.setattr(F, "TAGGER_SOURCES", True)
+    F.refine(ix, [r1, r2], model={"none": None})
+    s, e = r1.content[-1]
+    assert text[s:e] == "his attacks on Trump have given his campaign momentum"
+
+
 def _split_fixture(text, cue, content):
     from reportedly.read import attribution_rules as R
     from reportedly.read.nlp import load_nlp

@@ -169,8 +169,6 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     if split:
         for r in raws:
             refine_split(ix, r, split)
-    if STOP_BEFORE_NEXT_REPORT:
-        stop_before_next_report(ix, raws)
     for side in ("end", "start"):
         m = model.get("source_" + side)
         if m:
@@ -179,6 +177,8 @@ def refine(ix, raws, model: dict | None = None, tagger=None) -> list:
     if TAGGER_SOURCES:  # after the learned bounds, which were fitted on parsed sources, not the tagger's
         for r in raws:
             source_from_tagger(ix, r, raws)
+    if STOP_BEFORE_NEXT_REPORT:  # once the sources are settled: it compares them ("He said ... and said ...")
+        stop_before_next_report(ix, raws)
     for r in raws:
         keep_apart(ix, r)
         drop_dateline(ix, r)
