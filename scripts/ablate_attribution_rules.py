@@ -4,8 +4,9 @@
 
 For every gold attribution whose cue the rules find (same first character), whether the rules' content
 is exactly the gold content (all pieces), and for every gold cue whether the rules find exactly it, with
-the named module switches off and then on; prints the counts gained and lost. The rules alone, before any model: a construct's effect before the models that
-follow are refitted to it (scripts/train_attribution.py). Data: ../shared/data/polnear (research use).
+the named module switches off and then on; prints the counts gained and lost. The rules alone, before
+any model: a construct's effect before the models that follow are refitted to it
+(scripts/train_attribution.py). Data: ../shared/data/polnear (research use).
 """
 from __future__ import annotations
 
