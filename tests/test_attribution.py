@@ -569,6 +569,31 @@ def test_the_rules_read_a_raising_verb_with_an_adjective_as_subject_and_compleme
     assert [text[s:e] for s, e in r.content] == ["Republicans", "confident they have the votes to override him"]
 
 
+@pytest.mark.parametrize("text,lemma,pieces,switch", [
+    # what is expected or known is said of the passive's subject, or of the noun the participle hangs on
+    ("The central bank is expected to act at its final meeting in December.", "expect",
+     ["The central bank", "to act at its final meeting in December"], "XCOMP_PASSIVE_SUBJECT"),
+    ("They went to a neighborhood known to be supportive of gay rights.", "know",
+     ["a neighborhood", "to be supportive of gay rights"], "XCOMP_PASSIVE_SUBJECT"),
+    # a fronted relative object and what the verb says it is
+    ("Sanders wants to end what he calls corruption in politics.", "call",
+     ["what", "corruption in politics"], "REL_OBJECT_COMPLEMENT"),
+    ("Observers went with the marchers, whom he described as peaceful, along the route.", "describe",
+     ["whom", "as peaceful"], "REL_OBJECT_COMPLEMENT"),
+])
+def test_the_rules_give_a_reported_subject_or_relative_object_its_own_piece(text, lemma, pieces, switch, monkeypatch):
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    doc = load_nlp()(text)
+    # every candidate, whatever the cue scorer makes of these verbs out of context
+    r = next(r for r in R.find(doc, text, threshold=0.0) if r.cue_lemma.split()[-1] == lemma)
+    assert [text[s:e] for s, e in r.content] == pieces
+    monkeypatch.setattr(R, switch, False)
+    r = next(r for r in R.find(doc, text, threshold=0.0) if r.cue_lemma.split()[-1] == lemma)
+    assert [text[s:e] for s, e in r.content] == pieces[1:] if switch == "XCOMP_PASSIVE_SUBJECT" else pieces[:1]
+
+
 @pytest.mark.parametrize("text,pieces", [
     ("Mr. Quiros was accused of using the money for personal expenses.",
      ["Mr. Quiros", "using the money for personal expenses"]),
