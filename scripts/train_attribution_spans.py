@@ -198,7 +198,9 @@ def main() -> None:
     ap.add_argument("--held-out", action="store_true")
     ap.add_argument("--choice", action="store_true", help="with --held-out: fit the choice between the reader "
                     "and the rules on the held-out articles and write it to models/attribution_spans_choice.json")
-    ap.add_argument("--load", help="with --held-out: read with this held-out model instead of training one")
+    ap.add_argument("--load", action="append", help="with --held-out: read with this held-out model instead of "
+                    "training one; given twice or more, with the mean of their probabilities, as the shipped readers do")
+    ap.add_argument("--seed", type=int, default=0, help="the adapters' initial weights and the order of the examples")
     args = ap.parse_args()
     import torch
 
@@ -211,20 +213,23 @@ def main() -> None:
     else:
         fit, held = pairs, []
     if args.load:
-        dest = Path(args.load)
-        z = np.load(dest)
+        dest = [Path(x) for x in args.load]
+        z = np.load(dest[0])
         args.window = int(z["window"]) if "window" in z.files else S.WINDOW
     else:
         rows = rows_of(fit, args.window, args.negatives)
         print(f"{len(rows)} attributions in {len(fit)} articles, "
               f"{np.mean([len(r[1]) for r in rows]):.0f} wordpieces a window", flush=True)
-        weights = train(rows, args.layers, args.rank, args.epochs, roles=2, typed=True, bf16=args.bf16)
+        weights = train(rows, args.layers, args.rank, args.epochs, roles=2, typed=True, bf16=args.bf16, seed=args.seed)
         weights["window"] = np.array(args.window)
-        dest = (HELD_OUT_MODEL.with_suffix(f".l{args.layers}r{args.rank}e{args.epochs:g}w{args.window}{'n' if args.negatives else ''}.npz") if args.held_out else S.MODEL)
+        seed = f"s{args.seed}" if args.seed else ""
+        dest = (HELD_OUT_MODEL.with_suffix(f".l{args.layers}r{args.rank}e{args.epochs:g}w{args.window}{'n' if args.negatives else ''}{seed}.npz")
+                if args.held_out else S.MODEL.with_name(f"attribution_spans.{seed}.npz") if seed else S.MODEL)
         np.savez_compressed(dest, **weights)
         print(f"wrote {dest} ({dest.stat().st_size // 1024} kB)", flush=True)
+        dest = [dest]
     if held:
-        S.MODEL = dest
+        S.MODELS = dest  # never the shipped readers: they have read the held-out articles
         S.load.cache_clear()
         S.window_size.cache_clear()
         print(f"held-out, from the gold cues: {read_gold_cues(held, args.window)}", flush=True)

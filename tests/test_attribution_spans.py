@@ -105,6 +105,22 @@ def test_the_reader_finds_the_content_of_a_reported_clause(doc):
     assert reach[0] <= said.cue[0] < reach[1]
 
 
+@pytest.mark.skipif(not S.available() or len(S.readers()) < 2, reason="torch or the second span reader is not here")
+def test_the_readers_probabilities_are_averaged(doc, monkeypatch):
+    """Both shipped readers read each window and the reading is the mean of their probabilities; the two
+    differ (trained from two seeds), so the mean is neither of them."""
+    ix, raws = _raws(doc)
+    windows = [S.window(doc, TEXT, [r.cue]) for r in raws]
+    both = S.probs(windows)
+    alone = []
+    for path in list(S.MODELS):
+        monkeypatch.setattr(S, "MODELS", [path])
+        alone.append(S.probs(windows))
+    for p, a, b in zip(both, *alone):
+        assert np.allclose(p, (a + b) / 2, atol=1e-5)
+    assert any(not np.allclose(a, b, atol=1e-3) for a, b in zip(*alone))
+
+
 @needs_reader
 def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     import copy
