@@ -105,20 +105,20 @@ def test_the_reader_finds_the_content_of_a_reported_clause(doc):
     assert reach[0] <= said.cue[0] < reach[1]
 
 
-@pytest.mark.skipif(not S.available() or len(S.readers()) < 2, reason="torch or the second span reader is not here")
+@pytest.mark.skipif(not S.available() or len(S.readers()) < 2, reason="torch or a second span reader is not here")
 def test_the_readers_probabilities_are_averaged(doc, monkeypatch):
-    """Both shipped readers read each window and the reading is the mean of their probabilities; the two
-    differ (trained from two seeds), so the mean is neither of them."""
+    """Every shipped reader reads each window and the reading is the mean of their probabilities; they
+    differ (trained from different seeds), so the mean is none of them."""
     ix, raws = _raws(doc)
     windows = [S.window(doc, TEXT, [r.cue]) for r in raws]
-    both = S.probs(windows)
+    mean = S.probs(windows)
     alone = []
-    for path in list(S.MODELS):
+    for path in [p for p in S.MODELS if p.exists()]:
         monkeypatch.setattr(S, "MODELS", [path])
         alone.append(S.probs(windows))
-    for p, a, b in zip(both, *alone):
-        assert np.allclose(p, (a + b) / 2, atol=1e-5)
-    assert any(not np.allclose(a, b, atol=1e-3) for a, b in zip(*alone))
+    for p, *each in zip(mean, *alone):
+        assert np.allclose(p, sum(each) / len(each), atol=1e-5)
+    assert any(not np.allclose(a, b, atol=1e-3) for a, b in zip(alone[0], alone[1]))
 
 
 @needs_reader
