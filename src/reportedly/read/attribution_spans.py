@@ -334,6 +334,12 @@ def _snap(doc, s: int, e: int) -> tuple[int, int]:
     return (s, span.end_char if span is not None else e)
 
 
+# a content piece whose mean P(in span), averaged over the readers, is under this is no reading: where one reader
+# sees no content and the others do, the mean hovers at 0.5 and cuts fragments ("the mayor's statement that
+# the water is clean" -> "water is")
+SPLIT_FLOOR = 0.6
+
+
 def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
     """Per raw, the reader's (source pieces, content pieces, reach of its window); None without the reader."""
     if load() is None:
@@ -353,7 +359,10 @@ def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
                 if not any(ch.isalnum() for ch in ix.text[span[0]:span[1]]):
                     continue  # a lone quotation mark or comma is no piece of anything
                 seen[span] = max(m, seen.get(span, 0.0))
-            pieces.append([(*span, m) for span, m in seen.items()])
+            got = [(*span, m) for span, m in seen.items()]
+            if role == 1 and got and min(m for *_, m in got) < SPLIT_FLOOR:
+                got = []  # the readers are split over it (a mean near 0.5 cuts fragments): no reading
+            pieces.append(got)
         out.append((pieces[0], pieces[1], reach))
     return out
 
