@@ -1,6 +1,7 @@
 """Train the cue-conditioned span reader (``reportedly.read.attribution_spans``) on PolNeAR train.
 
     .venv/bin/python scripts/train_attribution_spans.py --bf16                # the shipped reader (about 20 min)
+    .venv/bin/python scripts/train_attribution_spans.py --bf16 --seed 1       # the second (and --seed 2 the third)
     .venv/bin/python scripts/train_attribution_spans.py --held-out --bf16 --choice   # the choice between it and the rules
 
 Examples: one per gold attribution of the first annotator's .ann of each article (the window around its
@@ -198,8 +199,9 @@ def main() -> None:
     ap.add_argument("--held-out", action="store_true")
     ap.add_argument("--choice", action="store_true", help="with --held-out: fit the choice between the reader "
                     "and the rules on the held-out articles and write it to models/attribution_spans_choice.json")
-    ap.add_argument("--load", action="append", help="with --held-out: read with this held-out model instead of "
-                    "training one; given twice or more, with the mean of their probabilities, as the shipped readers do")
+    ap.add_argument("--load", action="append", help="with --held-out: read with this held-out model instead "
+                    "of training one; given twice or more, with the mean of their probabilities, as the shipped "
+                    "readers do")
     ap.add_argument("--seed", type=int, default=0, help="the adapters' initial weights and the order of the examples")
     args = ap.parse_args()
     import torch

@@ -8,8 +8,8 @@ with low-rank adapters) with the cue's wordpieces marked as token type 1, and a 
 wordpiece O/B/I for the cue's source and for its content. Trained on PolNeAR train by
 ``scripts/train_attribution_spans.py`` (``models/attribution_spans.npz``, adapters, type embeddings and
 head, 1.6 MB; with ``--seed 1`` and ``--seed 2`` two more, ``attribution_spans.s1.npz`` and ``.s2.npz``: the
-reading is the mean of the three readers' probabilities, ``MODELS``). Without torch, the wheel or the model, ``readings`` returns None and the rules and
-boundary choosers decide alone.
+reading is the mean of the three readers' probabilities, ``MODELS``). Without torch, the wheel or the
+model, ``readings`` returns None and the rules and boundary choosers decide alone.
 
 The second reading runs after the rules. By default it runs where it is cheap, on a CPU with native bf16,
 and not elsewhere, for speed (the note on ``_MODES``); ``REPORTEDLY_SECOND_READING=1`` (``reportedly analyze
