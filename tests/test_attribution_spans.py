@@ -122,6 +122,25 @@ def test_the_readers_probabilities_are_averaged(doc, monkeypatch):
 
 
 @needs_reader
+def test_a_content_the_readers_are_split_over_is_no_reading():
+    """Where one reader sees no content and the others do, the mean hovers at 0.5 and would cut a fragment
+    ("water is"): such a reading is dropped, whatever the second-reading switch says."""
+    from reportedly.read import attribution_refine as F
+    from reportedly.read import attribution_rules as R
+    from reportedly.read import attribution_tagger as T
+    from reportedly.read.nlp import load_nlp
+
+    text = "Residents were evacuated on Sunday.\n\nNobody believed the mayor's statement that the water is clean."
+    noun = load_nlp()(text)
+    T.annotate(noun, text)
+    ix = R.Index(noun, text)
+    raws = [r for r in F.refine(ix, R.find(noun, text)) if text[r.cue[0]:r.cue[1]] == "statement"]
+    _, con, _ = S.readings(ix, raws)[0]
+    assert all(m >= S.SPLIT_FLOOR for *_, m in con)
+    assert "water is" not in [text[s:e] for s, e, _ in con]
+
+
+@needs_reader
 def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     import copy
 

@@ -160,7 +160,7 @@ _QUANTIZED = ("intermediate.dense", "output.dense")  # a layer's feed-forward ma
 
 
 @functools.lru_cache(maxsize=8)
-def _load(kind: str, path: Path = MODEL):
+def _load(kind: str, path: Path):
     enc, hw, hb = T.load_model(path)
     if kind == "int8":
         import torch
