@@ -745,3 +745,27 @@ def test_adverbs_polnear_keeps_in_the_cue(text, cue):
 
     doc = load_nlp()(text)
     assert [text[s:e] for s, e in (r.cue for r in R.find(doc, text))] == [cue]
+
+
+@pytest.mark.parametrize("text,lemma,piece,kept", [
+    ("Governor Ruiz criticized the budget Monday on local radio.", "criticize",
+     "the budget Monday on local radio", "the budget"),
+    ("Mr Ames was described as reckless by the board.", "describe", "as reckless by the board", "as reckless"),
+    # more of the content follows the day: nothing is cut
+    ("The group announced plans this week to give $15 million to the campaign.", "announce",
+     "plans this week to give $15 million to the campaign", "plans this week to give $15 million to the campaign"),
+    # "as" and "to" are the verb's own complements, not adjuncts
+    ("She described her opponent as a fraud.", "describe", "her opponent as a fraud", "her opponent as a fraud"),
+])
+def test_a_read_content_ends_before_the_day_or_agent_of_the_saying(text, lemma, piece, kept):
+    """The span reader's content is cut where it runs past the cue's complement into a word hanging on the
+    cue itself: a day ("Monday"), or the passive's agent ("by the board")."""
+    from reportedly.read import attribution_rules as R
+    from reportedly.read import attribution_spans as S
+    from reportedly.read.nlp import load_nlp
+
+    doc = load_nlp()(text)
+    r = next(r for r in R.find(doc, text, threshold=0.0) if r.cue_lemma.split()[-1] == lemma)
+    s = text.index(piece)
+    got = S._before_adjunct(R.Index(doc, text), r, (s, s + len(piece)))
+    assert text[got[0]:got[1]] == kept
