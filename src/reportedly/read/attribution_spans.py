@@ -369,8 +369,9 @@ def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
     return out
 
 
-# the day, the place or the agent of the saying is no part of what was said: "criticized | the budget | Monday
-# on local radio", "was described | as reckless | by the board"
+# the day of the saying (and where it was said, after the day) or the passive's agent is no part of what was
+# said: "criticized | the budget | Monday on local radio", "was described | as reckless | by the board". A
+# product rule, not PolNeAR's, which keeps the day in the content at times (README: the span reader)
 TRIM_ADJUNCTS = True
 _ADJUNCTS = ("npadvmod", "agent")
 _TRAILING = ("npadvmod", "agent", "prep", "punct")  # what may follow them ("Monday | on local radio")
@@ -378,7 +379,7 @@ _TRAILING = ("npadvmod", "agent", "prep", "punct")  # what may follow them ("Mon
 
 def _before_adjunct(ix, r, span: tuple[int, int]) -> tuple[int, int]:
     """A content piece after its cue that runs past the cue's complement into a word hanging on the cue
-    itself (a day, a prepositional phrase, the passive's agent) ends before that word."""
+    itself (a day, the passive's agent; only such words, or phrases, follow it) ends before that word."""
     s, e = span
     if r.cue_head < 0 or s < r.cue[1]:
         return span
