@@ -769,3 +769,26 @@ def test_a_read_content_ends_before_the_day_or_agent_of_the_saying(text, lemma, 
     s = text.index(piece)
     got = S._before_adjunct(R.Index(doc, text), r, (s, s + len(piece)))
     assert text[got[0]:got[1]] == kept
+
+
+@pytest.mark.parametrize("text", [
+    "Voters gathered in the rain.\n\n“The voters are furious,” Mr. Smith said, “and they're not letting a stump "
+    "speech sway their vote.”",
+    "Voters gathered in the rain.\n\n''The voters are furious,'' Mr. Smith said, ''and they're not letting a stump "
+    "speech sway their vote.''",
+])
+def test_a_title_s_stop_does_not_end_the_sentence_a_cue_splits(text, monkeypatch):
+    """'"...," Mr. Smith said, "and ..."': both halves of the quotation are the content; the stop of "Mr." is
+    no sentence's end between them."""
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    doc = load_nlp()(text)
+
+    def content():
+        r = next(r for r in R.find(doc, text, threshold=0.0) if r.cue_lemma == "say")
+        return [text[s:e].strip("“”'") for s, e in r.content]
+
+    assert content() == ["The voters are furious,", "and they're not letting a stump speech sway their vote."]
+    monkeypatch.setattr(R, "ABBREVIATION_STOPS", False)
+    assert content() == ["and they're not letting a stump speech sway their vote."]

@@ -1500,14 +1500,21 @@ def _floating_quotes(ix: Index, raws: list[Raw]) -> None:
         last_quoting = None
 
 
+ABBREVIATION_STOPS = True
+
+
 def _between_is_cue_clause(ix: Index, tok, a: int, b: int) -> bool:
     """Whether the words from ``a`` to ``b`` (between two quotations) are the cue's clause alone: no full
     stop, no other quotation, every word in the cue's subtree (its speaker, addressee, time, a gerund)."""
     t = ix.text
-    if any(ch in t[a:b] for ch in ".!?;") or any(ch in _CLOSERS for ch in t[a:b]):
+    between = tok.doc[bisect.bisect_left(ix.tok_starts, a):bisect.bisect_left(ix.tok_starts, b)]
+    if ABBREVIATION_STOPS:
+        # the stop of "Mr." or "Sen." is part of its word, no sentence's end ('"...," Mr. Smith said, "and ..."')
+        if any(w.text in (".", "!", "?", ";") for w in between) or any(ch in _CLOSERS for ch in t[a:b]):
+            return False
+    elif any(ch in t[a:b] for ch in ".!?;") or any(ch in _CLOSERS for ch in t[a:b]):
         return False
     sub = {w.i for w in tok.subtree}
-    between = tok.doc[bisect.bisect_left(ix.tok_starts, a):bisect.bisect_left(ix.tok_starts, b)]
     return all(w.i in sub for w in between if not w.is_space and not w.is_punct)
 
 
