@@ -792,3 +792,23 @@ def test_a_title_s_stop_does_not_end_the_sentence_a_cue_splits(text, monkeypatch
     assert content() == ["The voters are furious,", "and they're not letting a stump speech sway their vote."]
     monkeypatch.setattr(R, "ABBREVIATION_STOPS", False)
     assert content() == ["and they're not letting a stump speech sway their vote."]
+
+
+@pytest.mark.parametrize("trim", [True, False])
+def test_the_second_reading_cuts_the_day_from_the_content_it_adopts(trim, monkeypatch):
+    """The choice adopts the reader's content ("the budget Monday on local radio"); the day and what trails it
+    are cut from it, unless the cut is switched off."""
+    from reportedly.read import attribution_rules as R
+    from reportedly.read import attribution_spans as S
+    from reportedly.read.nlp import load_nlp
+
+    text = "Governor Ruiz criticized the budget Monday on local radio."
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    raws = [r for r in R.find(doc, text, threshold=0.0) if r.cue_lemma == "criticize"]
+    s = text.index("the budget")
+    read = [([], [(s, text.index("."), 0.9)], (0, len(text)))]
+    always = {"content": {"bias": 50.0, "threshold": 0.5, "w": {}}}
+    monkeypatch.setattr(S, "TRIM_ADJUNCTS", trim)
+    out = S.second_reading(ix, raws, model=always, read=read, how="all")
+    assert [text[a:b] for a, b in out[0].content] == ["the budget" if trim else "the budget Monday on local radio"]

@@ -1508,11 +1508,9 @@ def _between_is_cue_clause(ix: Index, tok, a: int, b: int) -> bool:
     stop, no other quotation, every word in the cue's subtree (its speaker, addressee, time, a gerund)."""
     t = ix.text
     between = tok.doc[bisect.bisect_left(ix.tok_starts, a):bisect.bisect_left(ix.tok_starts, b)]
-    if ABBREVIATION_STOPS:
-        # the stop of "Mr." or "Sen." is part of its word, no sentence's end ('"...," Mr. Smith said, "and ..."')
-        if any(w.text in (".", "!", "?", ";") for w in between) or any(ch in _CLOSERS for ch in t[a:b]):
-            return False
-    elif any(ch in t[a:b] for ch in ".!?;") or any(ch in _CLOSERS for ch in t[a:b]):
+    # a stop of its own, not the stop of "Mr." or "Sen." ('"...," Mr. Smith said, "and ..."'), ends a sentence
+    marks = [w.text for w in between] if ABBREVIATION_STOPS else list(t[a:b])
+    if any(m in (".", "!", "?", ";") for m in marks) or any(ch in _CLOSERS for ch in t[a:b]):
         return False
     sub = {w.i for w in tok.subtree}
     return all(w.i in sub for w in between if not w.is_space and not w.is_punct)

@@ -379,7 +379,8 @@ _TRAILING = ("npadvmod", "agent", "prep", "punct")  # what may follow them ("Mon
 
 def _before_adjunct(ix, r, span: tuple[int, int]) -> tuple[int, int]:
     """A content piece after its cue that runs past the cue's complement into a word hanging on the cue
-    itself (a day, the passive's agent; only such words, or phrases, follow it) ends before that word."""
+    itself (a day, the passive's agent) ends before that word, when nothing but such words and prepositional
+    phrases follows it."""
     s, e = span
     if r.cue_head < 0 or s < r.cue[1]:
         return span
