@@ -104,7 +104,8 @@ def choice_rows(held):
         raws_of.append(raws)
         gold = {a.cue: a for a in g.attrs}
         looked = [r for r in raws if S.second_look(r)]
-        for r, (src, con, reach) in zip(looked, S.readings(ix, looked) or []):
+        for r, reading in zip(looked, S.readings(ix, looked) or []):
+            src, con = reading.source, reading.content
             if not S._never_dropped(r):
                 real = any(s < r.cue[1] and r.cue[0] < e for a in g.attrs for s, e in a.cue)
                 rows.append((di, id(r), "keep", S.keep_features(g.text, r, src, con), int(real), None))
@@ -115,14 +116,14 @@ def choice_rows(held):
                 if a is not None:
                     ok_rule, ok_mine = sorted(r.content) == sorted(a.content or ()), mine == sorted(a.content or ())
                     y = int(ok_mine) if ok_rule != ok_mine else None
-                rows.append((di, id(r), "content", S.content_features(g.text, r.content, con, reach), y, mine))
+                rows.append((di, id(r), "content", S.content_features(g.text, r.content, reading), y, mine))
             best = max(src, key=lambda x: x[2])[:2] if src else None
             if best and best != r.source:
                 y = None
                 if a is not None:
                     gs = a.source[0] if a.source and len(a.source) == 1 else None
                     y = int(best == gs) if (r.source == gs) != (best == gs) else None
-                rows.append((di, id(r), "source", S.source_features(g.text, r.source, src), y, best))
+                rows.append((di, id(r), "source", S.source_features(g.text, r.source, reading), y, best))
     return rows, raws_of
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reportedly.intake.document import Document
@@ -807,7 +808,7 @@ def test_the_second_reading_cuts_the_day_from_the_content_it_adopts(trim, monkey
     ix = R.Index(doc, text)
     raws = [r for r in R.find(doc, text, threshold=0.0) if r.cue_lemma == "criticize"]
     s = text.index("the budget")
-    read = [([], [(s, text.index("."), 0.9)], (0, len(text)))]
+    read = [S.Reading([], [(s, text.index("."), 0.9)], (0, len(text)), [], np.zeros((0, 2, 3), np.float32))]
     always = {"content": {"bias": 50.0, "threshold": 0.5, "w": {}}}
     monkeypatch.setattr(S, "TRIM_ADJUNCTS", trim)
     out = S.second_reading(ix, raws, model=always, read=read, how="all")

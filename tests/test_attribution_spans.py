@@ -84,6 +84,47 @@ def test_relation_between_the_rules_and_the_reader(rule, reader, expected):
     assert S._relation(rule, reader) == expected
 
 
+def _reading_of_said(content_in: dict[str, float], source_in: dict[str, float]) -> S.Reading:
+    """A made-up reading of "said" in TEXT, one wordpiece a word: P(in span) of the named words, O elsewhere;
+    the reader's own pieces are the words it gives more than 0.5."""
+    words = [(s, s + len(w)) for s, w in ((TEXT.index(w, TEXT.index("Officials")), w) for w in
+             "Officials said the repairs cost far more than planned ,".split())]
+    offs = [(0, 0), *words, (0, 0)]
+    p = np.zeros((len(offs), 2, 3), dtype=np.float32)
+    p[:, :, 0] = 1.0
+    for role, given in ((0, source_in), (1, content_in)):
+        first = True
+        for k, (s, e) in enumerate(offs):
+            m = given.get(TEXT[s:e])
+            if m is not None and s != e:
+                p[k, role] = (1 - m, m if first else 0.0, 0.0 if first else m)
+                first = False
+    own = [[(s, e, float(given[TEXT[s:e]])) for s, e in words if given.get(TEXT[s:e], 0) > 0.5]
+           for given in (source_in, content_in)]
+    return S.Reading(own[0], [(own[1][0][0], own[1][-1][1], 0.9)] if own[1] else [], (words[0][0], words[-1][1]), offs, p)
+
+
+def test_the_choice_reads_how_likely_the_reader_finds_the_rules_spans(monkeypatch):
+    """The rules take "the repairs cost far more than planned", the reader only "the repairs cost", and is
+    unsure (0.3) of the rest: the choice's features say so; a rule source the reader gives 0.2 reads as 0.2."""
+    near = {"the": 0.9, "repairs": 0.9, "cost": 0.9, "far": 0.3, "more": 0.3, "than": 0.3, "planned": 0.3}
+    reading = _reading_of_said(near, {"Officials": 0.2})
+    rule = [(TEXT.index("the repairs"), TEXT.index("planned") + len("planned"))]
+    f = S.content_features(TEXT, rule, reading)
+    assert f["rel=same_start_rule_longer"] == 1.0
+    assert f["rule_only_in"] == pytest.approx(0.3)
+    assert f["reader_only_in"] == 0.0  # the reader takes nothing the rules leave out
+    assert f["rule_in"] == pytest.approx((3 * 0.9 + 4 * 0.3) / 7)
+    assert f["rule_in_min"] == pytest.approx(0.3)
+    assert f["rule_b"] == pytest.approx(0.9)  # the rules begin where the reader does
+    assert f["rule_next_out"] == pytest.approx(1.0)  # the comma after "planned" is no content
+    g = S.source_features(TEXT, _span("Officials"), reading)
+    assert g["rule_src_in"] == pytest.approx(0.2) and g["rule_src_b"] == pytest.approx(0.2)
+    monkeypatch.setattr(S, "READER_SEES_RULES", False)
+    assert not {"rule_in", "rule_only_in", "rule_b"} & set(S.content_features(TEXT, rule, reading))
+    assert "rule_src_in" not in S.source_features(TEXT, _span("Officials"), reading)
+
+
 needs_reader = pytest.mark.skipif(not S.available(), reason="torch or the span reader's model is not here")
 
 
@@ -99,7 +140,7 @@ def _raws(doc):
 def test_the_reader_finds_the_content_of_a_reported_clause(doc):
     ix, raws = _raws(doc)
     said = next(r for r in raws if TEXT[r.cue[0]:r.cue[1]].startswith("said"))
-    src, con, reach = S.readings(ix, [said])[0]
+    src, con, reach, *_ = S.readings(ix, [said])[0]
     assert [TEXT[s:e] for s, e, _ in src] == ["Officials"]
     assert con and TEXT[con[0][0]:con[-1][1]].startswith("the repairs cost far more than planned")
     assert reach[0] <= said.cue[0] < reach[1]
@@ -135,7 +176,7 @@ def test_a_content_the_readers_are_split_over_is_no_reading():
     T.annotate(noun, text)
     ix = R.Index(noun, text)
     raws = [r for r in F.refine(ix, R.find(noun, text)) if text[r.cue[0]:r.cue[1]] == "statement"]
-    _, con, _ = S.readings(ix, raws)[0]
+    con = S.readings(ix, raws)[0].content
     assert all(m >= S.SPLIT_FLOOR for *_, m in con)
     assert "water is" not in [text[s:e] for s, e, _ in con]
 
@@ -149,7 +190,7 @@ def test_the_choice_decides_and_nothing_changes_unless_asked(doc, monkeypatch):
     always = {"content": {"bias": 50.0, "threshold": 0.5, "w": {}}, "source": {"bias": 50.0, "threshold": 0.5, "w": {}}}
     never = {"content": {"bias": -50.0, "threshold": 0.5, "w": {}}, "source": {"bias": -50.0, "threshold": 0.5, "w": {}}}
     taken = S.second_reading(ix, copy.deepcopy(raws), always, how="all")
-    for r, (src, con, _) in zip(taken, read):
+    for r, (src, con, *_) in zip(taken, read):
         if con:
             assert r.content == sorted((s, e) for s, e, _ in con)
         if src:
@@ -225,14 +266,32 @@ def test_the_int8_reader_reads_as_the_float_one(doc, monkeypatch):
     monkeypatch.setenv(S.INT8, "1")
     assert S.load()[0].__dict__.get("_reportedly_int8")
     quantized = S.readings(ix, raws)
-    assert [[(s, e) for s, e, _ in con] for _, con, _ in quantized] == [[(s, e) for s, e, _ in con] for _, con, _ in floating]
-    assert [[(s, e) for s, e, _ in src] for src, _, _ in quantized] == [[(s, e) for s, e, _ in src] for src, _, _ in floating]
+    assert [[(s, e) for s, e, _ in r.content] for r in quantized] == [[(s, e) for s, e, _ in r.content] for r in floating]
+    assert [[(s, e) for s, e, _ in r.source] for r in quantized] == [[(s, e) for s, e, _ in r.source] for r in floating]
 
 
 def test_a_switch_it_does_not_know_is_an_error(monkeypatch):
     monkeypatch.setenv(S.SWITCH, "maybe")
     with pytest.raises(ValueError, match="REPORTEDLY_SECOND_READING"):
         S.mode()
+
+
+def test_a_quotation_credited_after_a_dash_is_not_read_again(monkeypatch):
+    """'"...," ― Jane Doe': a construct the rules read by design and PolNeAR train (the readers' data) holds
+    once; asked to read every attribution, the second reading leaves these alone."""
+    from reportedly.read import attribution_rules as R
+    from reportedly.read.nlp import load_nlp
+
+    text = ("Readers wrote to us after the debate.\n\n“The debate showed who he is. He scares me.” ― Jane Doe\n"
+            "“He cannot even answer a question.” ― John Roe\n")
+    doc = load_nlp()(text)
+    ix = R.Index(doc, text)
+    raws = R.find(doc, text)
+    credits = [k for k, r in enumerate(raws) if r.frame == "dash"]
+    assert [text[raws[k].source[0]:raws[k].source[1]] for k in credits] == ["Jane Doe", "John Roe"]
+    assert not set(credits) & set(S.to_read(ix, raws, "all"))
+    monkeypatch.setattr(S, "FIXED_FRAMES", tuple(f for f in S.FIXED_FRAMES if f != "dash"))
+    assert set(credits) <= set(S.to_read(ix, raws, "all"))
 
 
 def test_only_the_contents_the_tagger_disputes_are_read(doc):

@@ -32,6 +32,7 @@ import functools
 import os
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -270,6 +271,22 @@ CHOICE = Path(__file__).resolve().parents[1] / "models" / "attribution_spans_cho
 _QUOTES = "“\"'‘«`"
 
 
+class Reading(NamedTuple):
+    """The reader's reading of one raw."""
+
+    source: list[tuple[int, int, float]]  # pieces: start, end, mean P(in span)
+    content: list[tuple[int, int, float]]
+    reach: tuple[int, int]  # the first and last character of the window it read
+    offs: list[tuple[int, int]]  # the window's wordpieces' characters ((0, 0) for [CLS] and [SEP])
+    probs: np.ndarray  # per wordpiece, (source, content) x (O, B, I): the readers' mean
+
+
+# the choices also read how likely the reader finds the rules' own spans (its probabilities over their words),
+# not only where its own spans lie: held-out 15% of PolNeAR train, cross-validated exact F1, content
+# 0.6565 -> 0.6614, source 0.8038 -> 0.8087 (README: the span reader)
+READER_SEES_RULES = True
+
+
 def _relation(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> str:
     """How the rules' spans ``a`` and the reader's ``b`` lie against each other."""
     if a == b:
@@ -294,20 +311,47 @@ def _len(spans) -> float:
     return float(np.log1p(sum(e - s for s, e in spans)))
 
 
-def content_features(text: str, rule: list[tuple[int, int]], read: list[tuple[int, int, float]],
-                     reach: tuple[int, int]) -> dict:
+def _inside(offs: list[tuple[int, int]], spans) -> list[int]:
+    """The window's wordpieces that lie within one of ``spans``."""
+    return [k for k, (s, e) in enumerate(offs) if s != e and any(a <= s and e <= b for a, b in spans)]
+
+
+def _in_span(reading: Reading, role: int) -> np.ndarray:
+    """P(in the role's span) of each wordpiece of the window, the readers' mean."""
+    return reading.probs[:, role, 1] + reading.probs[:, role, 2]
+
+
+def content_features(text: str, rule: list[tuple[int, int]], reading: Reading) -> dict:
     """What decides between the rules' content and the reader's: how they lie, their pieces, lengths and
-    quotation marks, the reader's confidence, and whether the rules' content runs past the window the
-    reader saw (``reach``)."""
+    quotation marks, the reader's confidence, whether the rules' content runs past the window the
+    reader saw (``reach``), and how likely the reader finds the rules' content: its words, the words
+    only one of the two takes, where it begins and what follows its end (READER_SEES_RULES)."""
+    read, reach = reading.content, reading.reach
     mine = [(s, e) for s, e, _ in read]
     conf = [m for *_, m in read]
-    return {"rel=" + _relation(sorted(rule), sorted(mine)): 1.0,
-            f"rule_pieces={min(len(rule), 3)}": 1.0, f"reader_pieces={min(len(mine), 3)}": 1.0,
-            "reader_min": min(conf, default=0.0), "reader_mean": float(np.mean(conf)) if conf else 0.0,
-            "rule_quoted": float(bool(rule) and text[rule[0][0]] in _QUOTES),
-            "reader_quoted": float(bool(mine) and text[mine[0][0]] in _QUOTES),
-            "rule_len": _len(rule), "reader_len": _len(mine),
-            "rule_beyond": float(any(s < reach[0] or e > reach[1] for s, e in rule))}
+    f = {"rel=" + _relation(sorted(rule), sorted(mine)): 1.0,
+         f"rule_pieces={min(len(rule), 3)}": 1.0, f"reader_pieces={min(len(mine), 3)}": 1.0,
+         "reader_min": min(conf, default=0.0), "reader_mean": float(np.mean(conf)) if conf else 0.0,
+         "rule_quoted": float(bool(rule) and text[rule[0][0]] in _QUOTES),
+         "reader_quoted": float(bool(mine) and text[mine[0][0]] in _QUOTES),
+         "rule_len": _len(rule), "reader_len": _len(mine),
+         "rule_beyond": float(any(s < reach[0] or e > reach[1] for s, e in rule))}
+    if READER_SEES_RULES:
+        offs, p = reading.offs, reading.probs[:, 1]
+        inside = _in_span(reading, 1)
+        ours, theirs = _inside(offs, rule), _inside(offs, mine)
+        only_ours, only_theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
+        f["rule_in"] = float(inside[ours].mean()) if ours else 0.0
+        f["rule_in_min"] = float(inside[ours].min()) if ours else 0.0
+        f["rule_only_in"] = float(inside[only_ours].mean()) if only_ours else 1.0
+        f["reader_only_in"] = float(inside[only_theirs].mean()) if only_theirs else 0.0
+        if ours:
+            taken = set(ours)
+            f["rule_b"] = float(np.mean([p[k, 1] for k in ours if k - 1 not in taken]))
+            after = next((k for k in range(max(ours) + 1, len(offs)) if offs[k][0] != offs[k][1]), None)
+            if after is not None:
+                f["rule_next_out"] = float(p[after, 0])
+    return f
 
 
 def _first_word(text: str, span) -> str:
@@ -315,8 +359,10 @@ def _first_word(text: str, span) -> str:
     return words[0].lower()[:12] if words else ""
 
 
-def source_features(text: str, rule: tuple[int, int] | None, read: list[tuple[int, int, float]]) -> dict:
-    """What decides between the rules' source and the reader's likeliest source piece."""
+def source_features(text: str, rule: tuple[int, int] | None, reading: Reading) -> dict:
+    """What decides between the rules' source and the reader's likeliest source piece, and how likely the
+    reader finds the rules' source (READER_SEES_RULES)."""
+    read = reading.source
     best = max(read, key=lambda x: x[2]) if read else None
     mine = best[:2] if best else None
     f = {"rel=" + _relation([rule] if rule else [], [mine] if mine else []): 1.0,
@@ -327,6 +373,15 @@ def source_features(text: str, rule: tuple[int, int] | None, read: list[tuple[in
         f["rule_first"] = float(rule[0] < mine[0])
         f["rule_word=" + _first_word(text, rule)] = 1.0
         f["reader_word=" + _first_word(text, mine)] = 1.0
+    if READER_SEES_RULES:
+        inside = _in_span(reading, 0)
+        ours = _inside(reading.offs, [rule]) if rule else []
+        theirs = _inside(reading.offs, [mine]) if mine else []
+        only_ours, only_theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
+        f["rule_src_in"] = float(inside[ours].mean()) if ours else 0.0
+        f["rule_src_b"] = float(reading.probs[ours[0], 0, 1]) if ours else 0.0
+        f["rule_src_only"] = float(inside[only_ours].mean()) if only_ours else 1.0
+        f["reader_src_only"] = float(inside[only_theirs].mean()) if only_theirs else 0.0
     return f
 
 
@@ -342,8 +397,8 @@ def _snap(doc, s: int, e: int) -> tuple[int, int]:
 SPLIT_FLOOR = 0.6
 
 
-def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
-    """Per raw, the reader's (source pieces, content pieces, reach of its window); None without the reader."""
+def readings(ix, raws) -> list[Reading] | None:
+    """Per raw, the reader's ``Reading``; None without the reader."""
     if load() is None:
         return None
     size = window_size()
@@ -365,7 +420,7 @@ def readings(ix, raws) -> list[tuple[list, list, tuple[int, int]]] | None:
             if role == 1 and got and min(m for *_, m in got) < SPLIT_FLOOR:
                 got = []  # the readers are split over it (a mean near 0.5 cuts fragments): no reading
             pieces.append(got)
-        out.append((pieces[0], pieces[1], reach))
+        out.append(Reading(pieces[0], pieces[1], reach, offs, p))
     return out
 
 
@@ -478,9 +533,10 @@ def _never_dropped(r) -> bool:
         or r.cue_lemma == "say" or (KEEP_STATED and r.frame == "noun" and bool(r.source) and bool(r.content))
 
 
-# constructs the rules read by design ("..., citing sources", "made the statement", a headline credit):
-# the reader, trained on PolNeAR's flattened spans, would read them its own way
-FIXED_FRAMES = ("credit", "statement", "citing")
+# constructs the rules read by design ("..., citing sources", "made the statement", a headline credit, a
+# quotation credited after a dash, '"..." ― Jane Doe', which PolNeAR train holds once): the reader, trained
+# on PolNeAR's flattened spans, would read them its own way
+FIXED_FRAMES = ("credit", "statement", "citing", "dash")
 
 
 def second_look(r) -> bool:
@@ -553,8 +609,9 @@ def second_reading(ix, raws, model: dict | None = None, read: list | None = None
 
     text = ix.text
     gone: dict[int, int | None] = {}
-    for k, (src, con, reach) in zip(picked, read):
+    for k, reading in zip(picked, read):
         r = raws[k]
+        src, con = reading.source, reading.content
         if "keep" in model and not _never_dropped(r) and \
                 not _choose(model["keep"], keep_features(text, r, src, con)):
             gone[k] = None
@@ -565,13 +622,13 @@ def second_reading(ix, raws, model: dict | None = None, read: list | None = None
         if mine and TRIM_ADJUNCTS:
             mine = [_before_adjunct(ix, r, x) for x in mine]  # after the choice's features, which it leaves alone
         if mine and mine != sorted(r.content) and "content" in model and \
-                _choose(model["content"], content_features(text, r.content, con, reach)):
+                _choose(model["content"], content_features(text, r.content, reading)):
             r.content = mine
         best = max(src, key=lambda x: x[2])[:2] if src else None
         if best and best in r.content:
             best = None  # a piece of what it says is not its source ("Republicans | seem | confident ...")
         if best and best != r.source and "source" in model and \
-                _choose(model["source"], source_features(text, r.source, src)):
+                _choose(model["source"], source_features(text, r.source, reading)):
             r.source = best
             r.source_head = _head_of(ix.doc, best)
         keep_apart(ix, r)
