@@ -3,9 +3,11 @@
     .venv/bin/python scripts/train_attribution_spans.py --bf16                # the shipped reader (about 20 min)
     .venv/bin/python scripts/train_attribution_spans.py --bf16 --seed 1       # the second (and --seed 2 the third)
     .venv/bin/python scripts/train_attribution_spans.py --bf16 --layers 6 --seed 3   # the fourth, six layers (about 30 min)
+    .venv/bin/python scripts/train_attribution_spans.py --bf16 --layers 6 --seed 4   # the fifth (about 35 min)
     .venv/bin/python scripts/train_attribution_spans.py --held-out --bf16 --choice   # the choice between it and the rules
-    .venv/bin/python scripts/train_attribution_spans.py --held-out --bf16 --choice --load A --load B --load C --load D
-        # the shipped choice: refitted on the four held-out readers (each trained with --held-out and its options)
+    .venv/bin/python scripts/train_attribution_spans.py --held-out --bf16 --choice --load A --load B --load C --load D --load E
+        # the shipped choice: refitted on the five held-out readers (each trained with --held-out and its
+        # options), read with attribution_spans.CASCADE as at run time
 
 Examples: one per gold attribution of the first annotator's .ann of each article (the window around its
 cue, ``attribution_spans.window``, the cue's wordpieces as token type 1, labelled O/B/I for that

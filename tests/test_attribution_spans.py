@@ -162,6 +162,39 @@ def test_the_readers_probabilities_are_averaged(doc, monkeypatch):
     assert any(not np.allclose(a, b, atol=1e-3) for a, b in zip(alone[0], alone[1]))
 
 
+@pytest.mark.skipif(not S.available() or len(S.readers()) < 2, reason="torch or a second span reader is not here")
+def test_the_last_reader_reads_first_and_the_others_only_where_it_differs_from_the_rules(doc, monkeypatch):
+    """With the cascade, the last reader reads every window; a reading that is the rules' own is settled
+    there, and only the others go to the rest of the readers, whose reading is then the mean of all.
+    Without it, all readers read every window and nothing is settled."""
+    ix, raws = _raws(doc)
+    n = len(S.readers())
+    windows = [S.window(doc, TEXT, [r.cue]) for r in raws]
+    full = S.probs(windows)
+    calls = []
+    real = S.probs
+
+    def spy(wins, batch_size=32, which=None):
+        calls.append((len(wins), which))
+        return real(wins, batch_size, which)
+
+    monkeypatch.setattr(S, "probs", spy)
+    read = S.readings(ix, raws)
+    assert calls[0] == (len(raws), [n - 1])
+    settled = [k for k, x in enumerate(read) if x.settled]
+    assert settled, "the fixture's plain 'Officials said ...' should be confirmed by the first reader"
+    for k in settled:
+        assert sorted((s, e) for s, e, _ in read[k].content) == sorted(raws[k].content)
+    rest = [k for k in range(len(raws)) if k not in settled]
+    assert calls[1:] == ([(len(rest), list(range(n - 1)))] if rest else [])
+    for k in rest:
+        assert np.allclose(read[k].probs, full[k], atol=1e-5)
+    calls.clear()
+    monkeypatch.setattr(S, "CASCADE", False)
+    read = S.readings(ix, raws)
+    assert calls == [(len(raws), None)] and not any(x.settled for x in read)
+
+
 @needs_reader
 def test_a_content_the_readers_are_split_over_is_no_reading():
     """Where one reader sees no content and the others do, the mean hovers at 0.5 and would cut a fragment
