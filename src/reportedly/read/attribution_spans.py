@@ -423,7 +423,7 @@ def readings(ix, raws) -> list[Reading] | None:
         return [_reading(ix, r, w, p) for r, w, p in zip(raws, wins, probs(wins))]
     first = probs(wins, which=[n - 1])
     out = [_reading(ix, r, w, p, settled=True) for r, w, p in zip(raws, wins, first)]
-    rest = [k for k, (r, got) in enumerate(zip(raws, out)) if not _confirms(r, got)]
+    rest = [k for k, got in enumerate(out) if not got.settled]
     if rest:
         others = probs([wins[k] for k in rest], which=list(range(n - 1)))
         for k, p in zip(rest, others):
