@@ -119,7 +119,7 @@ def choice_rows(held):
                     ok_rule, ok_mine = sorted(r.content) == sorted(a.content or ()), mine == sorted(a.content or ())
                     y = int(ok_mine) if ok_rule != ok_mine else None
                 rows.append((di, id(r), "content", S.content_features(g.text, r.content, reading), y, mine))
-            best = max(src, key=lambda x: x[2])[:2] if src else None
+            best = reading.best_source
             if best and best != r.source:
                 y = None
                 if a is not None:

@@ -285,6 +285,11 @@ class Reading(NamedTuple):
     probs: np.ndarray  # per wordpiece, (source, content) x (O, B, I): the readers' mean
     settled: bool = False  # read by the first reader alone, which confirms the rules' spans (CASCADE)
 
+    @property
+    def best_source(self) -> tuple[int, int] | None:
+        """The source piece the reader is surest of."""
+        return max(self.source, key=lambda x: x[2])[:2] if self.source else None
+
 
 # the choices also read how likely the reader finds the rules' own spans (its probabilities over their words),
 # not only where its own spans lie: held-out 15% of PolNeAR train, cross-validated exact F1, content
@@ -321,9 +326,12 @@ def _inside(offs: list[tuple[int, int]], spans) -> list[int]:
     return [k for k, (s, e) in enumerate(offs) if s != e and any(a <= s and e <= b for a, b in spans)]
 
 
-def _in_span(reading: Reading, role: int) -> np.ndarray:
-    """P(in the role's span) of each wordpiece of the window, the readers' mean."""
-    return reading.probs[:, role, 1] + reading.probs[:, role, 2]
+def _against(reading: Reading, role: int, rule, mine) -> tuple[np.ndarray, list[int], list[int], list[int]]:
+    """The readers' mean P(in the role's span) of each wordpiece of the window, and the wordpieces in the
+    rules' spans, in theirs only and in the reader's only."""
+    inside = reading.probs[:, role, 1] + reading.probs[:, role, 2]
+    ours, theirs = _inside(reading.offs, rule), _inside(reading.offs, mine)
+    return inside, ours, sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
 
 
 def content_features(text: str, rule: list[tuple[int, int]], reading: Reading) -> dict:
@@ -343,9 +351,7 @@ def content_features(text: str, rule: list[tuple[int, int]], reading: Reading) -
          "rule_beyond": float(any(s < reach[0] or e > reach[1] for s, e in rule))}
     if READER_SEES_RULES:
         offs, p = reading.offs, reading.probs[:, 1]
-        inside = _in_span(reading, 1)
-        ours, theirs = _inside(offs, rule), _inside(offs, mine)
-        only_ours, only_theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
+        inside, ours, only_ours, only_theirs = _against(reading, 1, rule, mine)
         f["rule_in"] = float(inside[ours].mean()) if ours else 0.0
         f["rule_in_min"] = float(inside[ours].min()) if ours else 0.0
         f["rule_only_in"] = float(inside[only_ours].mean()) if only_ours else 1.0
@@ -379,10 +385,7 @@ def source_features(text: str, rule: tuple[int, int] | None, reading: Reading) -
         f["rule_word=" + _first_word(text, rule)] = 1.0
         f["reader_word=" + _first_word(text, mine)] = 1.0
     if READER_SEES_RULES:
-        inside = _in_span(reading, 0)
-        ours = _inside(reading.offs, [rule]) if rule else []
-        theirs = _inside(reading.offs, [mine]) if mine else []
-        only_ours, only_theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
+        inside, ours, only_ours, only_theirs = _against(reading, 0, [rule] if rule else [], [mine] if mine else [])
         f["rule_src_in"] = float(inside[ours].mean()) if ours else 0.0
         f["rule_src_b"] = float(reading.probs[ours[0], 0, 1]) if ours else 0.0
         f["rule_src_only"] = float(inside[only_ours].mean()) if only_ours else 1.0
@@ -433,8 +436,7 @@ def readings(ix, raws) -> list[Reading] | None:
 
 def _confirms(r, reading: Reading) -> bool:
     """The reading is the rules' own: the same content pieces and the same source."""
-    best = max(reading.source, key=lambda x: x[2])[:2] if reading.source else None
-    return sorted((s, e) for s, e, _ in reading.content) == sorted(r.content) and best == r.source
+    return sorted((s, e) for s, e, _ in reading.content) == sorted(r.content) and reading.best_source == r.source
 
 
 def _reading(ix, r, win, p: np.ndarray, settled: bool = False) -> Reading:
@@ -658,7 +660,7 @@ def second_reading(ix, raws, model: dict | None = None, read: list | None = None
         if mine and mine != sorted(r.content) and "content" in model and \
                 _choose(model["content"], content_features(text, r.content, reading)):
             r.content = mine
-        best = max(src, key=lambda x: x[2])[:2] if src else None
+        best = reading.best_source
         if best and best in r.content:
             best = None  # a piece of what it says is not its source ("Republicans | seem | confident ...")
         if best and best != r.source and "source" in model and \
