@@ -813,3 +813,28 @@ def test_the_second_reading_cuts_the_day_from_the_content_it_adopts(trim, monkey
     monkeypatch.setattr(S, "TRIM_ADJUNCTS", trim)
     out = S.second_reading(ix, raws, model=always, read=read, how="all")
     assert [text[a:b] for a, b in out[0].content] == ["the budget" if trim else "the budget Monday on local radio"]
+
+
+def test_a_univocal_reading_leaves_out_what_another_attribution_reports_and_the_report_keeps_it():
+    """The report nests the engineers' warning inside what the officials said; a univocal annotation
+    (PolNeAR's) holds only the officials' attribution, with its whole content."""
+    from reportedly.read.attribution import univocal
+
+    text = "Harbor officials said on Monday that engineers had warned the council the bridge was unsafe."
+    rep = analyze_document(Document(text=text, format="text", path="univocal.txt", meta=Meta(language="en")))
+    outer = next(a for a in rep.attributions if a.cue.text == "said")
+    inner = next(a for a in rep.attributions if a.cue.text == "had warned")
+    assert inner.parent == outer.id
+    flat = univocal(rep.attributions)
+    assert [a.id for a in flat] == [outer.id]
+    assert [c.text for c in flat[0].content] == [c.text for c in outer.content]
+    assert "engineers had warned" in outer.content[0].text
+
+
+def test_overlapping_cues_leave_the_longer_one_standing():
+    from reportedly.read.attribution import longest_cues
+
+    # "issued a statement Tuesday saying" and "issued"; a cue apart; two equal ones: the first
+    cues = [(10, 16), (10, 45), (60, 64), (70, 75), (72, 77)]
+    assert longest_cues(cues) == [1, 2, 3]
+    assert longest_cues([]) == []

@@ -104,3 +104,18 @@ def test_a_discontinuous_span_is_the_same_whatever_order_brat_lists_its_fragment
     assert gold.content == ((11, 21), (29, 38))
     predicted = {((11, 21), (29, 38))}
     assert score_sets([predicted], [{gold.content}])["exact"][2] == 1.0
+
+
+def test_polnear_is_scored_univocally_unless_nesting_is_asked_for():
+    import polnear
+    from reportedly.model import Attribution, Cue, Report, Span
+
+    text = "Officials said engineers had warned it was unsafe."
+    outer = Attribution(id="A1", cue=Cue.of(text, 10, 14, lemma="say"), content=[Span.of(text, 15, 49)], kind="indirect", stance="assert")
+    inner = Attribution(id="A2", parent="A1", cue=Cue.of(text, 25, 35, lemma="warn"), content=[Span.of(text, 36, 49)],
+                        kind="indirect", stance="assert")
+    rep = Report.model_construct(text=text, attributions=[outer, inner])
+    flat, nested = polnear._pred_sets([rep]), polnear._pred_sets([rep], nested=True)
+    assert flat["cue"] == [{((10, 14),)}]
+    assert nested["cue"] == [{((10, 14),), ((25, 35),)}]
+    assert flat["content"] == [{((15, 49),)}]

@@ -290,6 +290,14 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         seen.add(r.cue)
         index_map[i] = len(kept)
         kept.append(r)
+    # two attributions never share a cue's words: where cues overlap ("issued a statement saying" and
+    # "issued"), the longer cue's attribution stands (PolNeAR train read by the shipped models, which saw
+    # it: the longer cue is the gold one in 65 of 85 such pairs, the shorter in 8)
+    stands = longest_cues([r.cue for r in kept])
+    if len(stands) < len(kept):
+        moved = {old: new for new, old in enumerate(stands)}
+        kept = [kept[k] for k in stands]
+        index_map = {i: moved[k] for i, k in index_map.items() if k in moved}
     # order by position of the cue in the text (the credit stays first)
     order = sorted(range(len(kept)), key=lambda k: (kept[k].frame != "credit", kept[k].cue[0]))
     pos_of = {k: n for n, k in enumerate(order)}
@@ -343,6 +351,30 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         ))
     reported_admissions(parsed, report, out)
     return out
+
+
+def longest_cues(cues: list[tuple[int, int]]) -> list[int]:
+    """The indexes, in order, of the cues that stand where cues overlap: the longer one (the first of
+    equals)."""
+    taken: list[tuple[int, int]] = []
+    stands = []
+    for k in sorted(range(len(cues)), key=lambda k: (cues[k][0] - cues[k][1], k)):
+        if not any(_overlaps(cues[k], t) for t in taken):
+            taken.append(cues[k])
+            stands.append(k)
+    return sorted(stands)
+
+
+def univocal(attributions: list[Attribution]) -> list[Attribution]:
+    """The attributions as a univocal annotation holds them: none reported inside another's content (an
+    attribution whose cue lies in another's content is left out; the one holding it keeps its whole
+    content). PolNeAR is such an annotation: none of its 19,830 train cues lies inside a content, so its
+    measure reads a report through this (``bench/polnear.py``). The report itself keeps the nesting
+    (``parent``), which is what a chain of reports needs."""
+    def inside(a: Attribution, b: Attribution) -> bool:
+        return b is not a and any(p.start <= a.cue.start and a.cue.end <= p.end for p in b.content)
+
+    return [a for a in attributions if not any(inside(a, b) for b in attributions)]
 
 
 _TRIM = " \t\n,;:.—–-"
