@@ -838,3 +838,17 @@ def test_overlapping_cues_leave_the_longer_one_standing():
     cues = [(10, 16), (10, 45), (60, 64), (70, 75), (72, 77)]
     assert longest_cues(cues) == [1, 2, 3]
     assert longest_cues([]) == []
+
+
+@pytest.mark.parametrize("cut", [True, False])
+def test_a_source_ends_before_its_own_clause_that_reports(cut, monkeypatch):
+    """"who denied any wrongdoing" is an attribution of its own: the engineers' source ends before it (a
+    univocal annotation never has a cue inside a source), unless the switch is off."""
+    from reportedly.read import attribution as A
+
+    monkeypatch.setattr(A, "SOURCE_SHORT_OF_CUES", cut)
+    text = "The engineers, who denied any wrongdoing, said the repairs were overdue."
+    rep = analyze_document(Document(text=text, format="text", path="short.txt", meta=Meta(language="en")))
+    said = next(a for a in rep.attributions if a.cue.text == "said")
+    assert any(a.cue.text == "denied" for a in rep.attributions)
+    assert said.source.text == ("The engineers" if cut else "The engineers, who denied any wrongdoing,")

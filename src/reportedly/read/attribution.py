@@ -298,6 +298,8 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         moved = {old: new for new, old in enumerate(stands)}
         kept = [kept[k] for k in stands]
         index_map = {i: moved[k] for i, k in index_map.items() if k in moved}
+    for r in kept:
+        short_of_cues(parsed.doc, r, [o.cue for o in kept if o is not r])
     # order by position of the cue in the text (the credit stays first)
     order = sorted(range(len(kept)), key=lambda k: (kept[k].frame != "credit", kept[k].cue[0]))
     pos_of = {k: n for n, k in enumerate(order)}
@@ -351,6 +353,45 @@ def build(parsed: Parsed, report: Report) -> list[Attribution]:
         ))
     reported_admissions(parsed, report, out)
     return out
+
+
+SOURCE_SHORT_OF_CUES = True
+_CLAUSES = ("relcl", "acl", "advcl")
+
+
+def short_of_cues(doc, r, cues: list[tuple[int, int]]) -> None:
+    """A source ends before a clause of its own that holds another attribution's cue ("Bernie Sanders, who
+    on Tuesday endorsed Clinton, | said": the source is Sanders; "endorsed" reports on its own). PolNeAR
+    never puts a cue inside a source; on train read by the shipped models (which saw it) such a source was
+    PolNeAR's 11 times in 91, and this cut gains 41 exact sources there and loses 10."""
+    if not SOURCE_SHORT_OF_CUES or not r.source or r.source_head < 0:
+        return
+    s, e = r.source
+    head = doc[r.source_head]
+    for cs, ce in cues:
+        if not (s <= cs and ce <= e):
+            continue
+        span = doc.char_span(cs, ce, alignment_mode="expand")
+        if span is None:
+            continue
+        cut, tok = None, span.root
+        while s <= tok.idx < e and tok.i != head.i:
+            if tok.dep_ in _CLAUSES:
+                cut = tok
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+        if cut is None:
+            continue
+        start = min(w.idx for w in cut.subtree)
+        if start <= head.idx:
+            continue
+        ne = start
+        while ne > s and doc.text[ne - 1] in " \t\n,;:—–-":  # a stop stays: "Joseph R. Biden Jr., who"
+            ne -= 1
+        if ne > head.idx:
+            r.source = (s, ne)
+            e = ne
 
 
 def longest_cues(cues: list[tuple[int, int]]) -> list[int]:
