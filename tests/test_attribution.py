@@ -852,3 +852,18 @@ def test_a_source_ends_before_its_own_clause_that_reports(cut, monkeypatch):
     said = next(a for a in rep.attributions if a.cue.text == "said")
     assert any(a.cue.text == "denied" for a in rep.attributions)
     assert said.source.text == ("The engineers" if cut else "The engineers, who denied any wrongdoing,")
+
+
+@needs_tagger
+@pytest.mark.parametrize("resolve", [True, False])
+def test_a_report_never_holds_two_cues_over_the_same_words(resolve, monkeypatch):
+    """The tagged models read "used his speech to call for" as one cue and "to call for" as another; the report
+    keeps the longer (with the resolution switched off, both come through)."""
+    from reportedly.read import attribution as A
+
+    if not resolve:
+        monkeypatch.setattr(A, "longest_cues", lambda cues: list(range(len(cues))))
+    text = "The senator used his speech to call for the resignation of the chairman."
+    rep = analyze_document(Document(text=text, format="text", path="cues.txt", meta=Meta(language="en")))
+    cues = sorted(a.cue.text for a in rep.attributions)
+    assert cues == (["used his speech to call for"] if resolve else ["to call for", "used his speech to call for"])
