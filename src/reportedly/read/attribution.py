@@ -6,7 +6,7 @@ installed, ``attribution_tagger`` (a small contextual tagger) reads the document
 probabilities as features. This module turns what it finds into
 ``model.Attribution``: ids, nesting (``parent``: the attribution whose content holds this one's cue),
 the source's entity (by overlap with ``report.entities[*].mentions``; null when there is none) and
-kind, the kind of quotation and the stance.
+kind, the kind of quotation and the stance. ``univocal`` flattens the nesting the way PolNeAR annotates.
 """
 from __future__ import annotations
 
